@@ -1,0 +1,75 @@
+/** Helpers for `Body` streams (`AsyncIterable<Uint8Array>`). */
+import type { Body, OpenOptions } from "./types.js";
+
+/** A body yielding `bytes` (in slices of at most `chunk` bytes). */
+export async function* fromBytes(bytes: Uint8Array, chunk = 1 << 20): Body {
+  for (let i = 0; i < bytes.length; i += chunk) yield bytes.subarray(i, Math.min(i + chunk, bytes.length));
+}
+
+/** Collects a whole body. For tests, metadata objects and other small data only. */
+export async function toBytes(body: Body): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for await (const part of body) {
+    parts.push(part);
+    total += part.length;
+  }
+  if (parts.length === 1) return parts[0] as Uint8Array;
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
+/** A resolved byte range: `start` inclusive, `end` exclusive, both within `[0, size]`. */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+/**
+ * Resolves open options against a known size. A range starting past the end is empty;
+ * a negative offset or length is a caller bug and throws RangeError.
+ */
+export function resolveRange(options: OpenOptions | undefined, size: number): ByteRange {
+  const offset = options?.offset ?? 0;
+  const length = options?.length;
+  if (offset < 0 || (length !== undefined && length < 0)) throw new RangeError(`bad range ${offset}+${length}`);
+  const start = Math.min(offset, size);
+  const end = length === undefined ? size : Math.min(size, offset + length);
+  return { start, end: Math.max(start, end) };
+}
+
+/** Skips `skip` bytes of `body`, then yields at most `limit` bytes (all of the rest if undefined). */
+export async function* sliceBody(body: Body, skip: number, limit?: number): Body {
+  let left = limit ?? Number.POSITIVE_INFINITY;
+  if (left <= 0) return;
+  for await (let part of body) {
+    if (skip > 0) {
+      if (part.length <= skip) {
+        skip -= part.length;
+        continue;
+      }
+      part = part.subarray(skip);
+      skip = 0;
+    }
+    if (part.length >= left) {
+      yield part.subarray(0, left);
+      return;
+    }
+    left -= part.length;
+    yield part;
+  }
+}
+
+/** Runs `onChunk` on every chunk as it passes (hashing, counting) and `onEnd` after the last one. */
+export async function* tapBody(body: Body, onChunk: (part: Uint8Array) => void, onEnd?: () => void): Body {
+  for await (const part of body) {
+    onChunk(part);
+    yield part;
+  }
+  onEnd?.();
+}

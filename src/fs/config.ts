@@ -1,0 +1,190 @@
+/**
+ * Named remotes: a JSON5 file `{ remotes: { NAME: { type, ...options } } }`, or an rclone.conf (INI)
+ * read and written in its own format. Env `STRATA_CONFIG_<NAME>_<KEY>` overrides (and can define) remotes.
+ */
+import { randomBytes } from "node:crypto";
+import { copyFile, mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { homedir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import JSON5 from "json5";
+import { FsError } from "./errors.js";
+
+export interface RemoteConfig {
+  type: string;
+  [option: string]: unknown;
+}
+
+export type ConfigFormat = "json5" | "ini";
+
+/** Where the config lives: `--config`, else `$STRATA_CONFIG`, else the XDG default. */
+export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.STRATA_CONFIG) return resolve(env.STRATA_CONFIG);
+  const base = env.XDG_CONFIG_HOME || join(homedir(), ".config");
+  return join(base, "strata", "strata.json5");
+}
+
+/** The env prefix for a remote's overrides: upper case, other characters as `_`. */
+export function envPrefix(name: string): string {
+  return `STRATA_CONFIG_${name.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_`;
+}
+
+export class ConfigStore {
+  private constructor(
+    /** The file, or undefined for an in-memory config. */
+    readonly path: string | undefined,
+    readonly format: ConfigFormat,
+    private readonly remotes: Record<string, RemoteConfig>,
+    private readonly env: NodeJS.ProcessEnv,
+    /** Whether the file existed when loaded. */
+    readonly exists: boolean,
+  ) {}
+
+  /** An empty config held in memory (library use and tests). */
+  static inMemory(remotes: Record<string, RemoteConfig> = {}, env: NodeJS.ProcessEnv = {}): ConfigStore {
+    return new ConfigStore(undefined, "json5", { ...remotes }, env, false);
+  }
+
+  /**
+   * Loads a config file; a missing file is an empty config. The format is INI when the file starts
+   * with a `[section]` (or comments then one) or ends in `.conf`, else JSON5.
+   * Throws `ConfigInvalid` naming the file and what is wrong.
+   */
+  static async load(path = defaultConfigPath(), env: NodeJS.ProcessEnv = process.env): Promise<ConfigStore> {
+    const file = resolve(path);
+    let text: string;
+    try {
+      text = await readFile(file, "utf8");
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+      return new ConfigStore(file, file.endsWith(".conf") ? "ini" : "json5", {}, env, false);
+    }
+    const ini = file.endsWith(".conf") || /^\s*(?:[#;][^\n]*\n\s*)*\[/.test(text) || text.trim() === "";
+    if (ini && !file.endsWith(".json5") && !file.endsWith(".json")) {
+      return new ConfigStore(file, "ini", parseIni(text, file), env, true);
+    }
+    return new ConfigStore(file, "json5", parseJson5Config(text, file), env, true);
+  }
+
+  /** Remote names from the file and from `STRATA_CONFIG_<NAME>_TYPE` variables, sorted. */
+  names(): string[] {
+    const names = new Set(Object.keys(this.remotes));
+    for (const key of Object.keys(this.env)) {
+      const m = /^STRATA_CONFIG_(.+)_TYPE$/.exec(key);
+      if (m) names.add((m[1] as string).toLowerCase());
+    }
+    return [...names].sort();
+  }
+
+  /** A remote's options from the file (without env overrides), or undefined. */
+  stored(name: string): RemoteConfig | undefined {
+    const r = this.remotes[name];
+    return r ? { ...r } : undefined;
+  }
+
+  /** A remote's options with env overrides applied, or undefined if it is defined nowhere. */
+  get(name: string): RemoteConfig | undefined {
+    const prefix = envPrefix(name);
+    const fromEnv: Record<string, string> = {};
+    for (const [key, value] of Object.entries(this.env)) {
+      if (key.startsWith(prefix) && value !== undefined) fromEnv[key.slice(prefix.length).toLowerCase()] = value;
+    }
+    const base = this.remotes[name];
+    if (!base && fromEnv.type === undefined) return undefined;
+    return { ...(base ?? {}), ...fromEnv } as RemoteConfig;
+  }
+
+  set(name: string, config: RemoteConfig): void {
+    this.remotes[name] = config;
+  }
+
+  delete(name: string): boolean {
+    if (!(name in this.remotes)) return false;
+    delete this.remotes[name];
+    return true;
+  }
+
+  /** Everything in the file, as plain JSON (for `config dump`). */
+  dump(): Record<string, RemoteConfig> {
+    return structuredClone(this.remotes);
+  }
+
+  /** Writes the file atomically (temp file + rename), keeping the previous version as `<file>.bak`. */
+  async save(): Promise<void> {
+    if (!this.path) return;
+    const text = this.format === "ini" ? formatIni(this.remotes) : formatJson5(this.remotes);
+    await mkdir(dirname(this.path), { recursive: true });
+    const tmp = `${this.path}.${randomBytes(6).toString("hex")}.tmp`;
+    await writeFile(tmp, text, { mode: 0o600 });
+    if (this.exists) await copyFile(this.path, `${this.path}.bak`).catch(() => undefined);
+    await rename(tmp, this.path);
+  }
+}
+
+function configError(file: string, why: string): FsError {
+  return new FsError("ConfigInvalid", `config file "${file}": ${why}`);
+}
+
+function parseJson5Config(text: string, file: string): Record<string, RemoteConfig> {
+  let data: unknown;
+  try {
+    data = JSON5.parse(text);
+  } catch (err) {
+    throw configError(file, `not valid JSON5: ${(err as Error).message}`);
+  }
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    throw configError(file, `expected an object with a "remotes" key, found ${JSON.stringify(data)}`);
+  }
+  for (const key of Object.keys(data)) {
+    if (key !== "remotes") throw configError(file, `unknown top-level key "${key}" (expected "remotes")`);
+  }
+  const remotes = (data as { remotes?: unknown }).remotes ?? {};
+  if (typeof remotes !== "object" || remotes === null || Array.isArray(remotes)) {
+    throw configError(file, `"remotes" must be an object of NAME: { type, ... }, found ${JSON.stringify(remotes)}`);
+  }
+  for (const [name, r] of Object.entries(remotes)) {
+    if (typeof r !== "object" || r === null || Array.isArray(r)) {
+      throw configError(file, `remote "${name}": expected an object, found ${JSON.stringify(r)}`);
+    }
+    const type = (r as { type?: unknown }).type;
+    if (typeof type !== "string") {
+      throw configError(file, `remote "${name}": option "type" expected string, found ${JSON.stringify(type)}`);
+    }
+  }
+  return remotes as Record<string, RemoteConfig>;
+}
+
+/** rclone.conf: `[name]` sections of `key = value` lines; `#` and `;` start comments. */
+function parseIni(text: string, file: string): Record<string, RemoteConfig> {
+  const remotes: Record<string, Record<string, string>> = {};
+  let current: Record<string, string> | undefined;
+  for (const [i, raw] of text.split(/\r?\n/).entries()) {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#") || line.startsWith(";")) continue;
+    const section = /^\[(.*)\]$/.exec(line);
+    if (section) {
+      current = {};
+      remotes[section[1] as string] = current;
+      continue;
+    }
+    const eq = line.indexOf("=");
+    if (eq < 0 || !current) throw configError(file, `line ${i + 1}: expected [name] or key = value, found "${line}"`);
+    current[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
+  }
+  for (const [name, r] of Object.entries(remotes)) {
+    if (r.type === undefined) throw configError(file, `remote "${name}": option "type" is missing`);
+  }
+  return remotes as Record<string, RemoteConfig>;
+}
+
+function formatIni(remotes: Record<string, RemoteConfig>): string {
+  return Object.entries(remotes)
+    .map(([name, r]) => {
+      const lines = Object.entries(r).map(([k, v]) => `${k} = ${Array.isArray(v) ? v.join(" ") : String(v)}`);
+      return `[${name}]\n${lines.join("\n")}\n`;
+    })
+    .join("\n");
+}
+
+function formatJson5(remotes: Record<string, RemoteConfig>): string {
+  return `${JSON5.stringify({ remotes }, null, 2)}\n`;
+}

@@ -1,0 +1,112 @@
+/**
+ * One error class for everything a remote can report, told apart by `code` (rclone's sentinels),
+ * with a retry kind that decides what the operations layer does with it.
+ */
+
+export type ErrorCode =
+  | "ObjectNotFound"
+  | "DirNotFound"
+  | "IsDir"
+  | "IsFile"
+  | "DirNotEmpty"
+  | "AlreadyExists"
+  | "CantCopy"
+  | "CantMove"
+  | "CantDirMove"
+  | "NotImplemented"
+  | "PermissionDenied"
+  | "ConfigInvalid"
+  | "Usage"
+  | "Corrupt"
+  | "AuthFailed"
+  | "PathEscape"
+  | "Transient"
+  | "MaxTransferReached"
+  | "NoTransfer"
+  | "Other";
+
+/**
+ * permanent: retrying gives the same answer. temporary: retry after back-off (network, throttling).
+ * fatal: stop the whole run (bad credentials). noRetry: a less serious failure, not retried.
+ */
+export type RetryKind = "permanent" | "temporary" | "fatal" | "noRetry";
+
+export interface FsErrorOptions {
+  retry?: RetryKind;
+  /** The path (or remote string) the error is about. */
+  path?: string;
+  cause?: unknown;
+}
+
+export class FsError extends Error {
+  readonly code: ErrorCode;
+  readonly retry: RetryKind;
+  readonly path: string | undefined;
+
+  constructor(code: ErrorCode, message: string, options: FsErrorOptions = {}) {
+    super(options.path === undefined ? message : `${options.path}: ${message}`, { cause: options.cause });
+    this.name = "FsError";
+    this.code = code;
+    this.retry = options.retry ?? (code === "Transient" ? "temporary" : "permanent");
+    this.path = options.path;
+  }
+}
+
+/** True when `err` is an FsError with one of `codes` (check by code, not instanceof, across copies). */
+export function isFsError(err: unknown, ...codes: ErrorCode[]): err is FsError {
+  if (typeof err !== "object" || err === null || (err as { name?: unknown }).name !== "FsError") return false;
+  return codes.length === 0 || codes.includes((err as FsError).code);
+}
+
+export function isRetryable(err: unknown): boolean {
+  return isFsError(err) && err.retry === "temporary";
+}
+
+/** rclone's exit codes. */
+export const ExitCode = {
+  ok: 0,
+  usage: 1,
+  other: 2,
+  dirNotFound: 3,
+  fileNotFound: 4,
+  temporary: 5,
+  lessSerious: 6,
+  fatal: 7,
+  maxTransfer: 8,
+  noTransfer: 9,
+} as const;
+
+/** Maps an error to the exit code rclone would use for it. */
+export function exitCodeFor(err: unknown): number {
+  if (!isFsError(err)) return ExitCode.other;
+  switch (err.retry) {
+    case "temporary":
+      return ExitCode.temporary;
+    case "fatal":
+      return ExitCode.fatal;
+    case "noRetry":
+      return ExitCode.lessSerious;
+    default:
+      break;
+  }
+  switch (err.code) {
+    case "DirNotFound":
+      return ExitCode.dirNotFound;
+    case "ObjectNotFound":
+      return ExitCode.fileNotFound;
+    case "Usage":
+    case "ConfigInvalid":
+      return ExitCode.usage;
+    case "MaxTransferReached":
+      return ExitCode.maxTransfer;
+    case "NoTransfer":
+      return ExitCode.noTransfer;
+    default:
+      return ExitCode.other;
+  }
+}
+
+export const objectNotFound = (path: string) => new FsError("ObjectNotFound", "object not found", { path });
+export const dirNotFound = (path: string) => new FsError("DirNotFound", "directory not found", { path });
+export const notImplemented = (what: string, path?: string) =>
+  new FsError("NotImplemented", `${what} is not supported by this remote`, { path });

@@ -1,0 +1,86 @@
+/**
+ * Validates a remote's options against its descriptor's JSON Schema (ajv), after turning rclone's
+ * string forms (sizes, durations, space-separated lists, "true") into typed values.
+ */
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { FsError } from "./errors.js";
+import { revealBytes } from "./obscure.js";
+import type { Descriptor, OptionSpec } from "./registry.js";
+import { parseDuration, parseSize } from "./units.js";
+
+const ajv = new Ajv({ allErrors: false, coerceTypes: true, useDefaults: true, strict: true });
+ajv.addVocabulary(["size", "duration", "obscured", "secret", "advanced"]);
+const compiled = new WeakMap<Descriptor, ValidateFunction>();
+
+function validatorFor(d: Descriptor): ValidateFunction {
+  let v = compiled.get(d);
+  if (!v) {
+    v = ajv.compile(d.options);
+    compiled.set(d, v);
+  }
+  return v;
+}
+
+/**
+ * Returns typed, defaulted options with obscured values revealed.
+ * Throws `ConfigInvalid` with a message that starts with `where` and names the offending key.
+ */
+export function validateOptions(d: Descriptor, raw: Record<string, unknown>, where: string): Record<string, unknown> {
+  const props = d.options.properties;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (key === "type") continue;
+    const spec = props[key];
+    if (!spec) {
+      const known = Object.keys(props).join(", ");
+      throw invalid(where, key, `unknown option for type "${d.name}" (known: ${known})`);
+    }
+    out[key] = precoerce(spec, value, where, key);
+  }
+  const validate = validatorFor(d);
+  if (!validate(out)) throw fromAjv(where, (validate.errors as ErrorObject[])[0] as ErrorObject, out, props);
+  for (const [key, spec] of Object.entries(props)) {
+    const value = out[key];
+    if (spec.obscured && typeof value === "string" && value !== "") {
+      try {
+        out[key] = Buffer.from(revealBytes(value)).toString("utf8");
+      } catch (err) {
+        throw invalid(where, key, `${(err as Error).message} (store it obscured: strata obscure)`);
+      }
+    }
+  }
+  return out;
+}
+
+function precoerce(spec: OptionSpec, value: unknown, where: string, key: string): unknown {
+  if (typeof value !== "string") return value;
+  try {
+    if (spec.size) return parseSize(value);
+    if (spec.duration) return parseDuration(value);
+  } catch {
+    throw invalid(where, key, `expected a ${spec.size ? "size (e.g. 100M)" : "duration (e.g. 1m30s)"}, found "${value}"`);
+  }
+  if (spec.type === "array") return value.split(/[\s,]+/).filter((s) => s !== "");
+  return value;
+}
+
+function fromAjv(where: string, e: ErrorObject, data: Record<string, unknown>, props: Record<string, OptionSpec>) {
+  if (e.keyword === "required") {
+    const key = (e.params as { missingProperty: string }).missingProperty;
+    return invalid(where, key, `is required: ${props[key]?.description ?? ""}`.trim());
+  }
+  const key = e.instancePath.split("/")[1] ?? "";
+  const found = JSON.stringify(data[key]);
+  const spec = props[key];
+  const expected =
+    e.keyword === "enum"
+      ? `one of ${(spec?.enum ?? []).map((v) => JSON.stringify(v)).join(", ")}`
+      : e.keyword === "type"
+        ? `${(e.params as { type: string }).type}`
+        : `a value that ${e.message}`;
+  return invalid(where, key, `expected ${expected}, found ${found}`);
+}
+
+function invalid(where: string, key: string, why: string): FsError {
+  return new FsError("ConfigInvalid", `${where}: option "${key}" ${why}`);
+}

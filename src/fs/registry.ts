@@ -1,0 +1,78 @@
+/**
+ * Backend and overlay descriptors: a type name, a JSON Schema of the options (rclone's snake_case
+ * names, so rclone.conf maps one to one) and a constructor. Descriptors are cheap to import; each
+ * `create` imports its implementation lazily so heavy SDKs load only for remotes that use them.
+ */
+import { FsError } from "./errors.js";
+import type { Fs } from "./types.js";
+
+/** One option. `size`/`duration` values accept rclone's suffixes; `obscured` ones are revealed before `create`. */
+export interface OptionSpec {
+  type: "string" | "boolean" | "integer" | "number" | "array";
+  description: string;
+  default?: unknown;
+  enum?: readonly (string | number)[];
+  items?: { type: "string" };
+  minimum?: number;
+  /** A size such as `100M` (a bare number is KiB, as in rclone). */
+  size?: boolean;
+  /** A duration such as `1m30s`. */
+  duration?: boolean;
+  /** Stored obscured in config and connection strings (rclone's IsPassword). */
+  obscured?: boolean;
+  /** Hidden by `config show` (tokens, keys). */
+  secret?: boolean;
+  /** Shown only by `help backend` under advanced options. */
+  advanced?: boolean;
+}
+
+export interface OptionsSchema {
+  type: "object";
+  properties: Record<string, OptionSpec>;
+  required?: string[];
+  additionalProperties: false;
+}
+
+/** What `create` receives. `newFs` opens another remote string (an overlay's `remote`) one level deeper. */
+export interface CreateArgs<O> {
+  /** Config name, or `:type` for on-the-fly remotes. */
+  name: string;
+  /** The path after the colon. */
+  root: string;
+  options: O;
+  newFs(spec: string): Promise<Fs>;
+}
+
+export interface Descriptor<O = Record<string, unknown>> {
+  name: string;
+  kind: "backend" | "overlay";
+  description: string;
+  options: OptionsSchema;
+  create(args: CreateArgs<O>): Promise<Fs>;
+}
+
+/** Identity helper that keeps option types checked inside `create`. */
+export function defineDescriptor<O>(d: Descriptor<O>): Descriptor {
+  return d as unknown as Descriptor;
+}
+
+type Loader = () => Promise<Descriptor>;
+const loaders = new Map<string, Loader>();
+
+/** Adds descriptor loaders (called once by `backends/index.ts` and `overlays/index.ts`). */
+export function registerLoaders(entries: Record<string, Loader>): void {
+  for (const [name, load] of Object.entries(entries)) loaders.set(name, load);
+}
+
+export function registeredTypes(): string[] {
+  return [...loaders.keys()].sort();
+}
+
+/** The descriptor of a type. Throws `ConfigInvalid` naming the unknown type. */
+export async function getDescriptor(type: string): Promise<Descriptor> {
+  const load = loaders.get(type);
+  if (!load) {
+    throw new FsError("ConfigInvalid", `unknown backend type "${type}" (known: ${registeredTypes().join(", ")})`);
+  }
+  return load();
+}

@@ -1,0 +1,105 @@
+/**
+ * The contract every backend and overlay implements. rclone's `fs.Fs` / `fs.Object`, made async.
+ *
+ * Paths ("remotes") are relative to the Fs root, use `/` as separator, never start or end with `/`,
+ * and `""` is the root itself. They reach implementations already cleaned (see `path.ts`).
+ */
+import type { Features } from "./features.js";
+import type { HashType } from "./hashes.js";
+
+/** File data: a stream of byte chunks. A yielded chunk belongs to the consumer. */
+export type Body = AsyncIterable<Uint8Array>;
+
+/** Options every call accepts; overlays pass them down unchanged. */
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+/** A byte range: from `offset` (default 0), `length` bytes (default: to the end). */
+export interface OpenOptions extends CallOptions {
+  offset?: number;
+  length?: number;
+}
+
+/** What a write needs to know about its source. `remote` is the destination path. */
+export interface ObjectInfo {
+  readonly remote: string;
+  /** Size in bytes, or -1 when unknown (only `features.putStream` accepts that). */
+  readonly size: number;
+  readonly modTime: Date;
+  /** A hash the source already knows (or can compute); undefined when it cannot. */
+  hash?(type: HashType, options?: CallOptions): Promise<string | undefined>;
+  /** The Fs the source object lives on, when it is one; server-side operations check it. */
+  readonly fs?: Fs;
+}
+
+/** A file on a remote, as returned by `list` and `newObject`. */
+export interface FsObject extends ObjectInfo {
+  readonly kind: "file";
+  readonly fs: Fs;
+  /** Opens the content, or a range of it. A range past the end yields nothing. */
+  open(options?: OpenOptions): Promise<Body>;
+  /** Removes the file. Throws `ObjectNotFound` if it is already gone. */
+  remove(options?: CallOptions): Promise<void>;
+  /** Sets the modtime. Throws `NotImplemented` where the remote cannot (then sync re-uploads). */
+  setModTime(modTime: Date, options?: CallOptions): Promise<void>;
+  /**
+   * The hash of the content. Throws `NotImplemented` when the Fs does not support `type`;
+   * returns undefined when this object has none (e.g. a multipart upload without a stored md5).
+   */
+  hash(type: HashType, options?: CallOptions): Promise<string | undefined>;
+}
+
+/** A directory entry in a listing. */
+export interface Directory {
+  readonly kind: "dir";
+  readonly remote: string;
+  readonly modTime: Date;
+}
+
+export type Entry = FsObject | Directory;
+
+/** Used and free space, where a remote can tell; missing fields are unknown. */
+export interface Usage {
+  total?: number;
+  used?: number;
+  free?: number;
+  objects?: number;
+}
+
+/** Sentinel precision of a remote that stores no modtimes (rclone's `ModTimeNotSupported`). */
+export const MODTIME_NOT_SUPPORTED = Number.POSITIVE_INFINITY;
+
+/** One remote rooted at a path. */
+export interface Fs {
+  /** The config name (`"local"` for plain paths, `":type"` for on-the-fly remotes). */
+  readonly name: string;
+  /** The root path as given, cleaned. */
+  readonly root: string;
+  /** Facts and optional operations; see `features.ts`. */
+  readonly features: Features;
+  /** Hash types this Fs can return for its objects. */
+  readonly hashes: ReadonlySet<HashType>;
+  /** Modtime precision in nanoseconds; `MODTIME_NOT_SUPPORTED` when modtimes are not kept. */
+  readonly precision: number;
+
+  /**
+   * One complete directory, in no particular order. `dir` is `""` for the root.
+   * Throws `DirNotFound` when it does not exist.
+   */
+  list(dir: string, options?: CallOptions): Promise<Entry[]>;
+  /** The file at `remote`. Throws `ObjectNotFound`, or `IsDir` if it is a directory. */
+  newObject(remote: string, options?: CallOptions): Promise<FsObject>;
+  /**
+   * Writes `body` to `src.remote`, replacing any file there, atomically where the remote allows:
+   * a body that fails part-way leaves no object (and the previous version intact).
+   * `src.size` must be known unless the Fs has `features.putStream`.
+   */
+  put(body: Body, src: ObjectInfo, options?: CallOptions): Promise<FsObject>;
+  /** Creates a directory and its parents; no error if it exists. */
+  mkdir(dir: string, options?: CallOptions): Promise<void>;
+  /** Removes an empty directory. Throws `DirNotFound` or `DirNotEmpty`. */
+  rmdir(dir: string, options?: CallOptions): Promise<void>;
+  /** `type:root` or `name:root`, for messages. */
+  toString(): string;
+}

@@ -1,0 +1,70 @@
+/** Sizes and durations, parsed with rclone's meanings. */
+import { FsError } from "./errors.js";
+
+const BINARY: Record<string, number> = { k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40, p: 2 ** 50, e: 2 ** 60 };
+
+/**
+ * Parses a size as rclone does: a bare number is KiB; `b`/`B` bytes; `K`, `M`, `G`, `T`, `P`, `E`
+ * (optionally followed by `i` or `iB`) are powers of 1024; fractions allowed; `off` is -1.
+ * Throws `Usage` on anything else.
+ */
+export function parseSize(text: string): number {
+  const s = text.trim();
+  if (s.toLowerCase() === "off") return -1;
+  const m = /^(\d+(?:\.\d*)?|\.\d+)([bBkKmMgGtTpPeE]?)(i?B?|iB)?$/.exec(s);
+  if (!m || (m[3] && !m[2]) || (m[2]?.toLowerCase() === "b" && m[3])) throw new FsError("Usage", `bad size "${text}"`);
+  const unit = (m[2] ?? "").toLowerCase();
+  const multiplier = unit === "" ? 1024 : unit === "b" ? 1 : (BINARY[unit] as number);
+  return Math.round(Number(m[1]) * multiplier);
+}
+
+const SIZE_UNITS = ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"];
+
+/** Formats bytes as rclone's human-readable sizes: `1.500Ki`, `20Mi`, `512`. */
+export function formatSize(bytes: number): string {
+  if (bytes < 0) return "off";
+  let v = bytes;
+  let i = 0;
+  while (v >= 1024 && i < SIZE_UNITS.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  const digits = i === 0 || Number.isInteger(v) ? 0 : 3;
+  return `${v.toFixed(digits)}${SIZE_UNITS[i]}`;
+}
+
+const DURATION_MS: Record<string, number> = {
+  ns: 1e-6,
+  us: 1e-3,
+  µs: 1e-3,
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 7 * 86_400_000,
+  M: 30 * 86_400_000,
+  y: 365 * 86_400_000,
+};
+
+/**
+ * Parses a duration as rclone does: Go syntax (`1h30m`, `1.5s`, `300ms`) plus `d`, `w`, `M` (30 days),
+ * `y` (365 days); a bare number is seconds; `off` is infinite. Returns milliseconds.
+ */
+export function parseDuration(text: string): number {
+  const s = text.trim();
+  if (s === "off") return Number.POSITIVE_INFINITY;
+  if (/^\d+(\.\d*)?$/.test(s)) return Number(s) * 1000;
+  const re = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h|d|w|M|y)/gy;
+  let total = 0;
+  let at = 0;
+  const sign = s.startsWith("-") ? -1 : 1;
+  re.lastIndex = sign < 0 ? 1 : 0;
+  at = re.lastIndex;
+  for (let m = re.exec(s); m; m = re.exec(s)) {
+    total += Number(m[1]) * (DURATION_MS[m[2] as string] as number);
+    at = re.lastIndex;
+  }
+  if (at !== s.length || at === (sign < 0 ? 1 : 0)) throw new FsError("Usage", `bad duration "${text}"`);
+  return sign * total;
+}
