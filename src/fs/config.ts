@@ -83,14 +83,20 @@ export class ConfigStore {
 
   /** A remote's options with env overrides applied, or undefined if it is defined nowhere. */
   get(name: string): RemoteConfig | undefined {
-    const prefix = envPrefix(name);
-    const fromEnv: Record<string, string> = {};
-    for (const [key, value] of Object.entries(this.env)) {
-      if (key.startsWith(prefix) && value !== undefined) fromEnv[key.slice(prefix.length).toLowerCase()] = value;
-    }
     const base = this.remotes[name];
+    const fromEnv = this.envOverrides(name);
     if (!base && fromEnv.type === undefined) return undefined;
     return { ...(base ?? {}), ...fromEnv } as RemoteConfig;
+  }
+
+  /** `STRATA_CONFIG_<NAME>_<KEY>` values for a remote, keys lower-cased. */
+  envOverrides(name: string): Record<string, string> {
+    const prefix = envPrefix(name);
+    const out: Record<string, string> = {};
+    for (const [key, value] of Object.entries(this.env)) {
+      if (key.startsWith(prefix) && value !== undefined) out[key.slice(prefix.length).toLowerCase()] = value;
+    }
+    return out;
   }
 
   set(name: string, config: RemoteConfig): void {
@@ -115,7 +121,8 @@ export class ConfigStore {
     await mkdir(dirname(this.path), { recursive: true });
     const tmp = `${this.path}.${randomBytes(6).toString("hex")}.tmp`;
     await writeFile(tmp, text, { mode: 0o600 });
-    if (this.exists) await copyFile(this.path, `${this.path}.bak`).catch(() => undefined);
+    // Not gated on `exists`: a file this store created on an earlier save still needs its backup.
+    await copyFile(this.path, `${this.path}.bak`).catch(() => undefined);
     await rename(tmp, this.path);
   }
 }

@@ -79,6 +79,19 @@ export const ExitCode = {
 /** Maps an error to the exit code rclone would use for it. */
 export function exitCodeFor(err: unknown): number {
   if (!isFsError(err)) return ExitCode.other;
+  // As in rclone, these sentinels win over the retry kind: a max-transfer stop is fatal yet exits 8.
+  switch (err.code) {
+    case "DirNotFound":
+      return ExitCode.dirNotFound;
+    case "ObjectNotFound":
+      return ExitCode.fileNotFound;
+    case "MaxTransferReached":
+      return ExitCode.maxTransfer;
+    case "NoTransfer":
+      return ExitCode.noTransfer;
+    default:
+      break;
+  }
   switch (err.retry) {
     case "temporary":
       return ExitCode.temporary;
@@ -90,17 +103,9 @@ export function exitCodeFor(err: unknown): number {
       break;
   }
   switch (err.code) {
-    case "DirNotFound":
-      return ExitCode.dirNotFound;
-    case "ObjectNotFound":
-      return ExitCode.fileNotFound;
     case "Usage":
     case "ConfigInvalid":
       return ExitCode.usage;
-    case "MaxTransferReached":
-      return ExitCode.maxTransfer;
-    case "NoTransfer":
-      return ExitCode.noTransfer;
     default:
       return ExitCode.other;
   }

@@ -65,6 +65,12 @@ export function fillFeatures(impl: Partial<OptionalOps>, flags: Partial<FeatureF
   return Object.freeze(features);
 }
 
+/** The facts of a feature set, without its operations. */
+export function flagsOf(f: Features): FeatureFlags {
+  const { caseInsensitive, canHaveEmptyDirs, bucketBased, slowHash, serverSideAcrossConfigs } = f;
+  return { caseInsensitive, canHaveEmptyDirs, bucketBased, slowHash, serverSideAcrossConfigs };
+}
+
 /**
  * Limits an overlay's features by those of the Fs it wraps: each operation in `dependsOn` is kept only
  * if `wrapped` has it too, and facts combine so the overlay never claims more than its base can do.

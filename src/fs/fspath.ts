@@ -39,7 +39,10 @@ export function parseRemote(spec: string): ParsedRemote {
     return { params: {}, path: spec };
   }
   const name = body.slice(0, nameEnd);
-  if (!onTheFly && (!isValidRemoteName(name) || name.includes("/"))) return { params: {}, path: spec };
+  // Without any ':' it is a local path, even with a ',' in it ("a,b" is a file, as in rclone).
+  if (!onTheFly && (!isValidRemoteName(name) || name.includes("/") || !body.includes(":"))) {
+    return { params: {}, path: spec };
+  }
   if (onTheFly && !/^[a-z0-9_]+$/i.test(name)) throw usage(spec, `invalid backend type "${name}"`);
 
   const params: Record<string, string> = {};

@@ -11,11 +11,12 @@ const BINARY: Record<string, number> = { k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 
 export function parseSize(text: string): number {
   const s = text.trim();
   if (s.toLowerCase() === "off") return -1;
-  const m = /^(\d+(?:\.\d*)?|\.\d+)([bBkKmMgGtTpPeE]?)(i?B?|iB)?$/.exec(s);
+  const m = /^(\d+(?:\.\d*)?|\.\d+)([bBkKmMgGtTpPeE]?)(i[bB]?|I)?$/.exec(s);
   if (!m || (m[3] && !m[2]) || (m[2]?.toLowerCase() === "b" && m[3])) throw new FsError("Usage", `bad size "${text}"`);
   const unit = (m[2] ?? "").toLowerCase();
   const multiplier = unit === "" ? 1024 : unit === "b" ? 1 : (BINARY[unit] as number);
-  return Math.round(Number(m[1]) * multiplier);
+  // Go converts the float to int64 by truncation: rclone reads "1.1M" as 1153433, not 1153434.
+  return Math.trunc(Number(m[1]) * multiplier);
 }
 
 const SIZE_UNITS = ["", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"];
@@ -30,7 +31,15 @@ export function formatSize(bytes: number): string {
     i++;
   }
   const digits = i === 0 || Number.isInteger(v) ? 0 : 3;
-  return `${v.toFixed(digits)}${SIZE_UNITS[i]}`;
+  let text = v.toFixed(digits);
+  // Go's %.3f breaks exact ties to even where toFixed rounds up: rclone prints 1088 bytes as 1.062Ki.
+  if (digits === 3 && Number.isSafeInteger(bytes)) {
+    const scaled = BigInt(bytes) * 1000n;
+    const unit = 1n << BigInt(10 * i);
+    const q = scaled / unit;
+    if (2n * (scaled % unit) === unit && q % 2n === 0n) text = (Number(q) / 1000).toFixed(3);
+  }
+  return `${text}${SIZE_UNITS[i]}`;
 }
 
 const DURATION_MS: Record<string, number> = {
@@ -54,17 +63,18 @@ const DURATION_MS: Record<string, number> = {
 export function parseDuration(text: string): number {
   const s = text.trim();
   if (s === "off") return Number.POSITIVE_INFINITY;
-  if (/^\d+(\.\d*)?$/.test(s)) return Number(s) * 1000;
+  if (/^[-+]?(?:\d+(?:\.\d*)?|\.\d+)$/.test(s)) return Number(s) * 1000;
   const re = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h|d|w|M|y)/gy;
   let total = 0;
   let at = 0;
   const sign = s.startsWith("-") ? -1 : 1;
-  re.lastIndex = sign < 0 ? 1 : 0;
+  const signLength = /^[-+]/.test(s) ? 1 : 0;
+  re.lastIndex = signLength;
   at = re.lastIndex;
   for (let m = re.exec(s); m; m = re.exec(s)) {
     total += Number(m[1]) * (DURATION_MS[m[2] as string] as number);
     at = re.lastIndex;
   }
-  if (at !== s.length || at === (sign < 0 ? 1 : 0)) throw new FsError("Usage", `bad duration "${text}"`);
+  if (at !== s.length || at === signLength) throw new FsError("Usage", `bad duration "${text}"`);
   return sign * total;
 }

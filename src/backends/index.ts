@@ -1,0 +1,8 @@
+/** Backend types, each loaded on first use. */
+import { registerLoaders } from "../fs/registry.js";
+
+registerLoaders({
+  alias: async () => (await import("./alias/index.js")).default,
+  local: async () => (await import("./local/index.js")).default,
+  memory: async () => (await import("./memory/index.js")).default,
+});

@@ -1,0 +1,302 @@
+/**
+ * The local backend. Writes go to a hidden temporary name in the target directory and are renamed
+ * into place, so a killed upload never leaves a partial file under the real name.
+ */
+import { randomBytes } from "node:crypto";
+import { createReadStream, type Dirent, type Stats } from "node:fs";
+import { copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, statfs, unlink, utimes } from "node:fs/promises";
+import { join } from "node:path";
+import { resolveRange } from "../../fs/body.js";
+import { FsError } from "../../fs/errors.js";
+import { fillFeatures } from "../../fs/features.js";
+import { HASH_TYPES, type HashType, hashBody } from "../../fs/hashes.js";
+import { log } from "../../fs/log.js";
+import { joinRemote, parentOf } from "../../fs/path.js";
+import type { Body, CallOptions, Directory, Entry, Fs, FsObject, ObjectInfo, OpenOptions, Usage } from "../../fs/types.js";
+import { fromErrno } from "../errno.js";
+import type { LocalOptions } from "./index.js";
+import { decodeName, encodePath } from "./names.js";
+
+/** Temporary upload names; hidden from listings and removed by `cleanUp`. */
+const PARTIAL = /^\.strata-[0-9a-f]{12}\.partial$/;
+const partialName = () => `.strata-${randomBytes(6).toString("hex")}.partial`;
+const READ_CHUNK = 1 << 20;
+
+export class LocalFs implements Fs {
+  readonly hashes: ReadonlySet<HashType> = new Set(HASH_TYPES);
+  // Modtimes travel as JavaScript Dates: millisecond resolution.
+  readonly precision = 1_000_000;
+  readonly features;
+
+  constructor(
+    readonly name: string,
+    readonly root: string,
+    private readonly options: LocalOptions,
+  ) {
+    this.root = join("/", root.startsWith("/") ? root : join(process.cwd(), root));
+    this.features = fillFeatures(this, { caseInsensitive: options.case_insensitive, serverSideAcrossConfigs: true });
+  }
+
+  toString(): string {
+    return this.name === "local" ? this.root : `${this.name}:${this.root}`;
+  }
+
+  /** The OS path of a remote (bytes when the name carries escaped non-UTF-8 bytes). */
+  native(remote: string): string | Buffer {
+    return encodePath(remote === "" ? this.root : join(this.root, remote));
+  }
+
+  async list(dir: string): Promise<Entry[]> {
+    const p = this.native(dir);
+    let names: string[];
+    let dirents: Dirent[];
+    try {
+      dirents = await readdir(p, { withFileTypes: true });
+      names = dirents.map((d) => d.name);
+      if (names.some((n) => n.includes("\uFFFD"))) {
+        // Node replaced undecodable bytes; read the raw names to keep them distinct and reachable.
+        const raw = await readdir(p, { withFileTypes: true, encoding: "buffer" });
+        dirents = raw as unknown as Dirent[];
+        names = raw.map((d) => decodeName(d.name));
+      }
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === "ENOTDIR" || code === "ENOENT") throw new FsError("DirNotFound", "directory not found", { path: dir });
+      throw fromErrno(err, dir, "dir");
+    }
+    const entries = await Promise.all(dirents.map((d, i) => this.entry(dir, names[i] as string, d)));
+    return entries.filter((e): e is Entry => e !== undefined);
+  }
+
+  private async entry(dir: string, name: string, d: Dirent): Promise<Entry | undefined> {
+    if (PARTIAL.test(name)) return undefined;
+    const remote = joinRemote(dir, name);
+    let st: Stats;
+    try {
+      if (d.isSymbolicLink()) {
+        if (!this.options.copy_links) {
+          if (!this.options.skip_links) log.notice(remote, "Can't follow symlink without -L/--copy-links");
+          return undefined;
+        }
+        st = await stat(this.native(remote));
+      } else if (d.isFile() || d.isDirectory()) {
+        st = await lstat(this.native(remote));
+      } else {
+        log.notice(remote, "Can't transfer non file/directory");
+        return undefined;
+      }
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === "ENOENT") {
+        if (d.isSymbolicLink()) log.notice(remote, "Can't follow dangling symlink");
+        return undefined;
+      }
+      throw fromErrno(err, remote, "file");
+    }
+    if (st.isDirectory()) return { kind: "dir", remote, modTime: st.mtime } satisfies Directory;
+    return new LocalObject(this, remote, st.size, st.mtime);
+  }
+
+  async newObject(remote: string): Promise<FsObject> {
+    let st: Stats;
+    try {
+      st = this.options.copy_links ? await stat(this.native(remote)) : await lstat(this.native(remote));
+    } catch (err) {
+      throw fromErrno(err, remote, "file");
+    }
+    if (st.isDirectory()) throw new FsError("IsDir", "is a directory", { path: remote });
+    if (!st.isFile()) throw new FsError("ObjectNotFound", "not a regular file", { path: remote });
+    return new LocalObject(this, remote, st.size, st.mtime);
+  }
+
+  async put(body: Body, src: ObjectInfo, options?: CallOptions): Promise<FsObject> {
+    const tmp = await this.tempFor(src.remote);
+    let size = 0;
+    try {
+      const fh = await open(tmp, "wx");
+      try {
+        for await (const part of body) {
+          options?.signal?.throwIfAborted();
+          await fh.write(part);
+          size += part.length;
+        }
+      } finally {
+        await fh.close();
+      }
+      if (src.size >= 0 && size !== src.size) {
+        throw new FsError("Corrupt", `size mismatch: expected ${src.size}, got ${size}`, { path: src.remote });
+      }
+      return await this.commit(tmp, src.remote, size, src.modTime);
+    } catch (err) {
+      await unlink(tmp).catch(() => undefined);
+      throw fromErrno(err, src.remote, "file");
+    }
+  }
+
+  putStream(body: Body, src: ObjectInfo, options?: CallOptions): Promise<FsObject> {
+    return this.put(body, src, options);
+  }
+
+  /** A temporary path beside `remote`, creating the parent directories. */
+  private async tempFor(remote: string): Promise<string | Buffer> {
+    await this.mkdir(parentOf(remote));
+    return this.native(joinRemote(parentOf(remote), partialName()));
+  }
+
+  /** Sets the modtime on a finished temporary file and renames it into place. */
+  private async commit(tmp: string | Buffer, remote: string, size: number, modTime: Date): Promise<FsObject> {
+    if (!this.options.no_set_modtime) await utimes(tmp, modTime, modTime);
+    const final = this.native(remote);
+    const existing = await lstat(final).catch(() => undefined);
+    if (existing?.isDirectory()) throw new FsError("IsDir", "is a directory", { path: remote });
+    await rename(tmp, final);
+    return new LocalObject(this, remote, size, this.options.no_set_modtime ? (await stat(final)).mtime : modTime);
+  }
+
+  async mkdir(dir: string): Promise<void> {
+    const p = this.native(dir);
+    try {
+      await mkdir(p, { recursive: true });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === "EEXIST" || code === "ENOTDIR") throw new FsError("IsFile", "is a file, not a directory", { path: dir });
+      throw fromErrno(err, dir, "dir");
+    }
+  }
+
+  async rmdir(dir: string): Promise<void> {
+    try {
+      await rmdir(this.native(dir));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === "ENOTDIR") throw new FsError("IsFile", "is a file, not a directory", { path: dir });
+      throw fromErrno(err, dir, "dir");
+    }
+  }
+
+  /** Server-side copy through the kernel (copy_file_range / reflink where the filesystem has them). */
+  async copy(src: FsObject, remote: string): Promise<FsObject> {
+    if (!(src instanceof LocalObject)) throw new FsError("CantCopy", "source is not a local file", { path: src.remote });
+    const tmp = await this.tempFor(remote);
+    try {
+      await copyFile(src.fs.native(src.remote), tmp);
+      return await this.commit(tmp, remote, src.size, src.modTime);
+    } catch (err) {
+      await unlink(tmp).catch(() => undefined);
+      throw fromErrno(err, remote, "file");
+    }
+  }
+
+  async move(src: FsObject, remote: string): Promise<FsObject> {
+    if (!(src instanceof LocalObject)) throw new FsError("CantMove", "source is not a local file", { path: src.remote });
+    await this.mkdir(parentOf(remote));
+    const final = this.native(remote);
+    if ((await lstat(final).catch(() => undefined))?.isDirectory()) {
+      throw new FsError("IsDir", "is a directory", { path: remote });
+    }
+    try {
+      await rename(src.fs.native(src.remote), final);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "EXDEV") throw new FsError("CantMove", "across devices", { path: remote });
+      throw fromErrno(err, src.remote, "file");
+    }
+    return new LocalObject(this, remote, src.size, src.modTime);
+  }
+
+  async dirMove(src: Fs, srcRemote: string, dstRemote: string): Promise<void> {
+    if (!(src instanceof LocalFs)) throw new FsError("CantDirMove", "source is not a local remote");
+    const to = this.native(dstRemote);
+    if (await lstat(to).catch(() => undefined)) throw new FsError("AlreadyExists", "destination exists", { path: dstRemote });
+    await this.mkdir(parentOf(dstRemote));
+    try {
+      await rename(src.native(srcRemote), to);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "EXDEV") throw new FsError("CantDirMove", "across devices");
+      throw fromErrno(err, srcRemote, "dir");
+    }
+  }
+
+  async purge(dir: string): Promise<void> {
+    const p = this.native(dir);
+    const st = await lstat(p).catch(() => undefined);
+    if (!st?.isDirectory()) throw new FsError("DirNotFound", "directory not found", { path: dir });
+    await rm(p, { recursive: true });
+  }
+
+  async about(): Promise<Usage> {
+    const s = await statfs(this.root);
+    return { total: s.blocks * s.bsize, used: (s.blocks - s.bfree) * s.bsize, free: s.bavail * s.bsize };
+  }
+
+  /** Removes temporary files left by uploads that were killed. */
+  async cleanUp(): Promise<void> {
+    const walk = async (dir: string): Promise<void> => {
+      const dirents = await readdir(this.native(dir), { withFileTypes: true }).catch(() => []);
+      for (const d of dirents) {
+        const remote = joinRemote(dir, d.name);
+        if (d.isDirectory()) await walk(remote);
+        else if (PARTIAL.test(d.name)) {
+          await unlink(this.native(remote));
+          log.info(remote, "removed leftover partial upload");
+        }
+      }
+    };
+    await walk("");
+  }
+}
+
+class LocalObject implements FsObject {
+  readonly kind = "file";
+  constructor(
+    readonly fs: LocalFs,
+    readonly remote: string,
+    readonly size: number,
+    public modTime: Date,
+  ) {}
+
+  async open(options?: OpenOptions): Promise<Body> {
+    const { start, end } = resolveRange(options, this.size);
+    const fh = await open(this.fs.native(this.remote), "r").catch((err) => {
+      throw fromErrno(err, this.remote, "file");
+    });
+    return (async function* () {
+      try {
+        for (let at = start; at < end; ) {
+          const buf = Buffer.allocUnsafe(Math.min(READ_CHUNK, end - at));
+          const { bytesRead } = await fh.read(buf, 0, buf.length, at);
+          if (bytesRead === 0) return;
+          at += bytesRead;
+          yield buf.subarray(0, bytesRead);
+        }
+      } finally {
+        await fh.close();
+      }
+    })();
+  }
+
+  async remove(): Promise<void> {
+    try {
+      await unlink(this.fs.native(this.remote));
+    } catch (err) {
+      throw fromErrno(err, this.remote, "file");
+    }
+  }
+
+  async setModTime(modTime: Date): Promise<void> {
+    try {
+      await utimes(this.fs.native(this.remote), modTime, modTime);
+    } catch (err) {
+      throw fromErrno(err, this.remote, "file");
+    }
+    this.modTime = modTime;
+  }
+
+  async hash(type: HashType): Promise<string | undefined> {
+    const stream = createReadStream(this.fs.native(this.remote), { highWaterMark: READ_CHUNK });
+    try {
+      return (await hashBody(stream, [type])).get(type);
+    } catch (err) {
+      throw fromErrno(err, this.remote, "file");
+    }
+  }
+}

@@ -1,0 +1,194 @@
+/**
+ * The base of transparent layers (path guard, fault injection, counting): every call on the Fs and on
+ * its objects goes through `call`, bodies through `wrapRead` / `wrapWrite`, paths through `path`.
+ * Names and bytes pass unchanged unless a subclass says otherwise.
+ */
+import { type Features, fillFeatures, flagsOf, OPTIONAL_OPS, type OptionalOps } from "../features.js";
+import type { HashType } from "../hashes.js";
+import type { Body, CallOptions, Directory, Entry, Fs, FsObject, ObjectInfo, OpenOptions, Usage } from "../types.js";
+
+export type OpKind =
+  | "list"
+  | "newObject"
+  | "open"
+  | "put"
+  | "putStream"
+  | "mkdir"
+  | "rmdir"
+  | "remove"
+  | "setModTime"
+  | "hash"
+  | "copy"
+  | "move"
+  | "dirMove"
+  | "purge"
+  | "about"
+  | "cleanUp";
+
+export abstract class LayerFs implements Fs {
+  readonly features: Features;
+
+  constructor(readonly inner: Fs) {
+    const impl: Partial<OptionalOps> = {};
+    for (const op of OPTIONAL_OPS) {
+      if (inner.features[op]) (impl as Record<string, unknown>)[op] = (this[op] as () => unknown).bind(this);
+    }
+    this.features = fillFeatures(impl, flagsOf(inner.features));
+  }
+
+  get name(): string {
+    return this.inner.name;
+  }
+  get root(): string {
+    return this.inner.root;
+  }
+  get hashes(): ReadonlySet<HashType> {
+    return this.inner.hashes;
+  }
+  get precision(): number {
+    return this.inner.precision;
+  }
+  toString(): string {
+    return this.inner.toString();
+  }
+
+  /** Runs one operation; subclasses add checks, faults, counts. */
+  protected call<T>(_kind: OpKind, _remote: string, run: () => Promise<T>): Promise<T> {
+    return run();
+  }
+  /** Maps a path before it goes down (the path guard cleans it here). */
+  protected path(remote: string): string {
+    return remote;
+  }
+  /** Wraps a body read from `remote`. */
+  protected wrapRead(_remote: string, body: Body, _options?: OpenOptions): Body {
+    return body;
+  }
+  /** Wraps a body written to `remote`. */
+  protected wrapWrite(_remote: string, body: Body): Body {
+    return body;
+  }
+
+  /** This layer's view of an inner object. */
+  protected wrapObject(o: FsObject): FsObject {
+    return new LayerObject(this, o);
+  }
+  /** The inner object behind one of ours, or the argument unchanged. */
+  protected unwrap(o: FsObject): FsObject {
+    return o instanceof LayerObject && o.fs === this ? o.inner : o;
+  }
+
+  list(dir: string, options?: CallOptions): Promise<Entry[]> {
+    const d = this.path(dir);
+    return this.call("list", d, async () =>
+      (await this.inner.list(d, options)).map((e) => (e.kind === "file" ? this.wrapObject(e) : (e as Directory))),
+    );
+  }
+  newObject(remote: string, options?: CallOptions): Promise<FsObject> {
+    const r = this.path(remote);
+    return this.call("newObject", r, async () => this.wrapObject(await this.inner.newObject(r, options)));
+  }
+  put(body: Body, src: ObjectInfo, options?: CallOptions): Promise<FsObject> {
+    const r = this.path(src.remote);
+    return this.call("put", r, async () =>
+      this.wrapObject(await this.inner.put(this.wrapWrite(r, body), withRemote(src, r), options)),
+    );
+  }
+  mkdir(dir: string, options?: CallOptions): Promise<void> {
+    const d = this.path(dir);
+    return this.call("mkdir", d, () => this.inner.mkdir(d, options));
+  }
+  rmdir(dir: string, options?: CallOptions): Promise<void> {
+    const d = this.path(dir);
+    return this.call("rmdir", d, () => this.inner.rmdir(d, options));
+  }
+
+  copy(src: FsObject, remote: string, options?: CallOptions): Promise<FsObject> {
+    const r = this.path(remote);
+    return this.call("copy", r, async () =>
+      this.wrapObject(await (this.inner.features.copy as NonNullable<OptionalOps["copy"]>)(this.unwrap(src), r, options)),
+    );
+  }
+  move(src: FsObject, remote: string, options?: CallOptions): Promise<FsObject> {
+    const r = this.path(remote);
+    return this.call("move", r, async () =>
+      this.wrapObject(await (this.inner.features.move as NonNullable<OptionalOps["move"]>)(this.unwrap(src), r, options)),
+    );
+  }
+  dirMove(src: Fs, srcRemote: string, dstRemote: string, options?: CallOptions): Promise<void> {
+    const from = src instanceof LayerFs ? src.path(srcRemote) : srcRemote;
+    const to = this.path(dstRemote);
+    const srcInner = src instanceof LayerFs ? src.inner : src;
+    return this.call("dirMove", to, () =>
+      (this.inner.features.dirMove as NonNullable<OptionalOps["dirMove"]>)(srcInner, from, to, options),
+    );
+  }
+  purge(dir: string, options?: CallOptions): Promise<void> {
+    const d = this.path(dir);
+    return this.call("purge", d, () => (this.inner.features.purge as NonNullable<OptionalOps["purge"]>)(d, options));
+  }
+  putStream(body: Body, src: ObjectInfo, options?: CallOptions): Promise<FsObject> {
+    const r = this.path(src.remote);
+    const putStream = this.inner.features.putStream as NonNullable<OptionalOps["putStream"]>;
+    return this.call("putStream", r, async () =>
+      this.wrapObject(await putStream(this.wrapWrite(r, body), withRemote(src, r), options)),
+    );
+  }
+  about(options?: CallOptions): Promise<Usage> {
+    return this.call("about", "", () => (this.inner.features.about as NonNullable<OptionalOps["about"]>)(options));
+  }
+  cleanUp(options?: CallOptions): Promise<void> {
+    return this.call("cleanUp", "", () => (this.inner.features.cleanUp as NonNullable<OptionalOps["cleanUp"]>)(options));
+  }
+
+  /** Lets objects of this layer reach the protected hooks. */
+  static hooks(layer: LayerFs) {
+    return {
+      call: layer.call.bind(layer),
+      wrapRead: layer.wrapRead.bind(layer),
+    };
+  }
+}
+
+/** An inner object seen through a layer. */
+export class LayerObject implements FsObject {
+  readonly kind = "file";
+  constructor(
+    readonly fs: LayerFs,
+    readonly inner: FsObject,
+  ) {}
+  get remote(): string {
+    return this.inner.remote;
+  }
+  get size(): number {
+    return this.inner.size;
+  }
+  get modTime(): Date {
+    return this.inner.modTime;
+  }
+  open(options?: OpenOptions): Promise<Body> {
+    const h = LayerFs.hooks(this.fs);
+    return h.call("open", this.remote, async () => h.wrapRead(this.remote, await this.inner.open(options), options));
+  }
+  remove(options?: CallOptions): Promise<void> {
+    return LayerFs.hooks(this.fs).call("remove", this.remote, () => this.inner.remove(options));
+  }
+  setModTime(modTime: Date, options?: CallOptions): Promise<void> {
+    return LayerFs.hooks(this.fs).call("setModTime", this.remote, () => this.inner.setModTime(modTime, options));
+  }
+  hash(type: HashType, options?: CallOptions): Promise<string | undefined> {
+    return LayerFs.hooks(this.fs).call("hash", this.remote, () => this.inner.hash(type, options));
+  }
+}
+
+/** `src` with its destination path replaced, everything else delegated. */
+export function withRemote(src: ObjectInfo, remote: string): ObjectInfo {
+  if (src.remote === remote) return src;
+  return {
+    remote,
+    size: src.size,
+    modTime: src.modTime,
+    fs: src.fs,
+    hash: src.hash ? (t, o) => (src.hash as NonNullable<ObjectInfo["hash"]>)(t, o) : undefined,
+  };
+}
