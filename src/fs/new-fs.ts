@@ -19,12 +19,18 @@ const MAX_DEPTH = 16;
 export interface FsContext {
   config: ConfigStore;
   env: NodeJS.ProcessEnv;
+  /** Backend options from command-line flags, by type (`{ local: { copy_links: "true" } }`). */
+  flags: Record<string, Record<string, string>>;
   /** Instances by canonical remote string. */
   cache: Map<string, Promise<Fs>>;
 }
 
-export function createContext(config: ConfigStore = ConfigStore.inMemory(), env = process.env): FsContext {
-  return { config, env, cache: new Map() };
+export function createContext(
+  config: ConfigStore = ConfigStore.inMemory(),
+  env = process.env,
+  flags: FsContext["flags"] = {},
+): FsContext {
+  return { config, env, flags, cache: new Map() };
 }
 
 let defaultContext: FsContext | undefined;
@@ -91,8 +97,8 @@ async function build(parsed: ReturnType<typeof parseRemote>, ctx: FsContext, dep
   }
   const descriptor = await getDescriptor(type);
   const fromTypeEnv = typeEnv(ctx.env, type, Object.keys(descriptor.options.properties));
-  // rclone's precedence: connection string > remote env > backend env > config file > defaults.
-  const raw = { ...fromFile, ...fromTypeEnv, ...fromRemoteEnv, ...parsed.params };
+  // rclone's precedence: connection string > flags > remote env > backend env > config file > defaults.
+  const raw = { ...fromFile, ...fromTypeEnv, ...fromRemoteEnv, ...ctx.flags[type], ...parsed.params };
   const options = validateOptions(descriptor, raw, where);
   const fs = await descriptor.create({
     name,

@@ -22,6 +22,9 @@ const PARTIAL = /^\.strata-[0-9a-f]{12}\.partial$/;
 const partialName = () => `.strata-${randomBytes(6).toString("hex")}.partial`;
 const READ_CHUNK = 1 << 20;
 
+/** The modtime truncated to the millisecond (Node's `mtime` rounds, which can cross a second). */
+const mtimeOf = (st: Stats) => new Date(Math.floor(st.mtimeMs));
+
 export class LocalFs implements Fs {
   readonly hashes: ReadonlySet<HashType> = new Set(HASH_TYPES);
   // Modtimes travel as JavaScript Dates: millisecond resolution.
@@ -93,8 +96,8 @@ export class LocalFs implements Fs {
       }
       throw fromErrno(err, remote, "file");
     }
-    if (st.isDirectory()) return { kind: "dir", remote, modTime: st.mtime } satisfies Directory;
-    return new LocalObject(this, remote, st.size, st.mtime);
+    if (st.isDirectory()) return { kind: "dir", remote, modTime: mtimeOf(st) } satisfies Directory;
+    return new LocalObject(this, remote, st.size, mtimeOf(st));
   }
 
   async newObject(remote: string): Promise<FsObject> {
@@ -106,7 +109,7 @@ export class LocalFs implements Fs {
     }
     if (st.isDirectory()) throw new FsError("IsDir", "is a directory", { path: remote });
     if (!st.isFile()) throw new FsError("ObjectNotFound", "not a regular file", { path: remote });
-    return new LocalObject(this, remote, st.size, st.mtime);
+    return new LocalObject(this, remote, st.size, mtimeOf(st));
   }
 
   async put(body: Body, src: ObjectInfo, options?: CallOptions): Promise<FsObject> {
@@ -150,7 +153,7 @@ export class LocalFs implements Fs {
     const existing = await lstat(final).catch(() => undefined);
     if (existing?.isDirectory()) throw new FsError("IsDir", "is a directory", { path: remote });
     await rename(tmp, final);
-    return new LocalObject(this, remote, size, this.options.no_set_modtime ? (await stat(final)).mtime : modTime);
+    return new LocalObject(this, remote, size, this.options.no_set_modtime ? mtimeOf(await stat(final)) : modTime);
   }
 
   async mkdir(dir: string): Promise<void> {

@@ -73,9 +73,11 @@ export abstract class LayerFs implements Fs {
   protected wrapObject(o: FsObject): FsObject {
     return new LayerObject(this, o);
   }
-  /** The inner object behind one of ours, or the argument unchanged. */
+  /** The object under every transparent layer, so the backend can recognise its own objects. */
   protected unwrap(o: FsObject): FsObject {
-    return o instanceof LayerObject && o.fs === this ? o.inner : o;
+    let inner = o;
+    while (inner instanceof LayerObject) inner = inner.inner;
+    return inner;
   }
 
   list(dir: string, options?: CallOptions): Promise<Entry[]> {
@@ -118,7 +120,8 @@ export abstract class LayerFs implements Fs {
   dirMove(src: Fs, srcRemote: string, dstRemote: string, options?: CallOptions): Promise<void> {
     const from = src instanceof LayerFs ? src.path(srcRemote) : srcRemote;
     const to = this.path(dstRemote);
-    const srcInner = src instanceof LayerFs ? src.inner : src;
+    let srcInner = src;
+    while (srcInner instanceof LayerFs) srcInner = srcInner.inner;
     return this.call("dirMove", to, () =>
       (this.inner.features.dirMove as NonNullable<OptionalOps["dirMove"]>)(srcInner, from, to, options),
     );

@@ -1,0 +1,25 @@
+/** The `strata` command line: global flags, then one yargs module per command. */
+import yargs, { type CommandModule } from "yargs";
+import { commands } from "./commands/index.js";
+import { type GlobalArgs, globalOptions, setup } from "./commands/shared.js";
+import { ExitCode } from "./fs/errors.js";
+
+export async function main(args: string[]): Promise<void> {
+  let parser = globalOptions(yargs(args))
+    .scriptName("strata")
+    .usage("Usage: strata <command> [flags]\n\nStack storage remotes: list, copy, sync and check over any backend and overlay.")
+    .middleware((argv) => setup(argv as unknown as GlobalArgs))
+    .demandCommand(1, "Command needed: see strata --help")
+    .strict()
+    .recommendCommands()
+    .wrap(Math.min(120, process.stdout.columns || 100))
+    .fail((msg, err, y) => {
+      if (err) throw err;
+      process.stderr.write(`${y.help() && ""}${msg}\nUse "strata <command> --help" for more information about a command.\n`);
+      process.exit(ExitCode.usage);
+    })
+    .version(false)
+    .help();
+  for (const c of commands) parser = parser.command(c as CommandModule<GlobalArgs, GlobalArgs>);
+  await parser.parseAsync();
+}

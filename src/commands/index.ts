@@ -1,0 +1,8 @@
+/** Every command module, in `strata --help` order. */
+import type { CommandModule } from "yargs";
+import ls from "./ls.js";
+import lsjson from "./lsjson.js";
+import lsl from "./lsl.js";
+
+// Each module types its own arguments; yargs only needs the common shape.
+export const commands = [ls, lsl, lsjson] as unknown as CommandModule[];

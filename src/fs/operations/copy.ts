@@ -1,0 +1,58 @@
+/** Copying one file: server-side when the destination can take the source, else streamed and verified. */
+import { tapBody } from "../body.js";
+import { FsError, isFsError } from "../errors.js";
+import { HASH_TYPES, type HashType, newHasher } from "../hashes.js";
+import { log } from "../log.js";
+import type { CallOptions, Fs, FsObject } from "../types.js";
+
+/** The hash both remotes can give cheaply, preferring md5 as rclone does; undefined if none. */
+export function commonHash(a: Fs, b: Fs): HashType | undefined {
+  return HASH_TYPES.find((t) => a.hashes.has(t) && b.hashes.has(t));
+}
+
+export interface CopyOptions extends CallOptions {
+  /** Skip the hash comparison after a streamed copy (sizes are still checked). */
+  noVerifyHash?: boolean;
+}
+
+/**
+ * Copies `src` to `remote` on `dst`. Tries `dst.features.copy` first (no data through this process);
+ * on `CantCopy` streams the bytes, hashing them on the way, and checks the result's size and hash.
+ * A mismatch removes the bad copy and throws `Corrupt`.
+ */
+export async function copyFile(src: FsObject, dst: Fs, remote: string, options: CopyOptions = {}): Promise<FsObject> {
+  if (dst.features.copy) {
+    try {
+      const copied = await dst.features.copy(src, remote, options);
+      log.debug(remote, "copied (server-side copy)");
+      return copied;
+    } catch (err) {
+      if (!isFsError(err, "CantCopy", "NotImplemented")) throw err;
+    }
+  }
+  return streamCopy(src, dst, remote, options);
+}
+
+async function streamCopy(src: FsObject, dst: Fs, remote: string, options: CopyOptions): Promise<FsObject> {
+  const hashType = options.noVerifyHash ? undefined : commonHash(src.fs, dst);
+  const hasher = hashType ? newHasher(hashType) : undefined;
+  let body = await src.open(options);
+  if (hasher) body = tapBody(body, (part) => hasher.update(part));
+  const info = { remote, size: src.size, modTime: src.modTime, fs: src.fs, hash: src.hash.bind(src) };
+  const put = src.size < 0 && dst.features.putStream ? dst.features.putStream : dst.put.bind(dst);
+  const copied = await put(body, info, options);
+  if (src.size >= 0 && copied.size >= 0 && copied.size !== src.size) {
+    await copied.remove().catch(() => undefined);
+    throw new FsError("Corrupt", `corrupted on transfer: sizes differ ${src.size} vs ${copied.size}`, { path: remote });
+  }
+  if (hasher && hashType && !dst.features.slowHash) {
+    const want = hasher.digest();
+    const got = await copied.hash(hashType, options);
+    if (got !== undefined && got !== want) {
+      await copied.remove().catch(() => undefined);
+      throw new FsError("Corrupt", `corrupted on transfer: ${hashType} hashes differ ${want} vs ${got}`, { path: remote });
+    }
+  }
+  log.debug(remote, "copied (streamed)");
+  return copied;
+}

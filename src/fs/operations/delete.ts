@@ -1,0 +1,64 @@
+/** Removing files and directories. */
+import { isFsError } from "../errors.js";
+import { log } from "../log.js";
+import type { CallOptions, Entry, Fs, FsObject } from "../types.js";
+import { walk } from "./walk.js";
+
+export interface DeleteOptions extends CallOptions {
+  dryRun?: boolean;
+  /** Only files this accepts are deleted (filters). */
+  include?: (e: FsObject) => boolean;
+}
+
+/** Deletes every file under `dir` (directories stay). Returns the number of files deleted. */
+export async function deleteFiles(fs: Fs, dir: string, options: DeleteOptions = {}): Promise<number> {
+  let n = 0;
+  for await (const { entries } of walk(fs, dir, options)) {
+    for (const e of entries) {
+      if (e.kind !== "file" || (options.include && !options.include(e))) continue;
+      if (options.dryRun) log.notice(e.remote, "Skipped delete as --dry-run is set");
+      else {
+        await e.remove(options);
+        log.info(e.remote, "Deleted");
+      }
+      n++;
+    }
+  }
+  return n;
+}
+
+/** Removes empty directories under `dir`, deepest first; `dir` itself too unless `leaveRoot`. */
+export async function rmdirs(fs: Fs, dir: string, options: DeleteOptions & { leaveRoot?: boolean } = {}): Promise<void> {
+  const dirs: string[] = [];
+  const nonEmpty = new Set<string>();
+  for await (const { dir: d, entries } of walk(fs, dir, options)) {
+    dirs.push(d);
+    if (entries.some((e: Entry) => e.kind === "file")) nonEmpty.add(d);
+  }
+  // Parents of non-empty directories are non-empty too.
+  for (const d of [...nonEmpty]) for (let p = d; p !== ""; p = p.slice(0, Math.max(0, p.lastIndexOf("/")))) nonEmpty.add(p);
+  if (nonEmpty.size > 0) nonEmpty.add("");
+  for (const d of dirs.reverse()) {
+    if (nonEmpty.has(d) || (d === dir && options.leaveRoot)) continue;
+    if (options.dryRun) log.notice(d || "/", "Skipped remove directory as --dry-run is set");
+    else {
+      await fs.rmdir(d, options).catch((err) => {
+        if (!isFsError(err, "DirNotFound")) throw err;
+      });
+    }
+  }
+}
+
+/** Removes `dir` and everything in it, with the remote's purge where it has one. */
+export async function purge(fs: Fs, dir: string, options: DeleteOptions = {}): Promise<void> {
+  if (options.dryRun) {
+    await deleteFiles(fs, dir, options);
+    return;
+  }
+  if (fs.features.purge) {
+    await fs.features.purge(dir, options);
+    return;
+  }
+  await deleteFiles(fs, dir, options);
+  await rmdirs(fs, dir, options);
+}
