@@ -1,0 +1,109 @@
+import { tmpdir } from "node:os";
+import type { Argv, CommandModule } from "yargs";
+import { deleteRemote, parseKeyValues, setRemote } from "../fs/operations/remote-config.js";
+import { getDescriptor, registeredTypes } from "../fs/registry.js";
+import { ctx, Output, run } from "./shared.js";
+
+interface Args {
+  name?: string;
+  type?: string;
+  values?: string[];
+  obscure: boolean;
+  "no-obscure": boolean;
+}
+
+function showRemote(out: Output, name: string, values: Record<string, unknown>): void {
+  out.line(`[${name}]`);
+  for (const [k, v] of Object.entries(values)) out.line(`${k} = ${Array.isArray(v) ? v.join(" ") : String(v)}`);
+  out.line("");
+}
+
+const editFlags = <T>(y: Argv<T>) =>
+  y
+    .option("obscure", { type: "boolean", default: false, description: "Force any passwords to be obscured" })
+    .option("no-obscure", { type: "boolean", default: false, description: "Force any passwords not to be obscured" });
+
+/** `config`: show and edit named remotes. */
+const command: CommandModule<object, Args> = {
+  command: "config <action>",
+  describe: "Show and edit the config file (show, dump, create, update, delete, paths, providers)",
+  builder: (y) =>
+    y
+      .command({
+        command: "show [name]",
+        describe: "Print the config file, or one remote",
+        handler: run<Args>("config show", async (argv) => {
+          const store = ctx().config;
+          const out = new Output();
+          const names = argv.name ? [argv.name] : store.names();
+          for (const n of names) {
+            const r = store.get(n);
+            if (!r) throw Object.assign(new Error(`remote "${n}" not found in config`), { name: "Error" });
+            showRemote(out, n, r);
+          }
+          await out.end();
+        }),
+      })
+      .command({
+        command: "dump",
+        describe: "Dump the config file as JSON",
+        handler: run<Args>("config dump", async () => {
+          const store = ctx().config;
+          const all = Object.fromEntries(store.names().map((n) => [n, store.get(n)]));
+          process.stdout.write(`${JSON.stringify(all, null, "\t")}\n`);
+        }),
+      })
+      .command({
+        command: "create <name> <type> [values..]",
+        describe: "Create a new remote with name, type and options (key=value ...)",
+        builder: editFlags,
+        handler: run<Args>("config create", async (argv) => {
+          const values = parseKeyValues(argv.values ?? []);
+          const r = await setRemote(ctx().config, argv.name as string, argv.type, values, flagsOf(argv));
+          const out = new Output();
+          showRemote(out, argv.name as string, r);
+          await out.end();
+        }),
+      })
+      .command({
+        command: "update <name> [values..]",
+        describe: "Update options of an existing remote (key=value ...)",
+        builder: editFlags,
+        handler: run<Args>("config update", async (argv) => {
+          const values = parseKeyValues(argv.values ?? []);
+          const r = await setRemote(ctx().config, argv.name as string, undefined, values, flagsOf(argv));
+          const out = new Output();
+          showRemote(out, argv.name as string, r);
+          await out.end();
+        }),
+      })
+      .command({
+        command: "delete <name>",
+        describe: "Delete an existing remote",
+        handler: run<Args>("config delete", async (argv) => deleteRemote(ctx().config, argv.name as string)),
+      })
+      .command({
+        command: "paths",
+        describe: "Show paths used for configuration and temporary files",
+        handler: run<Args>("config paths", async () => {
+          process.stdout.write(`Config file: ${ctx().config.path}\nTemp dir:    ${tmpdir()}\n`);
+        }),
+      })
+      .command({
+        command: "providers",
+        describe: "List in JSON format all the backends and their options",
+        handler: run<Args>("config providers", async () => {
+          const all = await Promise.all(registeredTypes().map((t) => getDescriptor(t)));
+          const view = all.map((d) => ({ Name: d.name, Description: d.description, Options: d.options.properties }));
+          process.stdout.write(`${JSON.stringify(view, null, "\t")}\n`);
+        }),
+      })
+      .demandCommand(1, "config needs an action: show, dump, create, update, delete, paths or providers") as Argv<Args>,
+  handler: () => undefined,
+};
+
+function flagsOf(argv: Args) {
+  return { obscure: argv.obscure, noObscure: argv["no-obscure"] };
+}
+
+export default command;

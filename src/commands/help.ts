@@ -1,0 +1,78 @@
+import type { Argv, CommandModule } from "yargs";
+import { FsError } from "../fs/errors.js";
+import { getDescriptor, type OptionSpec, registeredTypes } from "../fs/registry.js";
+import { Output, run } from "./shared.js";
+
+interface Args {
+  name?: string;
+}
+
+function describeOption(out: Output, type: string, key: string, spec: OptionSpec): void {
+  out.line(`#### ${key}`);
+  out.line("");
+  out.line(spec.description);
+  out.line("");
+  out.line(`- Config:      ${key}`);
+  out.line(`- Env Var:     STRATA_${type.toUpperCase()}_${key.toUpperCase()}`);
+  out.line(`- Type:        ${spec.size ? "SizeSuffix" : spec.duration ? "Duration" : spec.type}`);
+  if (spec.default !== undefined) out.line(`- Default:     ${JSON.stringify(spec.default)}`);
+  if (spec.enum) out.line(`- Choices:     ${spec.enum.join(", ")}`);
+  if (spec.obscured) out.line("- Obscured:    yes (store the output of `strata obscure`)");
+  out.line("");
+}
+
+/** `help backends` and `help backend NAME`, printed from the registered option schemas. */
+const command: CommandModule<object, Args> = {
+  command: "help <topic>",
+  describe: "Show help for backends (help backends, help backend NAME)",
+  builder: (y) =>
+    y
+      .command({
+        command: "backends",
+        describe: "List the backends and overlays",
+        handler: run<Args>("help backends", async () => {
+          const out = new Output();
+          out.line("All strata backends:");
+          out.line("");
+          for (const t of registeredTypes()) {
+            const d = await getDescriptor(t);
+            out.line(`  ${t.padEnd(12)} ${d.description}`);
+          }
+          out.line("");
+          out.line('To see more info about a particular backend use:\n  strata help backend <name>');
+          await out.end();
+        }),
+      })
+      .command({
+        command: "backend <name>",
+        describe: "Describe one backend's options",
+        handler: run<Args>("help backend", async (argv) => {
+          const name = argv.name as string;
+          if (!registeredTypes().includes(name)) throw new FsError("Usage", `unknown backend "${name}"`);
+          const d = await getDescriptor(name);
+          const out = new Output();
+          out.line(`### ${d.name} (${d.kind}): ${d.description}`);
+          out.line("");
+          const entries = Object.entries(d.options.properties);
+          const required = new Set(d.options.required ?? []);
+          for (const [title, advanced] of [
+            ["Standard options", false],
+            ["Advanced options", true],
+          ] as const) {
+            const group = entries.filter(([, s]) => Boolean(s.advanced) === advanced);
+            if (group.length === 0) continue;
+            out.line(`### ${title}`);
+            out.line("");
+            for (const [key, spec] of group) {
+              describeOption(out, d.name, key, spec);
+              if (required.has(key)) out.line("- Required:    true\n");
+            }
+          }
+          if (entries.length === 0) out.line("This backend has no options.");
+          await out.end();
+        }),
+      })
+      .demandCommand(1, "help needs a topic: backends or backend NAME") as Argv<Args>,
+  handler: () => undefined,
+};
+export default command;
