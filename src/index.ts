@@ -1,0 +1,27 @@
+/**
+ * strata as a library: open remotes from strings or config, and run the operations the CLI runs.
+ *
+ *   import { newFs, walk, copyFile } from "strata";
+ *   const src = await newFs("/data/photos");
+ *   const dst = await newFs(":memory:backup");
+ */
+export * from "./fs/body.js";
+export * from "./fs/config.js";
+export * from "./fs/errors.js";
+export * from "./fs/features.js";
+export * from "./fs/fspath.js";
+export * from "./fs/hashes.js";
+export * from "./fs/layers/counting.js";
+export * from "./fs/layers/fault.js";
+export * from "./fs/new-fs.js";
+export * from "./fs/obscure.js";
+export * from "./fs/operations/copy.js";
+export * from "./fs/operations/delete.js";
+export * from "./fs/operations/list.js";
+export * from "./fs/operations/remote-config.js";
+export * from "./fs/operations/target.js";
+export * from "./fs/operations/walk.js";
+export * from "./fs/path.js";
+export * from "./fs/registry.js";
+export * from "./fs/types.js";
+export * from "./fs/units.js";
