@@ -78,3 +78,19 @@ export function parseDuration(text: string): number {
   if (at !== s.length || at === signLength) throw new FsError("Usage", `bad duration "${text}"`);
   return sign * total;
 }
+
+/** Bytes as rclone prints them in stats and `size`: `5 B`, `1.500 KiB`, `20 MiB`. */
+export function formatBytes(bytes: number): string {
+  const s = formatSize(Math.max(0, Math.round(bytes)));
+  const unit = /[KMGTPE]i$/.exec(s)?.[0] ?? "";
+  return `${s.slice(0, s.length - unit.length)} ${unit}B`;
+}
+
+/** A duration as Go prints it, to a tenth of a second: `0.0s`, `12.3s`, `1m2.5s`, `2h0m1.0s`. */
+export function formatDuration(ms: number): string {
+  const tenths = Math.floor(ms / 100);
+  const h = Math.floor(tenths / 36000);
+  const m = Math.floor((tenths % 36000) / 600);
+  const s = ((tenths % 600) / 10).toFixed(1);
+  return h > 0 ? `${h}h${m}m${s}s` : m > 0 ? `${m}m${s}s` : `${s}s`;
+}

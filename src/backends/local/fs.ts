@@ -41,7 +41,7 @@ export class LocalFs implements Fs {
   }
 
   toString(): string {
-    return this.name === "local" ? this.root : `${this.name}:${this.root}`;
+    return `Local file system at ${this.root}`;
   }
 
   /** The OS path of a remote (bytes when the name carries escaped non-UTF-8 bytes). */
@@ -126,6 +126,7 @@ export class LocalFs implements Fs {
       } finally {
         await fh.close();
       }
+      options?.signal?.throwIfAborted();
       if (src.size >= 0 && size !== src.size) {
         throw new FsError("Corrupt", `size mismatch: expected ${src.size}, got ${size}`, { path: src.remote });
       }

@@ -72,9 +72,14 @@ export class MemoryFs implements Fs {
     }
   }
 
-  async put(body: Body, src: ObjectInfo): Promise<FsObject> {
+  async put(body: Body, src: ObjectInfo, options?: CallOptions): Promise<FsObject> {
     const parts: Uint8Array[] = [];
-    for await (const part of body) parts.push(part);
+    for await (const part of body) {
+      options?.signal?.throwIfAborted();
+      parts.push(part);
+    }
+    // A signal that fired during the last chunk must still stop the write.
+    options?.signal?.throwIfAborted();
     const data = Buffer.concat(parts);
     if (src.size >= 0 && data.length !== src.size) {
       throw new FsError("Corrupt", `size mismatch: expected ${src.size}, got ${data.length}`, { path: src.remote });
@@ -93,8 +98,8 @@ export class MemoryFs implements Fs {
     return new MemoryObject(this, src.remote, data.length, src.modTime);
   }
 
-  putStream(body: Body, src: ObjectInfo): Promise<FsObject> {
-    return this.put(body, src);
+  putStream(body: Body, src: ObjectInfo, options?: CallOptions): Promise<FsObject> {
+    return this.put(body, src, options);
   }
 
   async mkdir(dir: string): Promise<void> {

@@ -80,44 +80,45 @@ export abstract class LayerFs implements Fs {
     return inner;
   }
 
-  list(dir: string, options?: CallOptions): Promise<Entry[]> {
+  // async so a refused path (the guard's PathEscape) rejects the promise instead of throwing synchronously.
+  async list(dir: string, options?: CallOptions): Promise<Entry[]> {
     const d = this.path(dir);
     return this.call("list", d, async () =>
       (await this.inner.list(d, options)).map((e) => (e.kind === "file" ? this.wrapObject(e) : (e as Directory))),
     );
   }
-  newObject(remote: string, options?: CallOptions): Promise<FsObject> {
+  async newObject(remote: string, options?: CallOptions): Promise<FsObject> {
     const r = this.path(remote);
     return this.call("newObject", r, async () => this.wrapObject(await this.inner.newObject(r, options)));
   }
-  put(body: Body, src: ObjectInfo, options?: CallOptions): Promise<FsObject> {
+  async put(body: Body, src: ObjectInfo, options?: CallOptions): Promise<FsObject> {
     const r = this.path(src.remote);
     return this.call("put", r, async () =>
       this.wrapObject(await this.inner.put(this.wrapWrite(r, body), withRemote(src, r), options)),
     );
   }
-  mkdir(dir: string, options?: CallOptions): Promise<void> {
+  async mkdir(dir: string, options?: CallOptions): Promise<void> {
     const d = this.path(dir);
     return this.call("mkdir", d, () => this.inner.mkdir(d, options));
   }
-  rmdir(dir: string, options?: CallOptions): Promise<void> {
+  async rmdir(dir: string, options?: CallOptions): Promise<void> {
     const d = this.path(dir);
     return this.call("rmdir", d, () => this.inner.rmdir(d, options));
   }
 
-  copy(src: FsObject, remote: string, options?: CallOptions): Promise<FsObject> {
+  async copy(src: FsObject, remote: string, options?: CallOptions): Promise<FsObject> {
     const r = this.path(remote);
     return this.call("copy", r, async () =>
       this.wrapObject(await (this.inner.features.copy as NonNullable<OptionalOps["copy"]>)(this.unwrap(src), r, options)),
     );
   }
-  move(src: FsObject, remote: string, options?: CallOptions): Promise<FsObject> {
+  async move(src: FsObject, remote: string, options?: CallOptions): Promise<FsObject> {
     const r = this.path(remote);
     return this.call("move", r, async () =>
       this.wrapObject(await (this.inner.features.move as NonNullable<OptionalOps["move"]>)(this.unwrap(src), r, options)),
     );
   }
-  dirMove(src: Fs, srcRemote: string, dstRemote: string, options?: CallOptions): Promise<void> {
+  async dirMove(src: Fs, srcRemote: string, dstRemote: string, options?: CallOptions): Promise<void> {
     const from = src instanceof LayerFs ? src.path(srcRemote) : srcRemote;
     const to = this.path(dstRemote);
     let srcInner = src;
@@ -126,11 +127,11 @@ export abstract class LayerFs implements Fs {
       (this.inner.features.dirMove as NonNullable<OptionalOps["dirMove"]>)(srcInner, from, to, options),
     );
   }
-  purge(dir: string, options?: CallOptions): Promise<void> {
+  async purge(dir: string, options?: CallOptions): Promise<void> {
     const d = this.path(dir);
     return this.call("purge", d, () => (this.inner.features.purge as NonNullable<OptionalOps["purge"]>)(d, options));
   }
-  putStream(body: Body, src: ObjectInfo, options?: CallOptions): Promise<FsObject> {
+  async putStream(body: Body, src: ObjectInfo, options?: CallOptions): Promise<FsObject> {
     const r = this.path(src.remote);
     const putStream = this.inner.features.putStream as NonNullable<OptionalOps["putStream"]>;
     return this.call("putStream", r, async () =>

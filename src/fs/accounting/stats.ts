@@ -1,0 +1,195 @@
+/**
+ * Counting a run the way rclone's accounting does: bytes, transfers, checks, deletes, errors, the
+ * transfers in flight, and the stats block printed at the end and by --progress.
+ */
+import { exitCodeFor, FsError, isFsError } from "../errors.js";
+import { log } from "../log.js";
+import type { Body } from "../types.js";
+import { formatBytes, formatDuration } from "../units.js";
+import type { TokenBucket } from "./bwlimit.js";
+
+export type CutoffMode = "hard" | "soft" | "cautious";
+
+export interface StatsOptions {
+  /** Stop after this many bytes (-1: no limit). */
+  maxTransfer?: number;
+  cutoffMode?: CutoffMode;
+  bwlimit?: TokenBucket;
+}
+
+/** One transfer in flight. */
+export class Transfer {
+  bytes = 0;
+  readonly started = Date.now();
+  constructor(
+    readonly stats: Stats,
+    readonly remote: string,
+    readonly size: number,
+  ) {}
+
+  /** Wraps a body so its bytes are counted, rate-limited and cut off at --max-transfer. */
+  account(body: Body, signal?: AbortSignal): Body {
+    const stats = this.stats;
+    const transfer = this;
+    return (async function* () {
+      for await (const part of body) {
+        if (stats.bwlimit) await stats.bwlimit.take(part.length, signal);
+        transfer.bytes += part.length;
+        stats.bytes += part.length;
+        if (stats.maxTransfer >= 0 && stats.cutoffMode === "hard" && stats.bytes > stats.maxTransfer) {
+          stats.cutoffReached = true;
+          throw maxTransferError();
+        }
+        yield part;
+      }
+    })();
+  }
+
+  /** Ends the transfer; `err` counts it as failed (its bytes stay counted, as in rclone). */
+  done(err?: unknown): void {
+    this.stats.transferring.delete(this);
+    if (err === undefined) this.stats.transfers++;
+  }
+}
+
+export function maxTransferError(): FsError {
+  return new FsError("MaxTransferReached", "max transfer limit reached as set by --max-transfer", { retry: "fatal" });
+}
+
+export class Stats {
+  readonly start = Date.now();
+  bytes = 0;
+  totalBytes = 0;
+  transfers = 0;
+  totalTransfers = 0;
+  checks = 0;
+  totalChecks = 0;
+  deletes = 0;
+  deletedDirs = 0;
+  renames = 0;
+  serverSideCopies = 0;
+  serverSideMoves = 0;
+  errors = 0;
+  lastError: unknown;
+  cutoffReached = false;
+  readonly transferring = new Set<Transfer>();
+  readonly maxTransfer: number;
+  readonly cutoffMode: CutoffMode;
+  readonly bwlimit: TokenBucket | undefined;
+
+  constructor(options: StatsOptions = {}) {
+    this.maxTransfer = options.maxTransfer ?? -1;
+    this.cutoffMode = options.cutoffMode ?? "hard";
+    this.bwlimit = options.bwlimit;
+  }
+
+  /** Records an error against `remote` and logs it. */
+  error(err: unknown, remote: string | undefined, action: string): void {
+    this.errors++;
+    this.lastError = err;
+    const message = err instanceof Error ? err.message : String(err);
+    log.error(remote || undefined, `${action}: ${message}`);
+  }
+
+  /** Whether a new transfer of `size` bytes may start under --max-transfer. */
+  mayStart(size: number): boolean {
+    if (this.maxTransfer < 0) return true;
+    if (this.cutoffMode === "cautious" && this.bytes + this.inFlightRemaining() + Math.max(0, size) > this.maxTransfer) {
+      this.cutoffReached = true;
+      return false;
+    }
+    if (this.bytes >= this.maxTransfer) {
+      this.cutoffReached = true;
+      return false;
+    }
+    return true;
+  }
+
+  private inFlightRemaining(): number {
+    let n = 0;
+    for (const t of this.transferring) n += Math.max(0, t.size - t.bytes);
+    return n;
+  }
+
+  startTransfer(remote: string, size: number): Transfer {
+    const t = new Transfer(this, remote, size);
+    this.transferring.add(t);
+    return t;
+  }
+
+  /** The exit code for the run: from the last error, 8 when --max-transfer cut it off, else 0. */
+  exitCode(): number {
+    if (this.cutoffReached) return exitCodeFor(maxTransferError());
+    return this.errors > 0 ? exitCodeFor(this.lastError) : 0;
+  }
+
+  elapsedMs(): number {
+    return Date.now() - this.start;
+  }
+
+  /** Average speed in bytes per second. */
+  speed(): number {
+    const s = this.elapsedMs() / 1000;
+    return s > 0 ? this.bytes / s : 0;
+  }
+
+  private eta(): string {
+    const speed = this.speed();
+    const left = this.totalBytes - this.bytes;
+    if (speed <= 0 || left <= 0) return "-";
+    return formatDuration((left / speed) * 1000).replace(/\.\ds$/, "s");
+  }
+
+  /** `7 B / 7 B, 100%, 0 B/s, ETA -` */
+  transferredLine(): string {
+    const total = Math.max(this.totalBytes, this.bytes);
+    return `${formatBytes(this.bytes).padStart(10)} / ${formatBytes(total)}, ${percent(this.bytes, total)}, ${formatBytes(this.speed())}/s, ETA ${this.eta()}`;
+  }
+
+  /** The stats block rclone prints at the end and under --progress. */
+  summary(withTransferring = false): string {
+    const lines = [`Transferred:   \t${this.transferredLine()}`];
+    if (this.errors > 0) {
+      const why = isFsError(this.lastError) && this.lastError.retry === "temporary" ? " (retrying may help)" : "";
+      lines.push(`Errors:        ${String(this.errors).padStart(10)}${why}`);
+    }
+    if (this.checks > 0 || this.totalChecks > 0) {
+      lines.push(`Checks:        ${String(this.checks).padStart(10)} / ${Math.max(this.checks, this.totalChecks)}, ${percent(this.checks, Math.max(this.checks, this.totalChecks))}`);
+    }
+    if (this.deletes > 0 || this.deletedDirs > 0) {
+      lines.push(`Deleted:       ${String(this.deletes).padStart(10)} (files), ${this.deletedDirs} (dirs)`);
+    }
+    if (this.renames > 0) lines.push(`Renamed:       ${String(this.renames).padStart(10)}`);
+    if (this.transfers > 0 || this.totalTransfers > 0) {
+      const total = Math.max(this.transfers, this.totalTransfers);
+      lines.push(`Transferred:   ${String(this.transfers).padStart(10)} / ${total}, ${percent(this.transfers, total)}`);
+    }
+    if (this.serverSideCopies > 0) lines.push(`Server Side Copies:${String(this.serverSideCopies).padStart(6)}`);
+    if (this.serverSideMoves > 0) lines.push(`Server Side Moves:${String(this.serverSideMoves).padStart(7)}`);
+    lines.push(`Elapsed time:  ${formatDuration(this.elapsedMs()).padStart(10)}`);
+    if (withTransferring && this.transferring.size > 0) {
+      lines.push("Transferring:");
+      for (const t of this.transferring) lines.push(transferLine(t));
+    }
+    return lines.join("\n");
+  }
+
+  /** `--stats-one-line`: the transferred line plus checks and transfers. */
+  oneLine(): string {
+    return `${this.transferredLine()}${this.checks + this.transfers > 0 ? ` (xfr#${this.transfers}/${Math.max(this.transfers, this.totalTransfers)}, chk#${this.checks}/${Math.max(this.checks, this.totalChecks)})` : ""}`;
+  }
+}
+
+function percent(a: number, b: number): string {
+  return b <= 0 ? "-" : `${Math.floor((a * 100) / b)}%`;
+}
+
+/** ` * name: 42% /1.000 MiB, 2.000 MiB/s, 0s` with a small bar, as rclone's progress shows a transfer. */
+function transferLine(t: Transfer): string {
+  const secs = (Date.now() - t.started) / 1000;
+  const speed = secs > 0 ? t.bytes / secs : 0;
+  const pct = t.size > 0 ? Math.floor((t.bytes * 100) / t.size) : 0;
+  const bar = t.size > 0 ? `[${"=".repeat(Math.floor(pct / 10)).padEnd(10, " ")}]` : "";
+  const name = t.remote.length > 40 ? `…${t.remote.slice(-39)}` : t.remote;
+  return ` * ${name.padStart(40)}:${String(pct).padStart(3)}% ${bar} /${formatBytes(t.size)}, ${formatBytes(speed)}/s`;
+}

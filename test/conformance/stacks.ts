@@ -1,0 +1,52 @@
+/**
+ * Every stack the conformance suite (and the sync and check tests) run over, once each.
+ * A row's `make` returns a fresh, empty Fs on every call; `options` holds what the suite must know
+ * about the row (names it cannot hold, name length), so adding a stack is adding one row here.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { quoteValue } from "../../src/fs/fspath.js";
+import { createContext, newFs } from "../../src/fs/new-fs.js";
+import type { Fs } from "../../src/fs/types.js";
+import type { FsSuiteOptions } from "./suite.js";
+
+export interface Stack {
+  label: string;
+  /** A fresh, empty Fs (a new random root each call). */
+  make: () => Promise<Fs>;
+  options?: FsSuiteOptions;
+}
+
+const tempDirs: string[] = [];
+
+/** A new empty directory on local disk, removed by `removeStackTemps`. */
+export function tempDir(prefix = "strata-conf-"): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+
+/** Removes the directories local rows created; call from `afterAll`. */
+export function removeStackTemps(): void {
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+const randomName = () => randomBytes(6).toString("hex");
+
+export const stacks: Stack[] = [
+  {
+    label: "memory",
+    // A fresh context each time so the instance cache never hands back an Fs from another group.
+    make: () => newFs(`:memory:conf-${randomName()}`, createContext()),
+  },
+  {
+    label: "local",
+    make: () => newFs(tempDir(), createContext()),
+  },
+  {
+    label: "alias(local)",
+    make: () => newFs(`:alias,remote=${quoteValue(tempDir())}:`, createContext()),
+  },
+];
