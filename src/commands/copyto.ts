@@ -1,34 +1,34 @@
 import type { CommandModule } from "yargs";
-import { FsError } from "../fs/errors.js";
-import { log } from "../fs/log.js";
-import { copyFile } from "../fs/operations/copy.js";
-import { openTarget, splitRemote } from "../fs/operations/target.js";
 import { newFs } from "../fs/new-fs.js";
-import { type GlobalArgs, run } from "./shared.js";
+import { openTarget, splitRemote } from "../fs/operations/target.js";
+import { runSync, runSyncFile } from "../fs/sync/sync.js";
+import { run } from "./shared.js";
+import { runTransfer, type TransferArgs, transferFlags } from "./transfer-flags.js";
 
-interface Args extends GlobalArgs {
+interface Args extends TransferArgs {
   source: string;
   dest: string;
 }
 
-/** `copyto`: copy one file to a new name (server-side when the destination can). */
-const command: CommandModule<GlobalArgs, Args> = {
+/**
+ * `copyto`: copy one file to a new name (server-side when the destination can), skipping it when the
+ * destination is already identical; a directory source copies like `copy` into the named directory.
+ */
+const command: CommandModule<object, Args> = {
   command: "copyto <source> <dest>",
-  describe: "Copy a file from source to dest, server-side when possible",
-  builder: (y) =>
-    y.positional("source", { type: "string", demandOption: true }).positional("dest", { type: "string", demandOption: true }),
+  describe: "Copy a file or directory from source to dest, with a new name",
+  builder: (y) => transferFlags(y).positional("source", { type: "string", demandOption: true }).positional("dest", { type: "string", demandOption: true }) as never,
   handler: run("copyto", async (argv) => {
     const src = await openTarget(argv.source);
-    if (!src.file) throw new FsError("ObjectNotFound", "source is not a file", { path: argv.source });
-    const { parent, leaf } = splitRemote(argv.dest);
-    if (leaf === "") throw new FsError("Usage", "destination needs a file name", { path: argv.dest });
-    const dst = await newFs(parent);
-    if (argv["dry-run"]) {
-      log.notice(leaf, "Skipped copy as --dry-run is set");
+    if (!src.file) {
+      const dst = await newFs(argv.dest);
+      await runTransfer(argv, (o) => runSync("copy", src.fs, dst, o));
       return;
     }
-    await copyFile(src.file, dst, leaf);
-    log.info(leaf, "Copied");
+    const file = src.file;
+    const { parent, leaf } = splitRemote(argv.dest);
+    const dst = await newFs(parent);
+    await runTransfer(argv, (o) => runSyncFile("copy", file, dst, leaf, o));
   }),
 };
 export default command;

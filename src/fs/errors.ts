@@ -23,6 +23,8 @@ export type ErrorCode =
   | "Transient"
   | "MaxTransferReached"
   | "NoTransfer"
+  /** `check` found differences (rclone exits 1 for them). */
+  | "Differences"
   | "Other";
 
 /**
@@ -105,6 +107,7 @@ export function exitCodeFor(err: unknown): number {
   switch (err.code) {
     case "Usage":
     case "ConfigInvalid":
+    case "Differences":
       return ExitCode.usage;
     default:
       return ExitCode.other;

@@ -59,6 +59,8 @@ export class FaultFs extends LayerFs {
   private vanished = false;
   /** Faults fired so far, as `kind path` strings, for test diagnostics. */
   readonly log: string[] = [];
+  // A failing source must fail server-side copies too, so they stream through the faults.
+  override readonly serverSideThrough = false;
 
   constructor(inner: ConstructorParameters<typeof LayerFs>[0], options: FaultOptions = {}) {
     super(inner);

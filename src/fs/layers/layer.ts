@@ -73,10 +73,16 @@ export abstract class LayerFs implements Fs {
   protected wrapObject(o: FsObject): FsObject {
     return new LayerObject(this, o);
   }
-  /** The object under every transparent layer, so the backend can recognise its own objects. */
+  /**
+   * Whether server-side operations may see through this layer to the object below. A layer that
+   * simulates a failing source says no, so copies of its objects stream through its faults.
+   */
+  readonly serverSideThrough: boolean = true;
+
+  /** The object under every see-through layer, so the backend can recognise its own objects. */
   protected unwrap(o: FsObject): FsObject {
     let inner = o;
-    while (inner instanceof LayerObject) inner = inner.inner;
+    while (inner instanceof LayerObject && inner.fs.serverSideThrough) inner = inner.inner;
     return inner;
   }
 
@@ -122,7 +128,7 @@ export abstract class LayerFs implements Fs {
     const from = src instanceof LayerFs ? src.path(srcRemote) : srcRemote;
     const to = this.path(dstRemote);
     let srcInner = src;
-    while (srcInner instanceof LayerFs) srcInner = srcInner.inner;
+    while (srcInner instanceof LayerFs && srcInner.serverSideThrough) srcInner = srcInner.inner;
     return this.call("dirMove", to, () =>
       (this.inner.features.dirMove as NonNullable<OptionalOps["dirMove"]>)(srcInner, from, to, options),
     );

@@ -2,8 +2,7 @@
 import { tapBody } from "../body.js";
 import { FsError, isFsError } from "../errors.js";
 import { HASH_TYPES, type HashType, newHasher } from "../hashes.js";
-import { log } from "../log.js";
-import type { CallOptions, Fs, FsObject } from "../types.js";
+import type { Body, CallOptions, Fs, FsObject } from "../types.js";
 
 /** The hash both remotes can give cheaply, preferring md5 as rclone does; undefined if none. */
 export function commonHash(a: Fs, b: Fs): HashType | undefined {
@@ -13,6 +12,10 @@ export function commonHash(a: Fs, b: Fs): HashType | undefined {
 export interface CopyOptions extends CallOptions {
   /** Skip the hash comparison after a streamed copy (sizes are still checked). */
   noVerifyHash?: boolean;
+  /** Wraps the source body of a streamed copy (accounting, bandwidth limit). */
+  account?: (body: Body) => Body;
+  /** Called when the copy was done server-side. */
+  onServerSide?: () => void;
 }
 
 /**
@@ -24,7 +27,7 @@ export async function copyFile(src: FsObject, dst: Fs, remote: string, options: 
   if (dst.features.copy) {
     try {
       const copied = await dst.features.copy(src, remote, options);
-      log.debug(remote, "copied (server-side copy)");
+      options.onServerSide?.();
       return copied;
     } catch (err) {
       if (!isFsError(err, "CantCopy", "NotImplemented")) throw err;
@@ -37,6 +40,7 @@ async function streamCopy(src: FsObject, dst: Fs, remote: string, options: CopyO
   const hashType = options.noVerifyHash ? undefined : commonHash(src.fs, dst);
   const hasher = hashType ? newHasher(hashType) : undefined;
   let body = await src.open(options);
+  if (options.account) body = options.account(body);
   if (hasher) body = tapBody(body, (part) => hasher.update(part));
   const info = { remote, size: src.size, modTime: src.modTime, fs: src.fs, hash: src.hash.bind(src) };
   const put = src.size < 0 && dst.features.putStream ? dst.features.putStream : dst.put.bind(dst);
@@ -53,6 +57,24 @@ async function streamCopy(src: FsObject, dst: Fs, remote: string, options: CopyO
       throw new FsError("Corrupt", `corrupted on transfer: ${hashType} hashes differ ${want} vs ${got}`, { path: remote });
     }
   }
-  log.debug(remote, "copied (streamed)");
+  return copied;
+}
+
+/**
+ * Moves `src` to `remote` on `dst`: server-side with `dst.features.move` when it takes the source,
+ * else a verified copy followed by removing the source.
+ */
+export async function moveFile(src: FsObject, dst: Fs, remote: string, options: CopyOptions = {}): Promise<FsObject> {
+  if (dst.features.move) {
+    try {
+      const moved = await dst.features.move(src, remote, options);
+      options.onServerSide?.();
+      return moved;
+    } catch (err) {
+      if (!isFsError(err, "CantMove", "NotImplemented")) throw err;
+    }
+  }
+  const copied = await copyFile(src, dst, remote, options);
+  await src.remove(options);
   return copied;
 }

@@ -2,12 +2,38 @@
 import { isFsError } from "../errors.js";
 import { log } from "../log.js";
 import type { CallOptions, Entry, Fs, FsObject } from "../types.js";
+import { formatSize } from "../units.js";
 import { walk } from "./walk.js";
 
 export interface DeleteOptions extends CallOptions {
   dryRun?: boolean;
   /** Only files this accepts are deleted (filters). */
   include?: (e: FsObject) => boolean;
+  /** Levels to descend (negative or undefined = all). */
+  maxDepth?: number;
+}
+
+/** How rclone names a directory in logs: its path, or the remote itself for the root. */
+export function logDirName(fs: Fs, dir: string): string {
+  return dir === "" ? fs.toString() : dir;
+}
+
+/** rclone's `--dry-run` notice, with the size when the subject has one. */
+export function skippedNotice(subject: string, action: string, size = -1): void {
+  log.notice(subject, `Skipped ${action} as --dry-run is set${size >= 0 ? ` (size ${formatSize(size)})` : ""}`);
+}
+
+/**
+ * Deletes one file, or with `dryRun` only says it would. Logs `Deleted` at INFO.
+ * Throws what `remove` throws (`ObjectNotFound` when it is already gone).
+ */
+export async function deleteFile(o: FsObject, options: DeleteOptions = {}): Promise<void> {
+  if (options.dryRun) {
+    skippedNotice(o.remote, "delete", o.size);
+    return;
+  }
+  await o.remove(options);
+  log.info(o.remote, "Deleted");
 }
 
 /** Deletes every file under `dir` (directories stay). Returns the number of files deleted. */
@@ -16,11 +42,7 @@ export async function deleteFiles(fs: Fs, dir: string, options: DeleteOptions = 
   for await (const { entries } of walk(fs, dir, options)) {
     for (const e of entries) {
       if (e.kind !== "file" || (options.include && !options.include(e))) continue;
-      if (options.dryRun) log.notice(e.remote, "Skipped delete as --dry-run is set");
-      else {
-        await e.remove(options);
-        log.info(e.remote, "Deleted");
-      }
+      await deleteFile(e, options);
       n++;
     }
   }
@@ -40,8 +62,9 @@ export async function rmdirs(fs: Fs, dir: string, options: DeleteOptions & { lea
   if (nonEmpty.size > 0) nonEmpty.add("");
   for (const d of dirs.reverse()) {
     if (nonEmpty.has(d) || (d === dir && options.leaveRoot)) continue;
-    if (options.dryRun) log.notice(d || "/", "Skipped remove directory as --dry-run is set");
+    if (options.dryRun) skippedNotice(logDirName(fs, d), "remove directory");
     else {
+      log.info(logDirName(fs, d), "Removing directory");
       await fs.rmdir(d, options).catch((err) => {
         if (!isFsError(err, "DirNotFound")) throw err;
       });
@@ -52,7 +75,12 @@ export async function rmdirs(fs: Fs, dir: string, options: DeleteOptions & { lea
 /** Removes `dir` and everything in it, with the remote's purge where it has one. */
 export async function purge(fs: Fs, dir: string, options: DeleteOptions = {}): Promise<void> {
   if (options.dryRun) {
-    await deleteFiles(fs, dir, options);
+    // As rclone: a remote that purges in one call reports that call; the fallback reports each step.
+    if (fs.features.purge) skippedNotice(logDirName(fs, dir), "purge directory");
+    else {
+      await deleteFiles(fs, dir, options);
+      await rmdirs(fs, dir, options);
+    }
     return;
   }
   if (fs.features.purge) {

@@ -27,3 +27,11 @@ export async function* listTarget(target: Target, options: ListOptions = {}): As
     }
   }
 }
+
+/**
+ * The depth a listing command walks to, as rclone's `ConfigMaxDepth`: a recursive listing goes to
+ * `maxDepth` (negative = unlimited); a plain one lists one level unless `maxDepth` says otherwise.
+ */
+export function listingDepth(recursive: boolean, maxDepth = -1): number {
+  return recursive || maxDepth >= 0 ? maxDepth : 1;
+}

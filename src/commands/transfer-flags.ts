@@ -1,0 +1,155 @@
+/** Flags and the run wrapper shared by copy, sync, move, copyto and moveto (rclone's names and defaults). */
+import { createInterface } from "node:readline/promises";
+import type { Argv } from "yargs";
+import { TokenBucket } from "../fs/accounting/bwlimit.js";
+import { startProgress } from "../fs/accounting/progress.js";
+import { type CutoffMode, Stats } from "../fs/accounting/stats.js";
+import { FsError } from "../fs/errors.js";
+import { Filter } from "../fs/filter/filter.js";
+import { type FilterArgs, filterFlags, filterOptionsFromArgs } from "../fs/filter/flags.js";
+import { newFs } from "../fs/new-fs.js";
+import { runWithRetries } from "../fs/sync/run.js";
+import type { DeleteMode, SyncOptions } from "../fs/sync/sync.js";
+import { parseDuration, parseSize } from "../fs/units.js";
+import type { GlobalArgs } from "./shared.js";
+
+export interface TransferArgs extends GlobalArgs, FilterArgs {
+  transfers: number;
+  checkers: number;
+  retries: number;
+  "low-level-retries": number;
+  "max-transfer": string;
+  "cutoff-mode": CutoffMode;
+  bwlimit: string;
+  checksum: boolean;
+  "size-only": boolean;
+  "ignore-times": boolean;
+  "ignore-existing": boolean;
+  update: boolean;
+  "ignore-size": boolean;
+  "no-update-modtime": boolean;
+  "delete-before": boolean;
+  "delete-during": boolean;
+  "delete-after": boolean;
+  "max-delete": number;
+  "backup-dir"?: string;
+  suffix?: string;
+  "suffix-keep-extension": boolean;
+  "create-empty-src-dirs": boolean;
+  progress: boolean;
+  stats: string;
+  "stats-one-line": boolean;
+  "error-on-no-transfer": boolean;
+  interactive: boolean;
+}
+
+export function transferFlags<T>(y: Argv<T>): Argv<T & TransferArgs> {
+  const z = filterFlags(y)
+    .option("transfers", { type: "number", default: 4, description: "Number of file transfers to run in parallel" })
+    .option("checkers", { type: "number", default: 8, description: "Number of checkers to run in parallel" })
+    .option("retries", { type: "number", default: 3, description: "Retry operations this many times if they fail" })
+    .option("low-level-retries", { type: "number", default: 10, description: "Number of low level retries to do" })
+    .option("max-transfer", { type: "string", default: "off", description: "Maximum size of data to transfer" })
+    .option("cutoff-mode", { type: "string", choices: ["hard", "soft", "cautious"], default: "hard", description: "Mode to stop transfers when reaching the max transfer limit" })
+    .option("bwlimit", { type: "string", default: "off", description: "Bandwidth limit in KiB/s, or use suffix B|K|M|G|T|P" })
+    .option("checksum", { alias: "c", type: "boolean", default: false, description: "Check for changes with size & checksum (if available, or fallback to size only)" })
+    .option("size-only", { type: "boolean", default: false, description: "Skip based on size only, not modtime or checksum" })
+    .option("ignore-times", { alias: "I", type: "boolean", default: false, description: "Don't skip files that match size and time - transfer all files" })
+    .option("ignore-existing", { type: "boolean", default: false, description: "Skip all files that exist on destination" })
+    .option("update", { alias: "u", type: "boolean", default: false, description: "Skip files that are newer on the destination" })
+    .option("ignore-size", { type: "boolean", default: false, description: "Ignore size when skipping, use modtime or checksum" })
+    .option("no-update-modtime", { type: "boolean", default: false, description: "Don't update destination modtime if files identical" })
+    .option("delete-before", { type: "boolean", default: false, description: "When synchronizing, delete files on destination before transferring" })
+    .option("delete-during", { type: "boolean", default: false, description: "When synchronizing, delete files during transfer" })
+    .option("delete-after", { type: "boolean", default: false, description: "When synchronizing, delete files on destination after transferring (default)" })
+    .option("max-delete", { type: "number", default: -1, description: "When synchronizing, limit the number of deletes" })
+    .option("backup-dir", { type: "string", description: "Make backups into hierarchy based in DIR" })
+    .option("suffix", { type: "string", description: "Suffix to add to changed files" })
+    .option("suffix-keep-extension", { type: "boolean", default: false, description: "Preserve the extension when using --suffix" })
+    .option("create-empty-src-dirs", { type: "boolean", default: false, description: "Create empty source dirs on destination after sync" })
+    .option("progress", { alias: "P", type: "boolean", default: false, description: "Show progress during transfer" })
+    .option("stats", { type: "string", default: "1m", description: "Interval between printing stats, e.g. 500ms, 60s, 5m (0 to disable)" })
+    .option("stats-one-line", { type: "boolean", default: false, description: "Make the stats fit on one line" })
+    .option("error-on-no-transfer", { type: "boolean", default: false, description: "Sets exit code 9 if no files are transferred" })
+    .option("interactive", { alias: "i", type: "boolean", default: false, description: "Enable interactive mode" });
+  return z as unknown as Argv<T & TransferArgs>;
+}
+
+function deleteModeOf(argv: TransferArgs): DeleteMode {
+  const chosen = (["before", "during", "after"] as const).filter((m) => argv[`delete-${m}`]);
+  if (chosen.length > 1) throw new FsError("Usage", "only one of --delete-before, --delete-during or --delete-after can be used");
+  return chosen[0] ?? "after";
+}
+
+/** Asks before each change, rclone's -i: y(es), n(o), s(kip all of this kind), !(do all), q(uit). */
+function interactiveConfirm(): SyncOptions["confirm"] {
+  const decided = new Map<string, boolean>();
+  return async (action, remote) => {
+    const known = decided.get(action);
+    if (known !== undefined) return known;
+    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    try {
+      const answer = (await rl.question(
+        `strata: ${action} "${remote}"?\ny) Yes, this is OK (default)\nn) No, skip this\ns) Skip all ${action} operations with no more questions\n!) Do all ${action} operations with no more questions\nq) Exit strata now.\ny/n/s/!/q> `,
+      ))
+        .trim()
+        .toLowerCase();
+      if (answer === "q") process.exit(0);
+      if (answer === "s" || answer === "!") decided.set(action, answer === "!");
+      return answer === "" || answer === "y" || answer === "!";
+    } finally {
+      rl.close();
+    }
+  };
+}
+
+/** Builds the options of a transfer run from parsed flags. */
+export async function syncOptionsFromArgs(argv: TransferArgs, stats: Stats): Promise<SyncOptions> {
+  if (argv["backup-dir"] && argv.suffix === undefined && argv["backup-dir"] === "") {
+    throw new FsError("Usage", "--backup-dir needs a directory");
+  }
+  return {
+    stats,
+    transfers: argv.transfers,
+    checkers: argv.checkers,
+    lowLevelRetries: argv["low-level-retries"],
+    checksum: argv.checksum,
+    sizeOnly: argv["size-only"],
+    ignoreTimes: argv["ignore-times"],
+    ignoreExisting: argv["ignore-existing"],
+    update: argv.update,
+    ignoreSize: argv["ignore-size"],
+    noUpdateModTime: argv["no-update-modtime"],
+    dryRun: argv["dry-run"],
+    deleteMode: deleteModeOf(argv),
+    maxDelete: argv["max-delete"],
+    backupDir: argv["backup-dir"] ? await newFs(argv["backup-dir"]) : undefined,
+    suffix: argv.suffix,
+    suffixKeepExtension: argv["suffix-keep-extension"],
+    createEmptySrcDirs: argv["create-empty-src-dirs"],
+    filter: await Filter.create(filterOptionsFromArgs(argv)),
+    confirm: argv.interactive ? interactiveConfirm() : undefined,
+  };
+}
+
+/** Runs a transfer command: stats, progress, --retries, the final stats and the exit code. */
+export async function runTransfer(argv: TransferArgs, work: (o: SyncOptions) => Promise<void>): Promise<void> {
+  const maxTransfer = parseSize(argv["max-transfer"]);
+  const bw = parseSize(argv.bwlimit);
+  const stats = new Stats({
+    maxTransfer,
+    cutoffMode: argv["cutoff-mode"],
+    bwlimit: bw > 0 ? new TokenBucket(bw) : undefined,
+  });
+  const options = await syncOptionsFromArgs(argv, stats);
+  const stop = startProgress(stats, {
+    progress: argv.progress,
+    intervalMs: parseDuration(argv.stats),
+    oneLine: argv["stats-one-line"],
+  });
+  try {
+    await runWithRetries(stats, { retries: argv.retries, errorOnNoTransfer: argv["error-on-no-transfer"] }, () => work(options));
+  } finally {
+    stop();
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * check: compares two trees by size and a common hash (or bytes with --download), reporting each
+ * file as matching, differing, missing on one side, or failing, in rclone's report formats.
+ */
+import PQueue from "p-queue";
+import type { Stats } from "../accounting/stats.js";
+import { FsError } from "../errors.js";
+import type { Filter } from "../filter/filter.js";
+import { log } from "../log.js";
+import { commonHash } from "../operations/copy.js";
+import type { Body, Entry, Fs, FsObject } from "../types.js";
+import { march } from "./march.js";
+
+export type CheckVerdict = "match" | "differ" | "missingOnSrc" | "missingOnDst" | "error";
+
+/** rclone's --combined markers. */
+export const COMBINED_MARK: Record<CheckVerdict, string> = {
+  match: "=",
+  differ: "*",
+  missingOnSrc: "-",
+  missingOnDst: "+",
+  error: "!",
+};
+
+export interface CheckOptions {
+  stats: Stats;
+  checkers?: number;
+  filter?: Filter;
+  /** Only check that source files are in the destination. */
+  oneWay?: boolean;
+  /** Compare contents byte for byte. */
+  download?: boolean;
+  sizeOnly?: boolean;
+  signal?: AbortSignal;
+  /** Called for every file with its verdict (report files, --combined). */
+  report?: (verdict: CheckVerdict, remote: string) => void;
+}
+
+export interface CheckResult {
+  matches: number;
+  differences: number;
+  missingOnSrc: number;
+  missingOnDst: number;
+  errors: number;
+  /** Files whose hash one side could not give (compared by size only). */
+  noHash: number;
+}
+
+/** Compares `src` with `dst`. Throws `Differences` when anything differs, after reporting it all. */
+export async function check(src: Fs, dst: Fs, o: CheckOptions): Promise<CheckResult> {
+  const r: CheckResult = { matches: 0, differences: 0, missingOnSrc: 0, missingOnDst: 0, errors: 0, noHash: 0 };
+  const hashType = o.download || o.sizeOnly ? undefined : commonHash(src, dst);
+  if (!o.download && !o.sizeOnly && !hashType) {
+    log.error(undefined, "No common hash found - not using a hash for checks");
+  }
+  const queue = new PQueue({ concurrency: o.checkers ?? 8 });
+  const verdict = (v: CheckVerdict, remote: string) => {
+    if (v === "match") r.matches++;
+    else if (v === "differ") r.differences++;
+    else if (v === "missingOnSrc") r.missingOnSrc++;
+    else if (v === "missingOnDst") r.missingOnDst++;
+    else r.errors++;
+    o.report?.(v, remote);
+  };
+  const compare = async (s: FsObject, d: FsObject) => {
+    o.stats.totalChecks++;
+    try {
+      verdict((await same(s, d)) ? "match" : "differ", s.remote);
+    } catch (err) {
+      o.stats.error(err, s.remote, "Failed to check");
+      verdict("error", s.remote);
+    } finally {
+      o.stats.checks++;
+    }
+  };
+  const same = async (s: FsObject, d: FsObject): Promise<boolean> => {
+    if (s.size >= 0 && d.size >= 0 && s.size !== d.size) {
+      log.error(s.remote, "sizes differ");
+      return false;
+    }
+    if (o.download) {
+      const equal = await sameBytes(await s.open(o), await d.open(o));
+      if (!equal) log.error(s.remote, "contents differ");
+      return equal;
+    }
+    if (!hashType) return true;
+    const [a, b] = await Promise.all([s.hash(hashType, o), d.hash(hashType, o)]);
+    if (!a || !b) {
+      r.noHash++;
+      return true;
+    }
+    if (a !== b) log.error(s.remote, `${hashType} differ`);
+    return a === b;
+  };
+  await march(
+    src,
+    dst,
+    "",
+    {
+      srcOnly: (e: Entry) => {
+        if (e.kind === "dir") return true;
+        log.error(e.remote, `file not in ${dst}`);
+        verdict("missingOnDst", e.remote);
+        return false;
+      },
+      dstOnly: (e: Entry) => {
+        if (o.oneWay) return false;
+        if (e.kind === "dir") return true;
+        log.error(e.remote, `file not in ${src}`);
+        verdict("missingOnSrc", e.remote);
+        return false;
+      },
+      match: async (s: Entry, d: Entry) => {
+        if (s.kind === "dir") return true;
+        await queue.onSizeLessThan(queue.concurrency * 2);
+        void queue.add(() => compare(s, d as FsObject));
+        return false;
+      },
+      listError: (err, dir) => {
+        o.stats.error(err, dir, "error listing");
+        r.errors++;
+      },
+    },
+    { checkers: o.checkers ?? 8, filter: o.filter, signal: o.signal },
+  );
+  await queue.onIdle();
+  summarise(src, dst, r, o.oneWay);
+  const differences = r.differences + r.missingOnDst + (o.oneWay ? 0 : r.missingOnSrc) + r.errors;
+  if (differences > 0) throw new FsError("Differences", `${differences} differences found`);
+  return r;
+}
+
+function summarise(src: Fs, dst: Fs, r: CheckResult, oneWay?: boolean): void {
+  if (r.missingOnSrc > 0 && !oneWay) log.notice(String(src), `${r.missingOnSrc} files missing`);
+  if (r.missingOnDst > 0) log.notice(String(dst), `${r.missingOnDst} files missing`);
+  const differences = r.differences + r.missingOnDst + (oneWay ? 0 : r.missingOnSrc) + r.errors;
+  log.notice(String(dst), `${differences} differences found`);
+  if (r.errors > 0) log.notice(String(dst), `${r.errors} errors while checking`);
+  if (r.noHash > 0) log.notice(String(dst), `${r.noHash} hashes could not be checked`);
+  if (r.matches > 0) log.notice(String(dst), `${r.matches} matching files`);
+}
+
+/** Compares two bodies byte for byte without holding either whole. */
+async function sameBytes(a: Body, b: Body): Promise<boolean> {
+  const ib = b[Symbol.asyncIterator]();
+  let pending: Uint8Array = new Uint8Array(0);
+  try {
+    for await (let chunk of a) {
+      while (chunk.length > 0) {
+        if (pending.length === 0) {
+          const m = await ib.next();
+          if (m.done) return false;
+          pending = m.value;
+          continue;
+        }
+        const n = Math.min(chunk.length, pending.length);
+        if (Buffer.compare(chunk.subarray(0, n), pending.subarray(0, n)) !== 0) return false;
+        chunk = chunk.subarray(n);
+        pending = pending.subarray(n);
+      }
+    }
+    if (pending.length > 0) return false;
+    for (;;) {
+      const m = await ib.next();
+      if (m.done) return true;
+      if (m.value.length > 0) return false;
+    }
+  } finally {
+    await ib.return?.();
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * Whether a file needs transferring, by rclone's rules (operations.NeedTransfer / Equal): size and
+ * modtime within the coarser precision of both sides; when only the modtime differs and a common
+ * hash matches, the destination's modtime is corrected instead of re-uploading.
+ */
+import { isFsError } from "../errors.js";
+import { log } from "../log.js";
+import { commonHash } from "../operations/copy.js";
+import type { FsObject } from "../types.js";
+import { MODTIME_NOT_SUPPORTED } from "../types.js";
+
+export interface CompareOptions {
+  checksum?: boolean;
+  sizeOnly?: boolean;
+  ignoreTimes?: boolean;
+  ignoreExisting?: boolean;
+  update?: boolean;
+  ignoreSize?: boolean;
+  noUpdateModTime?: boolean;
+  dryRun?: boolean;
+  signal?: AbortSignal;
+}
+
+/** The modify window: the coarser of the two precisions, in ms (Infinity when either keeps none). */
+export function modifyWindowMs(src: FsObject, dst: FsObject): number {
+  const p = Math.max(src.fs.precision, dst.fs.precision);
+  return p === MODTIME_NOT_SUPPORTED ? Number.POSITIVE_INFINITY : p / 1e6;
+}
+
+function sizesDiffer(src: FsObject, dst: FsObject): boolean {
+  return src.size >= 0 && dst.size >= 0 && src.size !== dst.size;
+}
+
+/**
+ * True when `dst` must be (re)written from `src`. May set dst's modtime as a side effect
+ * (unless dry-run or --no-update-modtime), as rclone does.
+ */
+export async function needsTransfer(src: FsObject, dst: FsObject, o: CompareOptions): Promise<boolean> {
+  if (o.ignoreExisting) {
+    log.debug(src.remote, "Destination exists, skipping");
+    return false;
+  }
+  if (o.ignoreTimes) return true;
+  if (o.update) {
+    const window = modifyWindowMs(src, dst);
+    if (window !== Number.POSITIVE_INFINITY && !o.checksum && !o.sizeOnly) {
+      const dt = dst.modTime.getTime() - src.modTime.getTime();
+      if (dt >= window) {
+        log.debug(src.remote, "Destination is newer than source, skipping");
+        return false;
+      }
+      if (dt > -window && !sizesDiffer(src, dst)) {
+        log.debug(src.remote, "Destination mod time is within modify window of source and sizes identical, skipping");
+        return false;
+      }
+      if (dt <= -window) return true;
+    }
+  }
+  return !(await equal(src, dst, o));
+}
+
+/** rclone's Equal: are two files the same by the configured comparison? */
+export async function equal(src: FsObject, dst: FsObject, o: CompareOptions): Promise<boolean> {
+  if (!o.ignoreSize && sizesDiffer(src, dst)) {
+    log.debug(src.remote, `Sizes differ (src ${src.size} vs dst ${dst.size})`);
+    return false;
+  }
+  if (o.sizeOnly) return true;
+  const hashType = commonHash(src.fs, dst.fs);
+  if (o.checksum) {
+    if (!hashType) return true; // the caller has already noticed "no common hash; using size only"
+    const [a, b] = await Promise.all([src.hash(hashType, o), dst.hash(hashType, o)]);
+    if (!a || !b) return true;
+    if (a !== b) log.debug(src.remote, `${hashType} differ`);
+    return a === b;
+  }
+  const window = modifyWindowMs(src, dst);
+  if (window === Number.POSITIVE_INFINITY) return true;
+  const dt = Math.abs(src.modTime.getTime() - dst.modTime.getTime());
+  if (dt < window) return true;
+  // Modtimes differ: same content (by hash) only needs the modtime fixed.
+  if (!hashType || src.fs.features.slowHash || dst.fs.features.slowHash) return false;
+  const [a, b] = await Promise.all([src.hash(hashType, o), dst.hash(hashType, o)]);
+  if (!a || !b || a !== b) return false;
+  if (o.noUpdateModTime || o.dryRun) return true;
+  try {
+    await dst.setModTime(src.modTime, o);
+    log.info(src.remote, "Updated modification time in destination");
+    return true;
+  } catch (err) {
+    if (isFsError(err, "NotImplemented")) return false;
+    throw err;
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * The march: walks source and destination together, one directory at a time, matching entries by
+ * name in sorted order (rclone's march). Memory holds the directories being compared and a queue of
+ * directory names, never the whole tree. Listings run `checkers` at a time.
+ */
+import PQueue from "p-queue";
+import { isFsError } from "../errors.js";
+import type { Filter } from "../filter/filter.js";
+import { baseName } from "../path.js";
+import type { Entry, Fs } from "../types.js";
+import { compareNames } from "../operations/walk.js";
+
+export interface MarchCallbacks {
+  /** A file or directory only in the source. For a directory, return true to descend into it. */
+  srcOnly(e: Entry): Promise<boolean | undefined> | boolean | undefined;
+  /** A file or directory only in the destination. For a directory, return true to descend into it. */
+  dstOnly(e: Entry): Promise<boolean | undefined> | boolean | undefined;
+  /** The same name on both sides (both files or both directories). Directories: true to descend. */
+  match(src: Entry, dst: Entry): Promise<boolean | undefined> | boolean | undefined;
+  /** A listing failed; the march goes on with the other directories. */
+  listError(err: unknown, dir: string, side: "src" | "dst"): void;
+}
+
+export interface MarchOptions {
+  checkers: number;
+  filter?: Filter;
+  /** Don't list the destination: every source entry is `srcOnly` (--no-traverse for a fresh copy). */
+  noTraverseDst?: boolean;
+  signal?: AbortSignal;
+  /** Max directory depth (1 = the root only); negative = unlimited. */
+  maxDepth?: number;
+}
+
+/** Marches `dir` of `src` against `dir` of `dst`, calling back for every entry. Resolves when all are seen. */
+export async function march(src: Fs, dst: Fs, dir: string, cb: MarchCallbacks, o: MarchOptions): Promise<void> {
+  const queue = new PQueue({ concurrency: Math.max(1, o.checkers) });
+  let failure: unknown;
+  const spawn = (job: () => Promise<void>) => {
+    queue.add(job).catch((err) => {
+      failure ??= err;
+      queue.clear();
+    });
+  };
+  const maxDepth = o.maxDepth === undefined || o.maxDepth < 0 ? Number.POSITIVE_INFINITY : o.maxDepth;
+
+  const listSide = async (fs: Fs, d: string, side: "src" | "dst"): Promise<Entry[] | undefined> => {
+    try {
+      return filterEntries(await fs.list(d, { signal: o.signal }), o.filter);
+    } catch (err) {
+      // A missing destination directory is simply empty; a missing source root is an error.
+      if (isFsError(err, "DirNotFound") && (side === "dst" || d !== dir)) return [];
+      cb.listError(err, d, side);
+      return undefined;
+    }
+  };
+
+  const visit = async (d: string, inSrc: boolean, inDst: boolean, depth: number): Promise<void> => {
+    o.signal?.throwIfAborted();
+    const [srcList, dstList] = await Promise.all([
+      inSrc ? listSide(src, d, "src") : [],
+      inDst && !o.noTraverseDst ? listSide(dst, d, "dst") : [],
+    ]);
+    // A failed listing must not make the other side look orphaned (sync would delete it).
+    if (srcList === undefined || dstList === undefined) return;
+    if (o.filter && excludedByMarker(srcList, dstList, o.filter)) return;
+    const descend = (sub: string, s: boolean, t: boolean) => {
+      if (depth < maxDepth) spawn(() => visit(sub, s, t, depth + 1));
+    };
+    for (const [s, t] of pair(srcList, dstList)) {
+      if (s && t) {
+        if ((await cb.match(s, t)) && s.kind === "dir") descend(s.remote, true, true);
+      } else if (s) {
+        if ((await cb.srcOnly(s)) && s.kind === "dir") descend(s.remote, true, false);
+      } else if (t) {
+        if ((await cb.dstOnly(t)) && t.kind === "dir") descend(t.remote, false, true);
+      }
+    }
+  };
+
+  spawn(() => visit(dir, true, true, 1));
+  await queue.onIdle();
+  if (failure !== undefined) throw failure;
+}
+
+function filterEntries(entries: Entry[], filter: Filter | undefined): Entry[] {
+  if (!filter) return entries;
+  return entries.filter((e) =>
+    e.kind === "dir" ? filter.includeDirectory(e.remote) : filter.includeObject(e.remote, e.size, e.modTime),
+  );
+}
+
+/** --exclude-if-present: a marker file in the source (or destination) directory excludes it on both sides. */
+function excludedByMarker(a: Entry[], b: Entry[], filter: Filter): boolean {
+  const markers = filter.excludeIfPresent;
+  if (markers.length === 0) return false;
+  return [...a, ...b].some((e) => e.kind === "file" && markers.includes(baseName(e.remote)));
+}
+
+/** Merges two listings by name, pairing a file with a file and a directory with a directory. */
+function* pair(a: Entry[], b: Entry[]): Generator<[Entry | undefined, Entry | undefined]> {
+  const key = (e: Entry) => baseName(e.remote);
+  const order = (x: Entry, y: Entry) => compareNames(key(x), key(y)) || (x.kind === y.kind ? 0 : x.kind === "dir" ? -1 : 1);
+  a.sort(order);
+  b.sort(order);
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const x = a[i];
+    const y = b[j];
+    if (x && y) {
+      const c = order(x, y);
+      if (c === 0) {
+        yield [x, y];
+        i++;
+        j++;
+      } else if (c < 0) {
+        yield [x, undefined];
+        i++;
+      } else {
+        yield [undefined, y];
+        j++;
+      }
+    } else if (x) {
+      yield [x, undefined];
+      i++;
+    } else {
+      yield [undefined, y];
+      j++;
+    }
+  }
+}
+

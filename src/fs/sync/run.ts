@@ -1,0 +1,45 @@
+/** A whole run with --retries: repeated while it fails with errors worth retrying (rclone's Attempt N/M). */
+import type { Stats } from "../accounting/stats.js";
+import { FsError, isFsError } from "../errors.js";
+import { log } from "../log.js";
+
+export interface RunOptions {
+  /** Attempts in all (--retries, default 3). */
+  retries: number;
+  /** --error-on-no-transfer: exit 9 when nothing was transferred. */
+  errorOnNoTransfer?: boolean;
+}
+
+/**
+ * Runs `attempt` until it finishes without errors or the attempts are used up. Throws the run's
+ * failure as an FsError carrying the last error's code (so the exit code follows it).
+ */
+export async function runWithRetries(stats: Stats, o: RunOptions, attempt: () => Promise<void>): Promise<void> {
+  const tries = Math.max(1, o.retries);
+  for (let i = 1; i <= tries; i++) {
+    stats.errors = 0;
+    stats.lastError = undefined;
+    try {
+      await attempt();
+    } catch (err) {
+      stats.error(err, undefined, "run stopped");
+    }
+    if (stats.errors === 0 || stats.cutoffReached) break;
+    const last = stats.lastError;
+    log.error(undefined, `Attempt ${i}/${tries} failed with ${stats.errors} errors and: ${(last as Error)?.message ?? last}`);
+    if (isFsError(last) && (last.retry === "fatal" || last.retry === "noRetry")) break;
+  }
+  if (stats.cutoffReached) {
+    throw new FsError("MaxTransferReached", "max transfer limit reached as set by --max-transfer", { retry: "fatal" });
+  }
+  if (stats.errors > 0) {
+    const last = stats.lastError;
+    const message = `with ${stats.errors} errors: last error was: ${(last as Error)?.message ?? last}`;
+    throw isFsError(last)
+      ? new FsError(last.code, message, { retry: last.retry, cause: last })
+      : new FsError("Other", message, { cause: last });
+  }
+  if (o.errorOnNoTransfer && stats.transfers === 0) {
+    throw new FsError("NoTransfer", "no files were transferred (--error-on-no-transfer)");
+  }
+}

@@ -1,0 +1,350 @@
+/**
+ * copy, sync and move of directory trees with rclone's semantics, over any two remotes.
+ * The march finds what differs; checks run `checkers` at a time, transfers `transfers` at a time;
+ * sync's deletions wait until the end (by default) and never happen after an error.
+ */
+import PQueue from "p-queue";
+import type { Stats } from "../accounting/stats.js";
+import { FsError, isFsError } from "../errors.js";
+import type { Filter } from "../filter/filter.js";
+import { log } from "../log.js";
+import { commonHash, copyFile, moveFile } from "../operations/copy.js";
+import { withRetries } from "../operations/retry.js";
+import { baseName, joinRemote, parentOf } from "../path.js";
+import type { Entry, Fs, FsObject } from "../types.js";
+import { formatBytes } from "../units.js";
+import { type CompareOptions, needsTransfer } from "./decide.js";
+import { march } from "./march.js";
+
+export type SyncMode = "copy" | "sync" | "move";
+export type DeleteMode = "before" | "during" | "after";
+
+export interface SyncOptions extends CompareOptions {
+  stats: Stats;
+  transfers?: number;
+  checkers?: number;
+  lowLevelRetries?: number;
+  deleteMode?: DeleteMode;
+  /** Stop deleting after this many files (-1: no limit). */
+  maxDelete?: number;
+  /** Overwritten and deleted files are moved here instead (same relative path). */
+  backupDir?: Fs;
+  /** Appended to backed-up names (alone: backups stay beside the original). */
+  suffix?: string;
+  suffixKeepExtension?: boolean;
+  createEmptySrcDirs?: boolean;
+  /** move: remove source directories left empty. */
+  deleteEmptySrcDirs?: boolean;
+  filter?: Filter;
+  /** Asked before each change when set (-i/--interactive); false skips it. */
+  confirm?: (action: string, remote: string) => Promise<boolean>;
+}
+
+/**
+ * Runs one pass of `mode` from `src` to `dst`. Errors are counted in `o.stats` (and logged), not
+ * thrown, except a failure that stops the whole run (aborted, --max-transfer hard cutoff).
+ */
+export async function runSync(mode: SyncMode, src: Fs, dst: Fs, o: SyncOptions): Promise<void> {
+  await new SyncRun(mode, src, dst, o).run();
+}
+
+/**
+ * copyto/moveto of one file to `remote` on `dst`: skipped when the destination is already the same
+ * (by the comparison options); move then removes the source. Errors are counted in `o.stats`.
+ */
+export async function runSyncFile(mode: "copy" | "move", src: FsObject, dst: Fs, remote: string, o: SyncOptions): Promise<void> {
+  const run = new SyncRun(mode, src.fs, dst, o);
+  let existing: FsObject | undefined;
+  try {
+    existing = await dst.newObject(remote, { signal: o.signal });
+  } catch (err) {
+    if (!isFsError(err, "ObjectNotFound")) throw err;
+  }
+  if (existing) {
+    o.stats.totalChecks++;
+    const transfer = await needsTransfer(src, existing, run.compareOptions());
+    o.stats.checks++;
+    if (!transfer) {
+      log.debug(remote, "Unchanged skipping");
+      if (mode === "move") await run.removeSource(src);
+      return;
+    }
+  }
+  o.stats.totalTransfers++;
+  o.stats.totalBytes += Math.max(0, src.size);
+  await run.transfer(src, existing, remote);
+}
+
+class SyncRun {
+  private readonly checks: PQueue;
+  private readonly transfers: PQueue;
+  private readonly toDelete: FsObject[] = [];
+  private readonly dstOnlyDirs: string[] = [];
+  private readonly srcDirs: string[] = [];
+  private deleted = 0;
+  private noHashNoticed = false;
+  private readonly deleteMode: DeleteMode;
+
+  constructor(
+    private readonly mode: SyncMode,
+    private readonly src: Fs,
+    private readonly dst: Fs,
+    private readonly o: SyncOptions,
+  ) {
+    this.checks = new PQueue({ concurrency: o.checkers ?? 8 });
+    this.transfers = new PQueue({ concurrency: o.transfers ?? 4 });
+    this.deleteMode = o.deleteMode ?? "after";
+  }
+
+  private get stats(): Stats {
+    return this.o.stats;
+  }
+
+  async run(): Promise<void> {
+    if (this.o.checksum && !commonHash(this.src, this.dst) && !this.noHashNoticed) {
+      this.noHashNoticed = true;
+      log.notice(undefined, "--checksum is in use but the source and destination have no hashes in common; falling back to --size-only");
+    }
+    if (!this.o.dryRun) await this.dst.mkdir("", { signal: this.o.signal });
+    if (this.mode === "sync" && this.deleteMode === "before") await this.deletePass();
+    await march(
+      this.src,
+      this.dst,
+      "",
+      {
+        srcOnly: (e) => this.srcOnly(e),
+        dstOnly: (e) => this.dstOnly(e),
+        match: (s, d) => this.match(s, d),
+        listError: (err, dir, side) => this.stats.error(err, dir, `error reading ${side === "src" ? "source" : "destination"} directory`),
+      },
+      { checkers: this.o.checkers ?? 8, filter: this.o.filter, signal: this.o.signal },
+    );
+    await this.checks.onIdle();
+    await this.transfers.onIdle();
+    if (this.mode === "sync") {
+      if (this.deleteMode === "after") await this.deleteFiles(this.toDelete);
+      await this.removeDirs(this.dstOnlyDirs, this.dst, "destination");
+    }
+    if (this.o.createEmptySrcDirs && !this.o.dryRun) {
+      for (const d of this.srcDirs) await this.dst.mkdir(d, { signal: this.o.signal }).catch((err) => this.stats.error(err, d, "Failed to make directory"));
+    }
+    if (this.mode === "move" && this.o.deleteEmptySrcDirs) await this.removeDirs(this.srcDirs, this.src, "source");
+  }
+
+  /** --delete-before: a march that only deletes what is not in the source, before any transfer. */
+  private async deletePass(): Promise<void> {
+    const toDelete: FsObject[] = [];
+    await march(
+      this.src,
+      this.dst,
+      "",
+      {
+        srcOnly: () => false,
+        dstOnly: (e) => {
+          if (e.kind === "file") toDelete.push(e);
+          else this.dstOnlyDirs.push(e.remote);
+          return true;
+        },
+        match: () => true,
+        listError: (err, dir) => this.stats.error(err, dir, "error listing"),
+      },
+      { checkers: this.o.checkers ?? 8, filter: this.o.filter, signal: this.o.signal },
+    );
+    await this.deleteFiles(toDelete);
+  }
+
+  private async srcOnly(e: Entry): Promise<boolean> {
+    if (e.kind === "dir") {
+      this.srcDirs.push(e.remote);
+      return true;
+    }
+    this.stats.totalTransfers++;
+    this.stats.totalBytes += Math.max(0, e.size);
+    await this.enqueue(this.transfers, () => this.transfer(e, undefined));
+    return false;
+  }
+
+  private async dstOnly(e: Entry): Promise<boolean> {
+    if (this.mode !== "sync" || this.deleteMode === "before") return false;
+    if (e.kind === "dir") {
+      this.dstOnlyDirs.push(e.remote);
+      return true;
+    }
+    if (this.deleteMode === "during") await this.enqueue(this.checks, () => this.deleteFiles([e]));
+    else this.toDelete.push(e);
+    return false;
+  }
+
+  private async match(s: Entry, d: Entry): Promise<boolean> {
+    if (s.kind === "dir") {
+      this.srcDirs.push(s.remote);
+      return true;
+    }
+    if (d.kind !== "file") return false;
+    this.stats.totalChecks++;
+    await this.enqueue(this.checks, async () => {
+      let transfer: boolean;
+      try {
+        transfer = await needsTransfer(s, d, this.compareOptions());
+      } catch (err) {
+        this.stats.error(err, s.remote, "Failed to check");
+        return;
+      } finally {
+        this.stats.checks++;
+      }
+      if (transfer) {
+        this.stats.totalTransfers++;
+        this.stats.totalBytes += Math.max(0, s.size);
+        await this.enqueue(this.transfers, () => this.transfer(s, d));
+      } else if (this.mode === "move") {
+        await this.removeSource(s);
+      } else log.debug(s.remote, "Unchanged skipping");
+    });
+    return false;
+  }
+
+  compareOptions(): CompareOptions {
+    const o = this.o;
+    return { ...o, sizeOnly: o.sizeOnly || (o.checksum && !commonHash(this.src, this.dst)) };
+  }
+
+  /** Adds a job, waiting while the queue is full so the march never runs far ahead (bounded memory). */
+  private async enqueue(queue: PQueue, job: () => Promise<void>): Promise<void> {
+    await queue.onSizeLessThan(queue.concurrency * 2);
+    queue.add(job).catch((err) => this.stats.error(err, undefined, "internal error"));
+  }
+
+  async transfer(s: FsObject, existing: FsObject | undefined, remote = s.remote): Promise<void> {
+    if (!this.stats.mayStart(s.size)) return;
+    this.o.signal?.throwIfAborted();
+    const verb = this.mode === "move" ? "move" : "copy";
+    if (this.o.dryRun) {
+      log.notice(s.remote, `Skipped ${verb} as --dry-run is set (size ${formatBytes(s.size)})`);
+      this.stats.transfers++;
+      return;
+    }
+    if (this.o.confirm && !(await this.o.confirm(verb, s.remote))) return;
+    const t = this.stats.startTransfer(s.remote, s.size);
+    try {
+      if (existing) await this.backup(existing);
+      const options = {
+        signal: this.o.signal,
+        account: (body: AsyncIterable<Uint8Array>) => t.account(body, this.o.signal),
+        onServerSide: () => {
+          if (this.mode === "move") this.stats.serverSideMoves++;
+          else this.stats.serverSideCopies++;
+        },
+      };
+      await withRetries(
+        () => (this.mode === "move" ? moveFile(s, this.dst, remote, options) : copyFile(s, this.dst, remote, options)),
+        {
+          attempts: this.o.lowLevelRetries ?? 10,
+          signal: this.o.signal,
+          what: s.remote,
+          retryIf: (err) => isFsError(err, "Corrupt", "Transient") && !isFsError(err, "MaxTransferReached"),
+        },
+      );
+      t.done();
+      const how = this.mode === "move" ? "Moved" : "Copied";
+      log.info(remote, existing ? `${how} (replaced existing)` : `${how} (new)`);
+    } catch (err) {
+      t.done(err);
+      this.stats.error(err, s.remote, `Failed to ${verb}`);
+      if (isFsError(err, "MaxTransferReached")) throw err;
+    }
+  }
+
+  async removeSource(s: FsObject): Promise<void> {
+    if (this.o.dryRun) {
+      log.notice(s.remote, "Skipped delete as --dry-run is set");
+      return;
+    }
+    try {
+      await s.remove({ signal: this.o.signal });
+      log.info(s.remote, "Deleted (source identical to destination)");
+    } catch (err) {
+      this.stats.error(err, s.remote, "Failed to delete source");
+    }
+  }
+
+  /** Deletes destination files, unless the run has had errors (rclone's rule) or --max-delete is hit. */
+  private async deleteFiles(files: FsObject[]): Promise<void> {
+    if (files.length === 0) return;
+    if (this.stats.errors > 0) {
+      this.stats.error(
+        new FsError("Other", "not deleting files as there were IO errors"),
+        undefined,
+        `not deleting ${files.length} files`,
+      );
+      return;
+    }
+    const queue = new PQueue({ concurrency: this.o.checkers ?? 8 });
+    for (const f of files) {
+      const max = this.o.maxDelete ?? -1;
+      if (max >= 0 && this.deleted >= max) {
+        this.stats.error(new FsError("Other", "--max-delete threshold reached"), f.remote, "Not deleting");
+        break;
+      }
+      this.deleted++;
+      await queue.onSizeLessThan(queue.concurrency * 2);
+      void queue.add(() => this.deleteOne(f));
+    }
+    await queue.onIdle();
+  }
+
+  private async deleteOne(f: FsObject): Promise<void> {
+    if (this.o.dryRun) {
+      log.notice(f.remote, "Skipped delete as --dry-run is set");
+      this.stats.deletes++;
+      return;
+    }
+    if (this.o.confirm && !(await this.o.confirm("delete", f.remote))) return;
+    try {
+      if (this.o.backupDir || this.o.suffix) await this.backup(f);
+      else await f.remove({ signal: this.o.signal });
+      this.stats.deletes++;
+      log.info(f.remote, "Deleted");
+    } catch (err) {
+      this.stats.error(err, f.remote, "Failed to delete");
+    }
+  }
+
+  /** Moves a file that is about to be overwritten or deleted to --backup-dir (or renames it with --suffix). */
+  private async backup(f: FsObject): Promise<void> {
+    const { backupDir, suffix } = this.o;
+    if (!backupDir && !suffix) return;
+    const target = backupDir ?? this.dst;
+    const name = suffix ? withSuffix(f.remote, suffix, this.o.suffixKeepExtension) : f.remote;
+    await moveFile(f, target, name, { signal: this.o.signal });
+    log.info(f.remote, `Moved into backup as ${name}`);
+  }
+
+  /** Removes directories deepest first, keeping any that are not empty (e.g. hold excluded files). */
+  private async removeDirs(dirs: string[], fs: Fs, side: string): Promise<void> {
+    if (dirs.length === 0) return;
+    if (this.stats.errors > 0 && fs === this.dst) return;
+    const byDepth = [...dirs].sort((a, b) => b.split("/").length - a.split("/").length || (a < b ? 1 : -1));
+    for (const d of byDepth) {
+      if (this.o.dryRun) {
+        log.notice(d, "Skipped remove directory as --dry-run is set");
+        continue;
+      }
+      try {
+        await fs.rmdir(d, { signal: this.o.signal });
+        this.stats.deletedDirs++;
+        log.info(d, `Removed ${side} directory`);
+      } catch (err) {
+        if (!isFsError(err, "DirNotEmpty", "DirNotFound")) this.stats.error(err, d, "Failed to rmdir");
+      }
+    }
+  }
+}
+
+/** `dir/name.txt` + `.bak` → `dir/name.txt.bak`, or `dir/name.bak.txt` keeping the extension. */
+export function withSuffix(remote: string, suffix: string, keepExtension?: boolean): string {
+  if (!keepExtension) return remote + suffix;
+  const name = baseName(remote);
+  const dot = name.lastIndexOf(".");
+  if (dot <= 0) return remote + suffix;
+  return joinRemote(parentOf(remote), `${name.slice(0, dot)}${suffix}${name.slice(dot)}`);
+}
