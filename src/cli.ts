@@ -3,9 +3,11 @@ import yargs, { type CommandModule } from "yargs";
 import { commands } from "./commands/index.js";
 import { type GlobalArgs, globalOptions, setup } from "./commands/shared.js";
 import { ExitCode } from "./fs/errors.js";
+import { attachFilterValues } from "./fs/filter/flags.js";
 
 export async function main(args: string[]): Promise<void> {
-  let parser = globalOptions(yargs(args))
+  // Filter values start with "+ " or "- ", which yargs would read as flags.
+  let parser = globalOptions(yargs(attachFilterValues(args)))
     .scriptName("strata")
     .usage("Usage: strata <command> [flags]\n\nStack storage remotes: list, copy, sync and check over any backend and overlay.")
     .middleware((argv) => setup(argv as unknown as GlobalArgs))

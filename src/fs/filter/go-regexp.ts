@@ -7,9 +7,10 @@
  * emits an equivalent JS pattern with the `u` flag, so both engines accept and reject the same patterns.
  * Only a yes/no match is ever asked for, so every group becomes non-capturing.
  *
- * Known gaps, each rejected with an error rather than matched differently: turning case folding *off*
- * (`(?-i)`) inside a pattern that starts case-insensitive, Go's size limits beyond the repeat count of 1000.
- * Case folding switched *on* part-way (`(?i)` inside `{{...}}`) is emulated per character.
+ * Case folding uses the JS `i` flag when the whole pattern folds (rclone's `--ignore-case` puts `(?i)`
+ * first); folding switched on or off part-way (`(?i)`, `(?-i)` inside `{{...}}`) is emulated per character,
+ * which covers literals and class ranges up to 12288 characters long but not `\p{...}` groups.
+ * Go's size limits other than the repeat count of 1000 are not enforced.
  */
 
 /** A Go regexp syntax error, with Go's wording where it matters to users. */
@@ -157,7 +158,12 @@ function literalChar(cp: number): string {
 export function caseVariants(cp: number): number[] {
   const ch = String.fromCodePoint(cp);
   const found = new Set<string>([ch]);
-  for (const v of [ch.toLowerCase(), ch.toUpperCase(), ch.toLowerCase().toUpperCase(), ch.toUpperCase().toLowerCase()]) {
+  for (const v of [
+    ch.toLowerCase(),
+    ch.toUpperCase(),
+    ch.toLowerCase().toUpperCase(),
+    ch.toUpperCase().toLowerCase(),
+  ]) {
     if ([...v].length === 1) found.add(v);
   }
   for (const orbit of FOLD_ORBITS) {
@@ -189,7 +195,10 @@ class Translator {
   readonly jsFold: boolean;
 
   constructor(private readonly src: string) {
-    this.jsFold = /^\(\?[msU]*i[imsU]*\)/.test(src);
+    // A pattern that switches folding off somewhere is folded by hand throughout, as JS (before
+    // regexp modifiers) cannot switch its `i` flag off for part of a pattern.
+    const switchesOff = /\(\?[imsU]*-[imsU]*i/.test(src);
+    this.jsFold = !switchesOff && /^\(\?[msU]*i[imsU]*\)/.test(src);
   }
 
   translate(): string {
@@ -348,7 +357,6 @@ class Translator {
         continue;
       }
       if ((c === ")" || c === ":") && !(negate && !sawFlag)) {
-        this.checkFolding(next);
         if (c === ":") return next;
         Object.assign(flags, next);
         return "flags";
@@ -356,12 +364,6 @@ class Translator {
       break;
     }
     throw new GoRegexpError(`invalid or unsupported Perl syntax: \`${this.src.slice(open, this.pos)}\``);
-  }
-
-  private checkFolding(flags: Flags): void {
-    if (this.jsFold && !flags.i) {
-      throw new GoRegexpError(`turning off case folding with (?-i) inside a case-insensitive pattern is not supported: \`${this.src}\``);
-    }
   }
 
   private literal(cp: number, flags: Flags): string {
@@ -402,8 +404,8 @@ class Translator {
 
   /** `\d`, `\S`, `\pL`, `\P{Greek}` …: adds to `parts` and returns true, or returns false without moving. */
   private classEscape(parts: ClassParts): boolean {
-    if (this.peek() !== "\\") return false;
-    const c = this.peek(1) as string;
+    const c = this.peek(1);
+    if (this.peek() !== "\\" || c === undefined) return false;
     const perl = PERL_CLASSES[c.toLowerCase()];
     if (perl && "dDsSwW".includes(c)) {
       this.pos += 2;
@@ -421,7 +423,8 @@ class Translator {
       name = this.src.slice(this.pos + 1, end);
       this.pos = end + 1;
     } else {
-      if (this.pos >= this.src.length) throw new GoRegexpError(`invalid character class range: \`${this.src.slice(start)}\``);
+      if (this.pos >= this.src.length)
+        throw new GoRegexpError(`invalid character class range: \`${this.src.slice(start)}\``);
       name = String.fromCodePoint(this.nextCodePoint());
     }
     let negate = c === "P";
@@ -497,7 +500,8 @@ class Translator {
           const negate = name.startsWith("^");
           if (negate) name = name.slice(1);
           const ranges = POSIX_CLASSES[name];
-          if (!ranges) throw new GoRegexpError(`invalid character class range: \`${this.src.slice(this.pos, end + 2)}\``);
+          if (!ranges)
+            throw new GoRegexpError(`invalid character class range: \`${this.src.slice(this.pos, end + 2)}\``);
           if (negate) parts.complements.push(ranges.map(rangeText).join(""));
           else parts.ranges.push(...ranges);
           this.pos = end + 2;
@@ -511,7 +515,8 @@ class Translator {
       if (this.peek() === "-" && this.peek(1) !== undefined && this.peek(1) !== "]") {
         this.pos++;
         hi = this.classMember(missing);
-        if (hi < lo) throw new GoRegexpError(`invalid character class range: \`${this.src.slice(rangeStart, this.pos)}\``);
+        if (hi < lo)
+          throw new GoRegexpError(`invalid character class range: \`${this.src.slice(rangeStart, this.pos)}\``);
       }
       parts.ranges.push([lo, hi]);
     }
