@@ -6,22 +6,38 @@ import { ExitCode } from "./fs/errors.js";
 import { attachFilterValues } from "./fs/filter/flags.js";
 
 export async function main(args: string[]): Promise<void> {
-  // Filter values start with "+ " or "- ", which yargs would read as flags.
-  let parser = globalOptions(yargs(attachFilterValues(args)))
+  // Filter values start with "+ " or "- ", and "-" means stdout or stdin: yargs would read them as flags.
+  let parser = globalOptions(yargs(dashValues(attachFilterValues(args))))
     .scriptName("strata")
-    .usage("Usage: strata <command> [flags]\n\nStack storage remotes: list, copy, sync and check over any backend and overlay.")
+    .usage(
+      "Usage: strata <command> [flags]\n\nStack storage remotes: list, copy, sync and check over any backend and overlay.",
+    )
     .middleware((argv) => setup(argv as unknown as GlobalArgs))
     .demandCommand(1, "Command needed: see strata --help")
     .strict()
     .recommendCommands()
-    .wrap(Math.min(120, process.stdout.columns || 100))
+    // yargs renders the running command's help on every run; unwrapped, that costs a few ms, not tens.
+    .wrap(null)
     .fail((msg, err, y) => {
       if (err) throw err;
-      process.stderr.write(`${y.help() && ""}${msg}\nUse "strata <command> --help" for more information about a command.\n`);
+      process.stderr.write(
+        `${y.help() && ""}${msg}\nUse "strata <command> --help" for more information about a command.\n`,
+      );
       process.exit(ExitCode.usage);
     })
     .version(false)
     .help();
   for (const c of commands) parser = parser.command(c as CommandModule<GlobalArgs, GlobalArgs>);
   await parser.parseAsync();
+}
+
+/** `--flag -` becomes `--flag=-`, so a lone dash stays the flag's value. */
+function dashValues(args: string[]): string[] {
+  const out: string[] = [];
+  for (const a of args) {
+    const prev = out[out.length - 1];
+    if (a === "-" && prev?.startsWith("--") && !prev.includes("=")) out[out.length - 1] = `${prev}=-`;
+    else out.push(a);
+  }
+  return out;
 }

@@ -58,16 +58,37 @@ const command: CommandModule<object, Args> = {
   describe: "Check if the files in the source and destination match",
   builder: (y) =>
     filterFlags(y)
-      .option("one-way", { type: "boolean", default: false, description: "Check one way only, source files must exist on remote" })
-      .option("download", { type: "boolean", default: false, description: "Check by downloading rather than with hash" })
-      .option("size-only", { type: "boolean", default: false, description: "Only compare the sizes, not the hashes as well" })
+      .option("one-way", {
+        type: "boolean",
+        default: false,
+        description: "Check one way only, source files must exist on remote",
+      })
+      .option("download", {
+        type: "boolean",
+        default: false,
+        description: "Check by downloading rather than with hash",
+      })
+      .option("size-only", {
+        type: "boolean",
+        default: false,
+        description: "Only compare the sizes, not the hashes as well",
+      })
       .option("checkers", { type: "number", default: 8, description: "Number of checkers to run in parallel" })
       .option("combined", { type: "string", description: "Make a combined report of changes to this file" })
-      .option("missing-on-src", { type: "string", description: "Report all files missing from the source to this file" })
-      .option("missing-on-dst", { type: "string", description: "Report all files missing from the destination to this file" })
+      .option("missing-on-src", {
+        type: "string",
+        description: "Report all files missing from the source to this file",
+      })
+      .option("missing-on-dst", {
+        type: "string",
+        description: "Report all files missing from the destination to this file",
+      })
       .option("match", { type: "string", description: "Report all matching files to this file" })
       .option("differ", { type: "string", description: "Report all non-matching files to this file" })
-      .option("error", { type: "string", description: "Report all files with errors (hashing or reading) to this file" })
+      .option("error", {
+        type: "string",
+        description: "Report all files with errors (hashing or reading) to this file",
+      })
       .positional("source", { type: "string", demandOption: true })
       .positional("dest", { type: "string", demandOption: true }) as never,
   handler: run("check", async (argv) => {

@@ -14,7 +14,10 @@ interface Args extends TransferArgs {
 const command: CommandModule<object, Args> = {
   command: "copy <source> <dest>",
   describe: "Copy files from source to dest, skipping identical files",
-  builder: (y) => transferFlags(y).positional("source", { type: "string", demandOption: true }).positional("dest", { type: "string", demandOption: true }) as never,
+  builder: (y) =>
+    transferFlags(y)
+      .positional("source", { type: "string", demandOption: true })
+      .positional("dest", { type: "string", demandOption: true }) as never,
   handler: run("copy", async (argv) => {
     const src = await openTarget(argv.source);
     const dst = await newFs(argv.dest);

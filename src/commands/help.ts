@@ -39,7 +39,7 @@ const command: CommandModule<object, Args> = {
             out.line(`  ${t.padEnd(12)} ${d.description}`);
           }
           out.line("");
-          out.line('To see more info about a particular backend use:\n  strata help backend <name>');
+          out.line("To see more info about a particular backend use:\n  strata help backend <name>");
           await out.end();
         }),
       })

@@ -1,11 +1,66 @@
-/** Every command module, in `strata --help` order. */
+/** Every command module, in `strata --help` order (alphabetical, as `rclone help` lists them). */
 import type { CommandModule } from "yargs";
+import about from "./about.js";
+import cat from "./cat.js";
+import check from "./check.js";
 import config from "./config.js";
+import copy from "./copy.js";
 import copyto from "./copyto.js";
+import deleteCommand from "./delete.js";
+import deletefile from "./deletefile.js";
+import hashsum from "./hashsum.js";
 import help from "./help.js";
 import ls from "./ls.js";
+import lsd from "./lsd.js";
+import lsf from "./lsf.js";
 import lsjson from "./lsjson.js";
 import lsl from "./lsl.js";
+import md5sum from "./md5sum.js";
+import mkdir from "./mkdir.js";
+import move from "./move.js";
+import moveto from "./moveto.js";
+import obscure from "./obscure.js";
+import purge from "./purge.js";
+import reveal from "./reveal.js";
+import rmdir from "./rmdir.js";
+import rmdirs from "./rmdirs.js";
+import sha1sum from "./sha1sum.js";
+import size from "./size.js";
+import sync from "./sync.js";
+import touch from "./touch.js";
+import tree from "./tree.js";
+import version from "./version.js";
 
 // Each module types its own arguments; yargs only needs the common shape.
-export const commands = [ls, lsl, lsjson, copyto, config, help] as unknown as CommandModule[];
+export const commands = [
+  about,
+  cat,
+  check,
+  config,
+  copy,
+  copyto,
+  deleteCommand,
+  deletefile,
+  hashsum,
+  help,
+  ls,
+  lsd,
+  lsf,
+  lsjson,
+  lsl,
+  md5sum,
+  mkdir,
+  move,
+  moveto,
+  obscure,
+  purge,
+  reveal,
+  rmdir,
+  rmdirs,
+  sha1sum,
+  size,
+  sync,
+  touch,
+  tree,
+  version,
+] as unknown as CommandModule[];

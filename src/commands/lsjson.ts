@@ -48,8 +48,17 @@ const command: CommandModule<object, Args> = {
     y
       .positional("remote", { type: "string", demandOption: true })
       .option("recursive", { alias: "R", type: "boolean", default: false, description: "Recurse into the listing" })
-      .option("hash", { type: "boolean", default: false, description: "Include hashes in the output (may take longer)" })
-      .option("hash-type", { type: "string", array: true, default: [], description: "Show only this hash type (may be repeated)" })
+      .option("hash", {
+        type: "boolean",
+        default: false,
+        description: "Include hashes in the output (may take longer)",
+      })
+      .option("hash-type", {
+        type: "string",
+        array: true,
+        default: [],
+        description: "Show only this hash type (may be repeated)",
+      })
       .option("no-modtime", { type: "boolean", default: false, description: "Don't read the modification time" })
       .option("no-mimetype", { type: "boolean", default: false, description: "Don't read the mime type" })
       .option("files-only", { type: "boolean", default: false, description: "Show only files in the listing" })

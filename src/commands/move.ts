@@ -17,7 +17,11 @@ const command: CommandModule<object, Args> = {
   describe: "Move files from source to dest",
   builder: (y) =>
     transferFlags(y)
-      .option("delete-empty-src-dirs", { type: "boolean", default: false, description: "Delete empty source dirs after move" })
+      .option("delete-empty-src-dirs", {
+        type: "boolean",
+        default: false,
+        description: "Delete empty source dirs after move",
+      })
       .positional("source", { type: "string", demandOption: true })
       .positional("dest", { type: "string", demandOption: true }) as never,
   handler: run("move", async (argv) => {

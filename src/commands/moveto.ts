@@ -17,7 +17,10 @@ interface Args extends TransferArgs {
 const command: CommandModule<object, Args> = {
   command: "moveto <source> <dest>",
   describe: "Move a file or directory from source to dest, with a new name",
-  builder: (y) => transferFlags(y).positional("source", { type: "string", demandOption: true }).positional("dest", { type: "string", demandOption: true }) as never,
+  builder: (y) =>
+    transferFlags(y)
+      .positional("source", { type: "string", demandOption: true })
+      .positional("dest", { type: "string", demandOption: true }) as never,
   handler: run("moveto", async (argv) => {
     const src = await openTarget(argv.source);
     if (!src.file) {

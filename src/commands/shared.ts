@@ -14,6 +14,7 @@ export interface GlobalArgs {
   "human-readable": boolean;
   "copy-links": boolean;
   "use-json-log": boolean;
+  disable: string[];
 }
 
 export function globalOptions<T>(y: Argv<T>): Argv<T & GlobalArgs> {
@@ -21,13 +22,34 @@ export function globalOptions<T>(y: Argv<T>): Argv<T & GlobalArgs> {
     .option("verbose", { alias: "v", type: "count", description: "Print lots more stuff (repeat for more)" })
     .option("quiet", { alias: "q", type: "boolean", default: false, description: "Print as little stuff as possible" })
     .option("log-level", { type: "string", choices: LOG_LEVELS, description: "Log level DEBUG|INFO|NOTICE|ERROR" })
-    .option("config", { type: "string", description: "Config file (default $STRATA_CONFIG or ~/.config/strata/strata.json5)" })
-    .option("dry-run", { alias: "n", type: "boolean", default: false, description: "Do a trial run with no permanent changes" })
-    .option("human-readable", { type: "boolean", default: false, description: "Print numbers in a human-readable format" })
-    .option("copy-links", { alias: "L", type: "boolean", default: false, description: "Follow symlinks and copy the pointed to item" })
-    .option("use-json-log", { type: "boolean", default: false, description: "Use json log format" }) as unknown as Argv<
-    T & GlobalArgs
-  >;
+    .option("config", {
+      type: "string",
+      description: "Config file (default $STRATA_CONFIG or ~/.config/strata/strata.json5)",
+    })
+    .option("dry-run", {
+      alias: "n",
+      type: "boolean",
+      default: false,
+      description: "Do a trial run with no permanent changes",
+    })
+    .option("human-readable", {
+      type: "boolean",
+      default: false,
+      description: "Print numbers in a human-readable format",
+    })
+    .option("copy-links", {
+      alias: "L",
+      type: "boolean",
+      default: false,
+      description: "Follow symlinks and copy the pointed to item",
+    })
+    .option("use-json-log", { type: "boolean", default: false, description: "Use json log format" })
+    .option("disable", {
+      type: "string",
+      array: true,
+      default: [],
+      description: "Disable a comma separated list of features (e.g. copy,move) to force the fallbacks",
+    }) as unknown as Argv<T & GlobalArgs>;
 }
 
 let context: FsContext | undefined;
@@ -40,7 +62,8 @@ export async function setup(argv: GlobalArgs): Promise<void> {
   setJsonLog(argv["use-json-log"]);
   const config = await ConfigStore.load(argv.config);
   const flags: FsContext["flags"] = argv["copy-links"] ? { local: { copy_links: "true" } } : {};
-  context = createContext(config, process.env, flags);
+  const disabled = argv.disable.flatMap((d) => d.split(",")).filter((d) => d !== "");
+  context = createContext(config, process.env, flags, disabled);
   setDefaultContext(context);
 }
 
@@ -117,6 +140,7 @@ export function formatTime(d: Date, fraction: 0 | 9 = 0): string {
 /** RFC 3339 with nanoseconds and the local offset, as rclone's lsjson prints modtimes. */
 export function formatRfc3339(d: Date): string {
   const off = -d.getTimezoneOffset();
-  const zone = off === 0 ? "Z" : `${off > 0 ? "+" : "-"}${pad(Math.floor(Math.abs(off) / 60))}:${pad(Math.abs(off) % 60)}`;
+  const zone =
+    off === 0 ? "Z" : `${off > 0 ? "+" : "-"}${pad(Math.floor(Math.abs(off) / 60))}:${pad(Math.abs(off) % 60)}`;
   return `${formatTime(d).replace(" ", "T")}.${pad(d.getMilliseconds(), 3)}000000${zone}`;
 }

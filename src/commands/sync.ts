@@ -14,7 +14,10 @@ interface Args extends TransferArgs {
 const command: CommandModule<object, Args> = {
   command: "sync <source> <dest>",
   describe: "Make source and dest identical, modifying destination only",
-  builder: (y) => transferFlags(y).positional("source", { type: "string", demandOption: true }).positional("dest", { type: "string", demandOption: true }) as never,
+  builder: (y) =>
+    transferFlags(y)
+      .positional("source", { type: "string", demandOption: true })
+      .positional("dest", { type: "string", demandOption: true }) as never,
   handler: run("sync", async (argv) => {
     const src = await openTarget(argv.source);
     const dst = await newFs(argv.dest);

@@ -50,34 +50,107 @@ export function transferFlags<T>(y: Argv<T>): Argv<T & TransferArgs> {
     .option("retries", { type: "number", default: 3, description: "Retry operations this many times if they fail" })
     .option("low-level-retries", { type: "number", default: 10, description: "Number of low level retries to do" })
     .option("max-transfer", { type: "string", default: "off", description: "Maximum size of data to transfer" })
-    .option("cutoff-mode", { type: "string", choices: ["hard", "soft", "cautious"], default: "hard", description: "Mode to stop transfers when reaching the max transfer limit" })
-    .option("bwlimit", { type: "string", default: "off", description: "Bandwidth limit in KiB/s, or use suffix B|K|M|G|T|P" })
-    .option("checksum", { alias: "c", type: "boolean", default: false, description: "Check for changes with size & checksum (if available, or fallback to size only)" })
-    .option("size-only", { type: "boolean", default: false, description: "Skip based on size only, not modtime or checksum" })
-    .option("ignore-times", { alias: "I", type: "boolean", default: false, description: "Don't skip files that match size and time - transfer all files" })
-    .option("ignore-existing", { type: "boolean", default: false, description: "Skip all files that exist on destination" })
-    .option("update", { alias: "u", type: "boolean", default: false, description: "Skip files that are newer on the destination" })
-    .option("ignore-size", { type: "boolean", default: false, description: "Ignore size when skipping, use modtime or checksum" })
-    .option("no-update-modtime", { type: "boolean", default: false, description: "Don't update destination modtime if files identical" })
-    .option("delete-before", { type: "boolean", default: false, description: "When synchronizing, delete files on destination before transferring" })
-    .option("delete-during", { type: "boolean", default: false, description: "When synchronizing, delete files during transfer" })
-    .option("delete-after", { type: "boolean", default: false, description: "When synchronizing, delete files on destination after transferring (default)" })
-    .option("max-delete", { type: "number", default: -1, description: "When synchronizing, limit the number of deletes" })
+    .option("cutoff-mode", {
+      type: "string",
+      choices: ["hard", "soft", "cautious"],
+      default: "hard",
+      description: "Mode to stop transfers when reaching the max transfer limit",
+    })
+    .option("bwlimit", {
+      type: "string",
+      default: "off",
+      description: "Bandwidth limit in KiB/s, or use suffix B|K|M|G|T|P",
+    })
+    .option("checksum", {
+      alias: "c",
+      type: "boolean",
+      default: false,
+      description: "Check for changes with size & checksum (if available, or fallback to size only)",
+    })
+    .option("size-only", {
+      type: "boolean",
+      default: false,
+      description: "Skip based on size only, not modtime or checksum",
+    })
+    .option("ignore-times", {
+      alias: "I",
+      type: "boolean",
+      default: false,
+      description: "Don't skip files that match size and time - transfer all files",
+    })
+    .option("ignore-existing", {
+      type: "boolean",
+      default: false,
+      description: "Skip all files that exist on destination",
+    })
+    .option("update", {
+      alias: "u",
+      type: "boolean",
+      default: false,
+      description: "Skip files that are newer on the destination",
+    })
+    .option("ignore-size", {
+      type: "boolean",
+      default: false,
+      description: "Ignore size when skipping, use modtime or checksum",
+    })
+    .option("no-update-modtime", {
+      type: "boolean",
+      default: false,
+      description: "Don't update destination modtime if files identical",
+    })
+    .option("delete-before", {
+      type: "boolean",
+      default: false,
+      description: "When synchronizing, delete files on destination before transferring",
+    })
+    .option("delete-during", {
+      type: "boolean",
+      default: false,
+      description: "When synchronizing, delete files during transfer",
+    })
+    .option("delete-after", {
+      type: "boolean",
+      default: false,
+      description: "When synchronizing, delete files on destination after transferring (default)",
+    })
+    .option("max-delete", {
+      type: "number",
+      default: -1,
+      description: "When synchronizing, limit the number of deletes",
+    })
     .option("backup-dir", { type: "string", description: "Make backups into hierarchy based in DIR" })
     .option("suffix", { type: "string", description: "Suffix to add to changed files" })
-    .option("suffix-keep-extension", { type: "boolean", default: false, description: "Preserve the extension when using --suffix" })
-    .option("create-empty-src-dirs", { type: "boolean", default: false, description: "Create empty source dirs on destination after sync" })
+    .option("suffix-keep-extension", {
+      type: "boolean",
+      default: false,
+      description: "Preserve the extension when using --suffix",
+    })
+    .option("create-empty-src-dirs", {
+      type: "boolean",
+      default: false,
+      description: "Create empty source dirs on destination after sync",
+    })
     .option("progress", { alias: "P", type: "boolean", default: false, description: "Show progress during transfer" })
-    .option("stats", { type: "string", default: "1m", description: "Interval between printing stats, e.g. 500ms, 60s, 5m (0 to disable)" })
+    .option("stats", {
+      type: "string",
+      default: "1m",
+      description: "Interval between printing stats, e.g. 500ms, 60s, 5m (0 to disable)",
+    })
     .option("stats-one-line", { type: "boolean", default: false, description: "Make the stats fit on one line" })
-    .option("error-on-no-transfer", { type: "boolean", default: false, description: "Sets exit code 9 if no files are transferred" })
+    .option("error-on-no-transfer", {
+      type: "boolean",
+      default: false,
+      description: "Sets exit code 9 if no files are transferred",
+    })
     .option("interactive", { alias: "i", type: "boolean", default: false, description: "Enable interactive mode" });
   return z as unknown as Argv<T & TransferArgs>;
 }
 
 function deleteModeOf(argv: TransferArgs): DeleteMode {
   const chosen = (["before", "during", "after"] as const).filter((m) => argv[`delete-${m}`]);
-  if (chosen.length > 1) throw new FsError("Usage", "only one of --delete-before, --delete-during or --delete-after can be used");
+  if (chosen.length > 1)
+    throw new FsError("Usage", "only one of --delete-before, --delete-during or --delete-after can be used");
   return chosen[0] ?? "after";
 }
 
@@ -89,9 +162,11 @@ function interactiveConfirm(): SyncOptions["confirm"] {
     if (known !== undefined) return known;
     const rl = createInterface({ input: process.stdin, output: process.stderr });
     try {
-      const answer = (await rl.question(
-        `strata: ${action} "${remote}"?\ny) Yes, this is OK (default)\nn) No, skip this\ns) Skip all ${action} operations with no more questions\n!) Do all ${action} operations with no more questions\nq) Exit strata now.\ny/n/s/!/q> `,
-      ))
+      const answer = (
+        await rl.question(
+          `strata: ${action} "${remote}"?\ny) Yes, this is OK (default)\nn) No, skip this\ns) Skip all ${action} operations with no more questions\n!) Do all ${action} operations with no more questions\nq) Exit strata now.\ny/n/s/!/q> `,
+        )
+      )
         .trim()
         .toLowerCase();
       if (answer === "q") process.exit(0);
@@ -148,7 +223,9 @@ export async function runTransfer(argv: TransferArgs, work: (o: SyncOptions) => 
     oneLine: argv["stats-one-line"],
   });
   try {
-    await runWithRetries(stats, { retries: argv.retries, errorOnNoTransfer: argv["error-on-no-transfer"] }, () => work(options));
+    await runWithRetries(stats, { retries: argv.retries, errorOnNoTransfer: argv["error-on-no-transfer"] }, () =>
+      work(options),
+    );
   } finally {
     stop();
   }

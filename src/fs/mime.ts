@@ -23,7 +23,12 @@ const BUILTIN: Record<string, string> = {
   ".xml": "text/xml; charset=utf-8",
 };
 
-const SYSTEM_FILES = ["/etc/mime.types", "/etc/apache2/mime.types", "/etc/apache/mime.types", "/etc/httpd/conf/mime.types"];
+const SYSTEM_FILES = [
+  "/etc/mime.types",
+  "/etc/apache2/mime.types",
+  "/etc/apache/mime.types",
+  "/etc/httpd/conf/mime.types",
+];
 
 let table: Map<string, string> | undefined;
 

@@ -21,6 +21,8 @@ export interface FsContext {
   env: NodeJS.ProcessEnv;
   /** Backend options from command-line flags, by type (`{ local: { copy_links: "true" } }`). */
   flags: Record<string, Record<string, string>>;
+  /** Optional operations hidden on every remote (rclone's --disable), e.g. `["copy"]`. */
+  disabled: string[];
   /** Instances by canonical remote string. */
   cache: Map<string, Promise<Fs>>;
 }
@@ -29,8 +31,9 @@ export function createContext(
   config: ConfigStore = ConfigStore.inMemory(),
   env = process.env,
   flags: FsContext["flags"] = {},
+  disabled: string[] = [],
 ): FsContext {
-  return { config, env, flags, cache: new Map() };
+  return { config, env, flags, disabled, cache: new Map() };
 }
 
 let defaultContext: FsContext | undefined;
@@ -54,7 +57,8 @@ export async function newFs(spec: string, ctx?: FsContext): Promise<Fs> {
 }
 
 function open(spec: string, ctx: FsContext, depth: number): Promise<Fs> {
-  if (depth > MAX_DEPTH) throw new FsError("ConfigInvalid", `remotes nest deeper than ${MAX_DEPTH}: loop?`, { path: spec });
+  if (depth > MAX_DEPTH)
+    throw new FsError("ConfigInvalid", `remotes nest deeper than ${MAX_DEPTH}: loop?`, { path: spec });
   const parsed = parseRemote(spec);
   const key = formatRemote(parsed);
   let fs = ctx.cache.get(key);
@@ -80,7 +84,9 @@ async function build(parsed: ReturnType<typeof parseRemote>, ctx: FsContext, dep
   } else if (parsed.name !== undefined) {
     const config: RemoteConfig | undefined = ctx.config.get(parsed.name);
     if (!config) {
-      throw new FsError("ConfigInvalid", `didn't find section in config file ("${parsed.name}")`, { path: parsed.name });
+      throw new FsError("ConfigInvalid", `didn't find section in config file ("${parsed.name}")`, {
+        path: parsed.name,
+      });
     }
     type = config.type;
     const { type: _type, ...file } = ctx.config.stored(parsed.name) ?? { type };
@@ -99,14 +105,14 @@ async function build(parsed: ReturnType<typeof parseRemote>, ctx: FsContext, dep
   const fromTypeEnv = typeEnv(ctx.env, type, Object.keys(descriptor.options.properties));
   // rclone's precedence: connection string > flags > remote env > backend env > config file > defaults.
   const raw = { ...fromFile, ...fromTypeEnv, ...fromRemoteEnv, ...ctx.flags[type], ...parsed.params };
-  const options = validateOptions(descriptor, raw, where);
+  const options = await validateOptions(descriptor, raw, where);
   const fs = await descriptor.create({
     name,
     root,
     options,
     newFs: (spec) => open(spec, ctx, depth + 1),
   });
-  return new PathGuardFs(fs);
+  return new PathGuardFs(fs, ctx.disabled);
 }
 
 /** Backend-wide env options, `STRATA_<TYPE>_<KEY>` (below a remote's own config in precedence). */

@@ -2,31 +2,54 @@
  * Validates a remote's options against its descriptor's JSON Schema (ajv), after turning rclone's
  * string forms (sizes, durations, space-separated lists, "true") into typed values.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import type { ErrorObject, ValidateFunction } from "ajv";
 import { FsError } from "./errors.js";
 import { revealBytes } from "./obscure.js";
 import type { Descriptor, OptionSpec } from "./registry.js";
 import { parseDuration, parseSize } from "./units.js";
 
-const ajv = new Ajv({ allErrors: false, coerceTypes: true, useDefaults: true, strict: true });
-ajv.addVocabulary(["size", "duration", "obscured", "secret", "advanced"]);
 const compiled = new WeakMap<Descriptor, ValidateFunction>();
+let ajvInstance: Promise<import("ajv").Ajv> | undefined;
 
-function validatorFor(d: Descriptor): ValidateFunction {
+/** ajv and its schema compiler cost tens of milliseconds to load: only remotes with options pay it. */
+async function validatorFor(d: Descriptor): Promise<ValidateFunction> {
   let v = compiled.get(d);
   if (!v) {
-    v = ajv.compile(d.options);
+    ajvInstance ??= import("ajv").then(({ Ajv }) => {
+      const ajv = new Ajv({ allErrors: false, coerceTypes: true, useDefaults: true, strict: true });
+      ajv.addVocabulary(["size", "duration", "obscured", "secret", "advanced"]);
+      return ajv;
+    });
+    v = (await ajvInstance).compile(d.options);
     compiled.set(d, v);
   }
   return v;
+}
+
+/** Without any option given there is nothing to check but required keys; defaults fill the rest. */
+function defaultsOnly(d: Descriptor, where: string): Record<string, unknown> {
+  const missing = d.options.required?.[0];
+  if (missing !== undefined) {
+    throw invalid(where, missing, `is required: ${d.options.properties[missing]?.description ?? ""}`.trim());
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, spec] of Object.entries(d.options.properties)) {
+    if (spec.default !== undefined) out[key] = structuredClone(spec.default);
+  }
+  return out;
 }
 
 /**
  * Returns typed, defaulted options with obscured values revealed.
  * Throws `ConfigInvalid` with a message that starts with `where` and names the offending key.
  */
-export function validateOptions(d: Descriptor, raw: Record<string, unknown>, where: string): Record<string, unknown> {
+export async function validateOptions(
+  d: Descriptor,
+  raw: Record<string, unknown>,
+  where: string,
+): Promise<Record<string, unknown>> {
   const props = d.options.properties;
+  if (Object.keys(raw).every((k) => k === "type")) return defaultsOnly(d, where);
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
     if (key === "type") continue;
@@ -37,7 +60,7 @@ export function validateOptions(d: Descriptor, raw: Record<string, unknown>, whe
     }
     out[key] = precoerce(spec, value, where, key);
   }
-  const validate = validatorFor(d);
+  const validate = await validatorFor(d);
   if (!validate(out)) throw fromAjv(where, (validate.errors as ErrorObject[])[0] as ErrorObject, out, props);
   for (const [key, spec] of Object.entries(props)) {
     const value = out[key];
@@ -58,7 +81,11 @@ function precoerce(spec: OptionSpec, value: unknown, where: string, key: string)
     if (spec.size) return parseSize(value);
     if (spec.duration) return parseDuration(value);
   } catch {
-    throw invalid(where, key, `expected a ${spec.size ? "size (e.g. 100M)" : "duration (e.g. 1m30s)"}, found "${value}"`);
+    throw invalid(
+      where,
+      key,
+      `expected a ${spec.size ? "size (e.g. 100M)" : "duration (e.g. 1m30s)"}, found "${value}"`,
+    );
   }
   if (spec.type === "array") return value.split(/[\s,]+/).filter((s) => s !== "");
   return value;

@@ -116,7 +116,8 @@ for (const row of stacks) {
         expect(o.stats.errors).toBe(0);
         await expectSame(src, dst);
         const backup = await fingerprint(backupDir);
-        for (const p of [...m.modified, ...m.deleted, ...m.renamedFrom]) expect(backup.files.get(p)).toBe(before.files.get(p));
+        for (const p of [...m.modified, ...m.deleted, ...m.renamedFrom])
+          expect(backup.files.get(p)).toBe(before.files.get(p));
         expect(backup.files.size).toBe(m.modified.length + m.deleted.length + m.renamedFrom.length);
       });
     });
@@ -152,7 +153,9 @@ for (const row of stacks) {
       expect(await run({ update: true })).toBe(0); // destination is newer
       expect(await run({ sizeOnly: true })).toBe(0);
       expect(await run({ checksum: true })).toBe(1);
-      expect(Buffer.from(await toBytes(await (await dst.newObject("same-size.bin")).open()))).toEqual(Buffer.from(data));
+      expect(Buffer.from(await toBytes(await (await dst.newObject("same-size.bin")).open()))).toEqual(
+        Buffer.from(data),
+      );
     });
 
     it("--max-delete stops deleting and counts an error", async () => {

@@ -70,7 +70,13 @@ export async function fingerprint(fs: Fs): Promise<Fingerprint> {
     for await (const { entries } of walk(fs, "")) {
       for (const e of entries) {
         if (e.kind === "dir") dirs.add(e.remote);
-        else files.set(e.remote, `${e.size}:${createHash("sha256").update(await toBytes(await e.open())).digest("hex")}`);
+        else
+          files.set(
+            e.remote,
+            `${e.size}:${createHash("sha256")
+              .update(await toBytes(await e.open()))
+              .digest("hex")}`,
+          );
       }
     }
   } catch (err) {

@@ -247,7 +247,11 @@ describe("formatRemote", () => {
 
   it("keeps three levels of nesting intact", () => {
     const inner: ParsedRemote = { type: "alias", params: { remote: "/y:z" }, path: "" };
-    const middle: ParsedRemote = { type: "chunker", params: { remote: formatRemote(inner), chunk_size: "1000b" }, path: "" };
+    const middle: ParsedRemote = {
+      type: "chunker",
+      params: { remote: formatRemote(inner), chunk_size: "1000b" },
+      path: "",
+    };
     const outer: ParsedRemote = { type: "crypt", params: { remote: formatRemote(middle), password: "p" }, path: "dir" };
     const back = parseRemote(formatRemote(outer));
     expect(back).toEqual(outer);

@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { fromBytes } from "../../src/fs/body.js";
-import { HASH_TYPES, type HashType, hashBody, hashBytes, isHashType, MultiHasher, newHasher } from "../../src/fs/hashes.js";
+import {
+  HASH_TYPES,
+  type HashType,
+  hashBody,
+  hashBytes,
+  isHashType,
+  MultiHasher,
+  newHasher,
+} from "../../src/fs/hashes.js";
 
 const HI = new TextEncoder().encode("hi\n");
 
@@ -76,7 +84,12 @@ describe("MultiHasher", () => {
     m.update(new Uint8Array(0));
     m.update(HI);
     m.update(new Uint8Array(0));
-    expect(m.digests()).toEqual(new Map([["md5", RCLONE_HI.md5], ["crc32", RCLONE_HI.crc32]]));
+    expect(m.digests()).toEqual(
+      new Map([
+        ["md5", RCLONE_HI.md5],
+        ["crc32", RCLONE_HI.crc32],
+      ]),
+    );
     expect(m.size).toBe(3);
   });
 

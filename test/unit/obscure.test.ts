@@ -72,7 +72,7 @@ describe("obscure with a random IV", () => {
   });
 
   it("round-trips long inputs spanning many CTR blocks", () => {
-    const plain = "0123456789abcdef".repeat(64) + "tail";
+    const plain = `${"0123456789abcdef".repeat(64)}tail`;
     expect(reveal(obscure(plain))).toBe(plain);
   });
 });
@@ -100,7 +100,12 @@ describe("reveal rejects", () => {
     const err = thrown(() => reveal("abc"));
     expect(isFsError(err, "ConfigInvalid")).toBe(true);
     expect((err as Error).message).toContain("input too short");
-    expect(isFsError(thrown(() => reveal("")), "ConfigInvalid")).toBe(true);
+    expect(
+      isFsError(
+        thrown(() => reveal("")),
+        "ConfigInvalid",
+      ),
+    ).toBe(true);
     // 20 chars decode to 15 bytes: one short of an IV.
     const short = thrown(() => reveal("A".repeat(20)));
     expect(isFsError(short, "ConfigInvalid")).toBe(true);
@@ -116,13 +121,27 @@ describe("reveal rejects", () => {
   it.each(["AAECAwQFBgcICQoLDA0OD2nqCVFioH+", "AAECAwQFBgcICQoLDA0OD2nqCVFioH/", "+AECAwQFBgcICQoLDA0OD2nqCVFioHI"])(
     "the standard-alphabet character in %s",
     (value) => {
-      expect(isFsError(thrown(() => reveal(value)), "ConfigInvalid")).toBe(true);
+      expect(
+        isFsError(
+          thrown(() => reveal(value)),
+          "ConfigInvalid",
+        ),
+      ).toBe(true);
     },
   );
 
   it("whitespace and other characters Node's lenient decoder would skip", () => {
-    for (const value of [" AAECAwQFBgcICQoLDA0OD2nqCVFioHI", "AAECAwQFBgcICQoLDA0OD2nq\nCVFioHI", "AAECAwQF.BgcICQoLDA0OD2nqCVFioHI"]) {
-      expect(isFsError(thrown(() => reveal(value)), "ConfigInvalid")).toBe(true);
+    for (const value of [
+      " AAECAwQFBgcICQoLDA0OD2nqCVFioHI",
+      "AAECAwQFBgcICQoLDA0OD2nq\nCVFioHI",
+      "AAECAwQF.BgcICQoLDA0OD2nqCVFioHI",
+    ]) {
+      expect(
+        isFsError(
+          thrown(() => reveal(value)),
+          "ConfigInvalid",
+        ),
+      ).toBe(true);
     }
   });
 

@@ -3,16 +3,39 @@
  * into place, so a killed upload never leaves a partial file under the real name.
  */
 import { randomBytes } from "node:crypto";
-import { createReadStream, type Dirent, type Stats } from "node:fs";
-import { copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, statfs, unlink, utimes } from "node:fs/promises";
+import { type Dirent, lstatSync, type Stats, statSync } from "node:fs";
+import {
+  copyFile,
+  lstat,
+  mkdir,
+  open,
+  readdir,
+  rename,
+  rm,
+  rmdir,
+  stat,
+  statfs,
+  unlink,
+  utimes,
+} from "node:fs/promises";
 import { join } from "node:path";
 import { resolveRange } from "../../fs/body.js";
 import { FsError } from "../../fs/errors.js";
 import { fillFeatures } from "../../fs/features.js";
-import { HASH_TYPES, type HashType, hashBody } from "../../fs/hashes.js";
+import { HASH_TYPES, type HashType, newHasher } from "../../fs/hashes.js";
 import { log } from "../../fs/log.js";
 import { joinRemote, parentOf } from "../../fs/path.js";
-import type { Body, CallOptions, Directory, Entry, Fs, FsObject, ObjectInfo, OpenOptions, Usage } from "../../fs/types.js";
+import type {
+  Body,
+  CallOptions,
+  Directory,
+  Entry,
+  Fs,
+  FsObject,
+  ObjectInfo,
+  OpenOptions,
+  Usage,
+} from "../../fs/types.js";
 import { fromErrno } from "../errno.js";
 import type { LocalOptions } from "./index.js";
 import { decodeName, encodePath } from "./names.js";
@@ -64,38 +87,43 @@ export class LocalFs implements Fs {
       }
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === "ENOTDIR" || code === "ENOENT") throw new FsError("DirNotFound", "directory not found", { path: dir });
+      if (code === "ENOTDIR" || code === "ENOENT")
+        throw new FsError("DirNotFound", "directory not found", { path: dir });
       throw fromErrno(err, dir, "dir");
     }
-    const entries = await Promise.all(dirents.map((d, i) => this.entry(dir, names[i] as string, d)));
-    return entries.filter((e): e is Entry => e !== undefined);
+    const entries: Entry[] = [];
+    for (const [i, d] of dirents.entries()) {
+      const e = this.entry(dir, names[i] as string, d);
+      if (e) entries.push(e);
+    }
+    return entries;
   }
 
-  private async entry(dir: string, name: string, d: Dirent): Promise<Entry | undefined> {
+  /**
+   * One listed name as an entry. Stats are synchronous on purpose: a listing of thousands of files
+   * costs a fraction of the thread-pool round trips, and rclone's listings are this fast too.
+   */
+  private entry(dir: string, name: string, d: Dirent): Entry | undefined {
     if (PARTIAL.test(name)) return undefined;
     const remote = joinRemote(dir, name);
-    let st: Stats;
+    let st: Stats | undefined;
     try {
       if (d.isSymbolicLink()) {
         if (!this.options.copy_links) {
           if (!this.options.skip_links) log.notice(remote, "Can't follow symlink without -L/--copy-links");
           return undefined;
         }
-        st = await stat(this.native(remote));
+        st = statSync(this.native(remote), { throwIfNoEntry: false });
+        if (!st) log.notice(remote, "Can't follow dangling symlink");
       } else if (d.isFile() || d.isDirectory()) {
-        st = await lstat(this.native(remote));
+        st = lstatSync(this.native(remote), { throwIfNoEntry: false });
       } else {
         log.notice(remote, "Can't transfer non file/directory");
-        return undefined;
       }
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === "ENOENT") {
-        if (d.isSymbolicLink()) log.notice(remote, "Can't follow dangling symlink");
-        return undefined;
-      }
       throw fromErrno(err, remote, "file");
     }
+    if (!st) return undefined;
     if (st.isDirectory()) return { kind: "dir", remote, modTime: mtimeOf(st) } satisfies Directory;
     return new LocalObject(this, remote, st.size, mtimeOf(st));
   }
@@ -163,7 +191,8 @@ export class LocalFs implements Fs {
       await mkdir(p, { recursive: true });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === "EEXIST" || code === "ENOTDIR") throw new FsError("IsFile", "is a file, not a directory", { path: dir });
+      if (code === "EEXIST" || code === "ENOTDIR")
+        throw new FsError("IsFile", "is a file, not a directory", { path: dir });
       throw fromErrno(err, dir, "dir");
     }
   }
@@ -180,7 +209,8 @@ export class LocalFs implements Fs {
 
   /** Server-side copy through the kernel (copy_file_range / reflink where the filesystem has them). */
   async copy(src: FsObject, remote: string): Promise<FsObject> {
-    if (!(src instanceof LocalObject)) throw new FsError("CantCopy", "source is not a local file", { path: src.remote });
+    if (!(src instanceof LocalObject))
+      throw new FsError("CantCopy", "source is not a local file", { path: src.remote });
     const tmp = await this.tempFor(remote);
     try {
       await copyFile(src.fs.native(src.remote), tmp);
@@ -192,7 +222,8 @@ export class LocalFs implements Fs {
   }
 
   async move(src: FsObject, remote: string): Promise<FsObject> {
-    if (!(src instanceof LocalObject)) throw new FsError("CantMove", "source is not a local file", { path: src.remote });
+    if (!(src instanceof LocalObject))
+      throw new FsError("CantMove", "source is not a local file", { path: src.remote });
     await this.mkdir(parentOf(remote));
     const final = this.native(remote);
     if ((await lstat(final).catch(() => undefined))?.isDirectory()) {
@@ -201,7 +232,8 @@ export class LocalFs implements Fs {
     try {
       await rename(src.fs.native(src.remote), final);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === "EXDEV") throw new FsError("CantMove", "across devices", { path: remote });
+      if ((err as NodeJS.ErrnoException).code === "EXDEV")
+        throw new FsError("CantMove", "across devices", { path: remote });
       throw fromErrno(err, src.remote, "file");
     }
     return new LocalObject(this, remote, src.size, src.modTime);
@@ -210,7 +242,8 @@ export class LocalFs implements Fs {
   async dirMove(src: Fs, srcRemote: string, dstRemote: string): Promise<void> {
     if (!(src instanceof LocalFs)) throw new FsError("CantDirMove", "source is not a local remote");
     const to = this.native(dstRemote);
-    if (await lstat(to).catch(() => undefined)) throw new FsError("AlreadyExists", "destination exists", { path: dstRemote });
+    if (await lstat(to).catch(() => undefined))
+      throw new FsError("AlreadyExists", "destination exists", { path: dstRemote });
     await this.mkdir(parentOf(dstRemote));
     try {
       await rename(src.native(srcRemote), to);
@@ -296,11 +329,24 @@ class LocalObject implements FsObject {
   }
 
   async hash(type: HashType): Promise<string | undefined> {
-    const stream = createReadStream(this.fs.native(this.remote), { highWaterMark: READ_CHUNK });
+    const hasher = newHasher(type);
     try {
-      return (await hashBody(stream, [type])).get(type);
+      const fh = await open(this.fs.native(this.remote), "r");
+      try {
+        // One buffer sized to the file (at most 1 MiB), reused: hashing keeps nothing, and
+        // allocating a large buffer per small file is what made hashing GC-bound.
+        const buf = Buffer.allocUnsafe(Math.max(1, Math.min(READ_CHUNK, this.size + 1)));
+        for (;;) {
+          const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+          if (bytesRead === 0) break;
+          hasher.update(buf.subarray(0, bytesRead));
+        }
+      } finally {
+        await fh.close();
+      }
     } catch (err) {
       throw fromErrno(err, this.remote, "file");
     }
+    return hasher.digest();
   }
 }

@@ -30,7 +30,8 @@ export function decodeName(bytes: Uint8Array): string {
 function validSequenceLength(b: Uint8Array, i: number): number {
   const c = b[i] as number;
   if (c < 0x80) return 1;
-  const cont = (k: number, lo = 0x80, hi = 0xbf) => i + k < b.length && (b[i + k] as number) >= lo && (b[i + k] as number) <= hi;
+  const cont = (k: number, lo = 0x80, hi = 0xbf) =>
+    i + k < b.length && (b[i + k] as number) >= lo && (b[i + k] as number) <= hi;
   if (c >= 0xc2 && c <= 0xdf) return cont(1) ? 2 : 0;
   if (c === 0xe0) return cont(1, 0xa0) && cont(2) ? 3 : 0;
   if (c === 0xed) return cont(1, 0x80, 0x9f) && cont(2) ? 3 : 0;

@@ -4,10 +4,10 @@
  * so a body that fails part-way leaves nothing behind.
  */
 import { Volume } from "memfs";
+import { resolveRange } from "../../fs/body.js";
 import { FsError } from "../../fs/errors.js";
 import { fillFeatures } from "../../fs/features.js";
 import { HASH_TYPES, type HashType, hashBytes } from "../../fs/hashes.js";
-import { resolveRange } from "../../fs/body.js";
 import { cleanRemote, joinRemote, parentOf } from "../../fs/path.js";
 import type { Body, CallOptions, Entry, Fs, FsObject, ObjectInfo, OpenOptions } from "../../fs/types.js";
 import { fromErrno } from "../errno.js";
@@ -124,7 +124,8 @@ export class MemoryFs implements Fs {
     try {
       if (!volume.statSync(p).isDirectory()) throw new FsError("IsFile", "is a file, not a directory", { path: dir });
       if (dir === "" && this.root === "") {
-        if ((volume.readdirSync(p) as string[]).length > 0) throw new FsError("DirNotEmpty", "directory not empty", { path: dir });
+        if ((volume.readdirSync(p) as string[]).length > 0)
+          throw new FsError("DirNotEmpty", "directory not empty", { path: dir });
         return;
       }
       volume.rmdirSync(p);
@@ -242,4 +243,3 @@ class MemoryObject implements FsObject {
     }
   }
 }
-

@@ -22,10 +22,14 @@ export class TokenBucket {
       const waitMs = ((Math.min(n, this.bytesPerSecond) - this.tokens) / this.bytesPerSecond) * 1000;
       await new Promise<void>((resolve, reject) => {
         const t = setTimeout(resolve, Math.max(1, waitMs));
-        signal?.addEventListener("abort", () => {
-          clearTimeout(t);
-          reject(signal.reason);
-        }, { once: true });
+        signal?.addEventListener(
+          "abort",
+          () => {
+            clearTimeout(t);
+            reject(signal.reason);
+          },
+          { once: true },
+        );
       });
     }
   }

@@ -31,7 +31,15 @@ export function startProgress(stats: Stats, o: ProgressOptions): () => void {
   const every = o.progress ? (tty ? 500 : (o.intervalMs ?? 60_000) || 1000) : (o.intervalMs ?? 60_000);
   const timer =
     every > 0 && (o.progress || o.intervalMs)
-      ? setInterval(() => (tty ? draw(false) : o.progress ? out.write(`${render(false)}\n\n`) : log.info(undefined, `\n${render(false)}\n`)), every)
+      ? setInterval(
+          () =>
+            tty
+              ? draw(false)
+              : o.progress
+                ? out.write(`${render(false)}\n\n`)
+                : log.info(undefined, `\n${render(false)}\n`),
+          every,
+        )
       : undefined;
   timer?.unref();
   return () => {

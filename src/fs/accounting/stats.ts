@@ -45,6 +45,12 @@ export class Transfer {
     })();
   }
 
+  /** Counts bytes that moved server-side, never through this process. */
+  serverSide(bytes: number): void {
+    this.bytes += bytes;
+    this.stats.bytes += bytes;
+  }
+
   /** Ends the transfer; `err` counts it as failed (its bytes stay counted, as in rclone). */
   done(err?: unknown): void {
     this.stats.transferring.delete(this);
@@ -94,7 +100,10 @@ export class Stats {
   /** Whether a new transfer of `size` bytes may start under --max-transfer. */
   mayStart(size: number): boolean {
     if (this.maxTransfer < 0) return true;
-    if (this.cutoffMode === "cautious" && this.bytes + this.inFlightRemaining() + Math.max(0, size) > this.maxTransfer) {
+    if (
+      this.cutoffMode === "cautious" &&
+      this.bytes + this.inFlightRemaining() + Math.max(0, size) > this.maxTransfer
+    ) {
       this.cutoffReached = true;
       return false;
     }
@@ -154,7 +163,9 @@ export class Stats {
       lines.push(`Errors:        ${String(this.errors).padStart(10)}${why}`);
     }
     if (this.checks > 0 || this.totalChecks > 0) {
-      lines.push(`Checks:        ${String(this.checks).padStart(10)} / ${Math.max(this.checks, this.totalChecks)}, ${percent(this.checks, Math.max(this.checks, this.totalChecks))}`);
+      lines.push(
+        `Checks:        ${String(this.checks).padStart(10)} / ${Math.max(this.checks, this.totalChecks)}, ${percent(this.checks, Math.max(this.checks, this.totalChecks))}`,
+      );
     }
     if (this.deletes > 0 || this.deletedDirs > 0) {
       lines.push(`Deleted:       ${String(this.deletes).padStart(10)} (files), ${this.deletedDirs} (dirs)`);

@@ -91,7 +91,10 @@ export class FaultFs extends LayerFs {
     for (const s of this.rules) {
       const { rule } = s;
       if (!rule.ops.includes(kind)) continue;
-      if (rule.path !== undefined && !(typeof rule.path === "string" ? remote.startsWith(rule.path) : rule.path.test(remote)))
+      if (
+        rule.path !== undefined &&
+        !(typeof rule.path === "string" ? remote.startsWith(rule.path) : rule.path.test(remote))
+      )
         continue;
       s.seen++;
       if (rule.times !== undefined && s.fired >= rule.times) continue;

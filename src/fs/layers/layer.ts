@@ -28,10 +28,17 @@ export type OpKind =
 export abstract class LayerFs implements Fs {
   readonly features: Features;
 
-  constructor(readonly inner: Fs) {
+  /** `disable` names optional operations to hide (rclone's --disable), case-insensitively. */
+  constructor(
+    readonly inner: Fs,
+    disable: readonly string[] = [],
+  ) {
+    const off = new Set(disable.map((d) => d.toLowerCase()));
     const impl: Partial<OptionalOps> = {};
     for (const op of OPTIONAL_OPS) {
-      if (inner.features[op]) (impl as Record<string, unknown>)[op] = (this[op] as () => unknown).bind(this);
+      if (inner.features[op] && !off.has(op.toLowerCase())) {
+        (impl as Record<string, unknown>)[op] = (this[op] as () => unknown).bind(this);
+      }
     }
     this.features = fillFeatures(impl, flagsOf(inner.features));
   }
@@ -115,13 +122,17 @@ export abstract class LayerFs implements Fs {
   async copy(src: FsObject, remote: string, options?: CallOptions): Promise<FsObject> {
     const r = this.path(remote);
     return this.call("copy", r, async () =>
-      this.wrapObject(await (this.inner.features.copy as NonNullable<OptionalOps["copy"]>)(this.unwrap(src), r, options)),
+      this.wrapObject(
+        await (this.inner.features.copy as NonNullable<OptionalOps["copy"]>)(this.unwrap(src), r, options),
+      ),
     );
   }
   async move(src: FsObject, remote: string, options?: CallOptions): Promise<FsObject> {
     const r = this.path(remote);
     return this.call("move", r, async () =>
-      this.wrapObject(await (this.inner.features.move as NonNullable<OptionalOps["move"]>)(this.unwrap(src), r, options)),
+      this.wrapObject(
+        await (this.inner.features.move as NonNullable<OptionalOps["move"]>)(this.unwrap(src), r, options),
+      ),
     );
   }
   async dirMove(src: Fs, srcRemote: string, dstRemote: string, options?: CallOptions): Promise<void> {
@@ -148,7 +159,9 @@ export abstract class LayerFs implements Fs {
     return this.call("about", "", () => (this.inner.features.about as NonNullable<OptionalOps["about"]>)(options));
   }
   cleanUp(options?: CallOptions): Promise<void> {
-    return this.call("cleanUp", "", () => (this.inner.features.cleanUp as NonNullable<OptionalOps["cleanUp"]>)(options));
+    return this.call("cleanUp", "", () =>
+      (this.inner.features.cleanUp as NonNullable<OptionalOps["cleanUp"]>)(options),
+    );
   }
 
   /** Lets objects of this layer reach the protected hooks. */

@@ -12,7 +12,8 @@ export async function about(fs: Fs, options: CallOptions = {}): Promise<Usage> {
   try {
     return await doAbout(options);
   } catch (err) {
-    if (isFsError(err)) throw new FsError(err.code, `about call failed: ${err.message}`, { retry: err.retry, cause: err });
+    if (isFsError(err))
+      throw new FsError(err.code, `about call failed: ${err.message}`, { retry: err.retry, cause: err });
     throw err;
   }
 }

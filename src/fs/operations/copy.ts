@@ -54,7 +54,9 @@ async function streamCopy(src: FsObject, dst: Fs, remote: string, options: CopyO
     const got = await copied.hash(hashType, options);
     if (got !== undefined && got !== want) {
       await copied.remove().catch(() => undefined);
-      throw new FsError("Corrupt", `corrupted on transfer: ${hashType} hashes differ ${want} vs ${got}`, { path: remote });
+      throw new FsError("Corrupt", `corrupted on transfer: ${hashType} hashes differ ${want} vs ${got}`, {
+        path: remote,
+      });
     }
   }
   return copied;

@@ -36,6 +36,14 @@ export async function deleteFile(o: FsObject, options: DeleteOptions = {}): Prom
   log.info(o.remote, "Deleted");
 }
 
+/**
+ * Deletes the file at `remote` on `fs` (see `deleteFile`). Throws `ObjectNotFound` when there is no
+ * such file, `IsDir` when it is a directory.
+ */
+export async function deleteFileAt(fs: Fs, remote: string, options: DeleteOptions = {}): Promise<void> {
+  await deleteFile(await fs.newObject(remote, options), options);
+}
+
 /** Deletes every file under `dir` (directories stay). Returns the number of files deleted. */
 export async function deleteFiles(fs: Fs, dir: string, options: DeleteOptions = {}): Promise<number> {
   let n = 0;
@@ -50,7 +58,11 @@ export async function deleteFiles(fs: Fs, dir: string, options: DeleteOptions = 
 }
 
 /** Removes empty directories under `dir`, deepest first; `dir` itself too unless `leaveRoot`. */
-export async function rmdirs(fs: Fs, dir: string, options: DeleteOptions & { leaveRoot?: boolean } = {}): Promise<void> {
+export async function rmdirs(
+  fs: Fs,
+  dir: string,
+  options: DeleteOptions & { leaveRoot?: boolean } = {},
+): Promise<void> {
   const dirs: string[] = [];
   const nonEmpty = new Set<string>();
   for await (const { dir: d, entries } of walk(fs, dir, options)) {
@@ -58,7 +70,8 @@ export async function rmdirs(fs: Fs, dir: string, options: DeleteOptions & { lea
     if (entries.some((e: Entry) => e.kind === "file")) nonEmpty.add(d);
   }
   // Parents of non-empty directories are non-empty too.
-  for (const d of [...nonEmpty]) for (let p = d; p !== ""; p = p.slice(0, Math.max(0, p.lastIndexOf("/")))) nonEmpty.add(p);
+  for (const d of [...nonEmpty])
+    for (let p = d; p !== ""; p = p.slice(0, Math.max(0, p.lastIndexOf("/")))) nonEmpty.add(p);
   if (nonEmpty.size > 0) nonEmpty.add("");
   for (const d of dirs.reverse()) {
     if (nonEmpty.has(d) || (d === dir && options.leaveRoot)) continue;

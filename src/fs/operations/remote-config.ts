@@ -47,7 +47,7 @@ export async function setRemote(
     const hide = spec?.obscured && value !== "" && !options.noObscure && (options.obscure || !looksObscured(value));
     merged[key] = hide ? obscure(value) : value;
   }
-  validateOptions(descriptor, merged, `remote "${name}"`);
+  await validateOptions(descriptor, merged, `remote "${name}"`);
   store.set(name, merged);
   await store.save();
   return merged;

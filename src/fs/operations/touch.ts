@@ -2,7 +2,7 @@
 import { fromBytes } from "../body.js";
 import { FsError, isFsError } from "../errors.js";
 import { log } from "../log.js";
-import type { CallOptions, Fs } from "../types.js";
+import type { CallOptions, Fs, FsObject } from "../types.js";
 import { skippedNotice } from "./delete.js";
 import { listingDepth } from "./list.js";
 import { walk } from "./walk.js";
@@ -15,17 +15,19 @@ const p2 = (s: string | undefined) => Number(s);
  * Throws `Usage` for anything else, or for an impossible date.
  */
 export function parseTouchTime(text: string, localTime = false): Date {
-  let m = /^(\d{2})(\d{2})(\d{2})$/.exec(text);
+  const short = /^(\d{2})(\d{2})(\d{2})$/.exec(text);
+  const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  const full = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?$/.exec(text);
   let parts: number[] | undefined;
-  if (m) {
+  if (short) {
     // Go reads two-digit years 69–99 as 19xx and 00–68 as 20xx.
-    const yy = p2(m[1]);
-    parts = [yy >= 69 ? 1900 + yy : 2000 + yy, p2(m[2]), p2(m[3]), 0, 0, 0, 0];
-  } else if ((m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text))) {
-    parts = [p2(m[1]), p2(m[2]), p2(m[3]), 0, 0, 0, 0];
-  } else if ((m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?$/.exec(text))) {
-    const ms = m[7] ? Math.floor(Number(`0.${m[7]}`) * 1000 + 1e-9) : 0;
-    parts = [p2(m[1]), p2(m[2]), p2(m[3]), p2(m[4]), p2(m[5]), p2(m[6]), ms];
+    const yy = p2(short[1]);
+    parts = [yy >= 69 ? 1900 + yy : 2000 + yy, p2(short[2]), p2(short[3]), 0, 0, 0, 0];
+  } else if (date) {
+    parts = [p2(date[1]), p2(date[2]), p2(date[3]), 0, 0, 0, 0];
+  } else if (full) {
+    const ms = full[7] ? Math.floor(Number(`0.${full[7]}`) * 1000 + 1e-9) : 0;
+    parts = [p2(full[1]), p2(full[2]), p2(full[3]), p2(full[4]), p2(full[5]), p2(full[6]), ms];
   }
   const bad = () =>
     new FsError(
@@ -34,14 +36,19 @@ export function parseTouchTime(text: string, localTime = false): Date {
     );
   if (!parts) throw bad();
   const [y, mo, d, h, mi, s, ms] = parts as [number, number, number, number, number, number, number];
-  const date = localTime ? new Date(y, mo - 1, d, h, mi, s, ms) : new Date(Date.UTC(y, mo - 1, d, h, mi, s, ms));
-  if (y < 100) date.setFullYear(y);
-  const get = localTime
-    ? [date.getFullYear(), date.getMonth() + 1, date.getDate(), date.getHours(), date.getMinutes(), date.getSeconds()]
-    : [date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds()];
   // Date rolls 2021-02-30 over to March; Go rejects it ("day out of range"), and so do we.
-  if (get.some((v, i) => v !== parts?.[i]) && !(localTime && get[3] !== h)) throw bad();
-  return date;
+  const check = new Date(Date.UTC(2000, mo - 1, d, h, mi, s));
+  check.setUTCFullYear(y);
+  const fields = [check.getUTCFullYear(), check.getUTCMonth() + 1, check.getUTCDate(), check.getUTCHours()];
+  if (fields.some((v, i) => v !== parts?.[i]) || check.getUTCMinutes() !== mi || check.getUTCSeconds() !== s) {
+    throw bad();
+  }
+  const result = localTime
+    ? new Date(2000, mo - 1, d, h, mi, s, ms)
+    : new Date(Date.UTC(2000, mo - 1, d, h, mi, s, ms));
+  if (localTime) result.setFullYear(y);
+  else result.setUTCFullYear(y);
+  return result;
 }
 
 export interface TouchOptions extends CallOptions {
@@ -65,29 +72,25 @@ export interface TouchOptions extends CallOptions {
  */
 export async function touch(fs: Fs, remote: string, options: TouchOptions = {}): Promise<void> {
   const time = options.time ?? new Date();
-  let missing = false;
+  let o: FsObject;
   try {
-    const o = await fs.newObject(remote, options);
-    if (options.dryRun) {
-      skippedNotice(remote, "touch");
-      return;
-    }
-    log.debug(fs.toString(), `Touching "${remote}"`);
-    try {
-      await o.setModTime(time, options);
-    } catch (err) {
-      throw prefixed(err, "failed to touch");
-    }
-    return;
+    o = await fs.newObject(remote, options);
   } catch (err) {
-    if (isFsError(err, "IsDir")) {
-      await touchDir(fs, remote, time, options);
-      return;
-    }
+    if (isFsError(err, "IsDir")) return touchDir(fs, remote, time, options);
     if (!isFsError(err, "ObjectNotFound")) throw err;
-    missing = true;
+    return create(fs, remote, time, options);
   }
-  if (!missing) return;
+  if (options.dryRun) return skippedNotice(remote, "touch");
+  log.debug(fs.toString(), `Touching "${remote}"`);
+  try {
+    await o.setModTime(time, options);
+  } catch (err) {
+    throw prefixed(err, "failed to touch");
+  }
+}
+
+/** Creates `remote` empty, unless the options say not to. */
+async function create(fs: Fs, remote: string, time: Date, options: TouchOptions): Promise<void> {
   const subject = fs.toString();
   if (remote === "") return log.notice(subject, "Not touching empty directory");
   if (options.noCreate) return log.notice(subject, "Not touching nonexistent file due to --no-create");

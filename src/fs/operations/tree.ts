@@ -2,8 +2,9 @@
  * rclone's `tree`: the listing drawn with `├──`, `└──` and `│` branches, as rclone renders it with the
  * a8m/tree package (including its quirks, so outputs compare line for line).
  */
-import type { CallOptions, Entry } from "../types.js";
+
 import { baseName } from "../path.js";
+import type { CallOptions, Entry } from "../types.js";
 import { goFixed } from "./format.js";
 import type { Target } from "./target.js";
 import { compareNames, walk } from "./walk.js";
@@ -92,9 +93,10 @@ export function naturalLess(a: string, b: string): boolean {
     const n2 = b.slice(s2, j);
     if (n1.length !== n2.length) return n1.length < n2.length;
     if (n1 !== n2) return n1 < n2;
-    if (i - s1 !== j - s2) return i - s1 < j - s2;
+    // Equal numbers: fewer leading zeros first (everything before them is equal, so positions tell).
+    if (s1 !== s2) return s1 < s2;
   }
-  return a.length - i < b.length - j;
+  return a.length < b.length;
 }
 
 function lessFor(options: TreeOptions): ((a: TreeNode, b: TreeNode) => boolean) | undefined {

@@ -6,9 +6,9 @@
 import PQueue from "p-queue";
 import { isFsError } from "../errors.js";
 import type { Filter } from "../filter/filter.js";
+import { compareNames } from "../operations/walk.js";
 import { baseName } from "../path.js";
 import type { Entry, Fs } from "../types.js";
-import { compareNames } from "../operations/walk.js";
 
 export interface MarchCallbacks {
   /** A file or directory only in the source. For a directory, return true to descend into it. */
@@ -99,7 +99,8 @@ function excludedByMarker(a: Entry[], b: Entry[], filter: Filter): boolean {
 /** Merges two listings by name, pairing a file with a file and a directory with a directory. */
 function* pair(a: Entry[], b: Entry[]): Generator<[Entry | undefined, Entry | undefined]> {
   const key = (e: Entry) => baseName(e.remote);
-  const order = (x: Entry, y: Entry) => compareNames(key(x), key(y)) || (x.kind === y.kind ? 0 : x.kind === "dir" ? -1 : 1);
+  const order = (x: Entry, y: Entry) =>
+    compareNames(key(x), key(y)) || (x.kind === y.kind ? 0 : x.kind === "dir" ? -1 : 1);
   a.sort(order);
   b.sort(order);
   let i = 0;
@@ -129,4 +130,3 @@ function* pair(a: Entry[], b: Entry[]): Generator<[Entry | undefined, Entry | un
     }
   }
 }
-

@@ -26,7 +26,10 @@ export async function runWithRetries(stats: Stats, o: RunOptions, attempt: () =>
     }
     if (stats.errors === 0 || stats.cutoffReached) break;
     const last = stats.lastError;
-    log.error(undefined, `Attempt ${i}/${tries} failed with ${stats.errors} errors and: ${(last as Error)?.message ?? last}`);
+    log.error(
+      undefined,
+      `Attempt ${i}/${tries} failed with ${stats.errors} errors and: ${(last as Error)?.message ?? last}`,
+    );
     if (isFsError(last) && (last.retry === "fatal" || last.retry === "noRetry")) break;
   }
   if (stats.cutoffReached) {

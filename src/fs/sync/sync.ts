@@ -52,7 +52,13 @@ export async function runSync(mode: SyncMode, src: Fs, dst: Fs, o: SyncOptions):
  * copyto/moveto of one file to `remote` on `dst`: skipped when the destination is already the same
  * (by the comparison options); move then removes the source. Errors are counted in `o.stats`.
  */
-export async function runSyncFile(mode: "copy" | "move", src: FsObject, dst: Fs, remote: string, o: SyncOptions): Promise<void> {
+export async function runSyncFile(
+  mode: "copy" | "move",
+  src: FsObject,
+  dst: Fs,
+  remote: string,
+  o: SyncOptions,
+): Promise<void> {
   const run = new SyncRun(mode, src.fs, dst, o);
   let existing: FsObject | undefined;
   try {
@@ -103,7 +109,10 @@ class SyncRun {
   async run(): Promise<void> {
     if (this.o.checksum && !commonHash(this.src, this.dst) && !this.noHashNoticed) {
       this.noHashNoticed = true;
-      log.notice(undefined, "--checksum is in use but the source and destination have no hashes in common; falling back to --size-only");
+      log.notice(
+        undefined,
+        "--checksum is in use but the source and destination have no hashes in common; falling back to --size-only",
+      );
     }
     if (!this.o.dryRun) await this.dst.mkdir("", { signal: this.o.signal });
     if (this.mode === "sync" && this.deleteMode === "before") await this.deletePass();
@@ -115,7 +124,8 @@ class SyncRun {
         srcOnly: (e) => this.srcOnly(e),
         dstOnly: (e) => this.dstOnly(e),
         match: (s, d) => this.match(s, d),
-        listError: (err, dir, side) => this.stats.error(err, dir, `error reading ${side === "src" ? "source" : "destination"} directory`),
+        listError: (err, dir, side) =>
+          this.stats.error(err, dir, `error reading ${side === "src" ? "source" : "destination"} directory`),
       },
       { checkers: this.o.checkers ?? 8, filter: this.o.filter, signal: this.o.signal },
     );
@@ -126,7 +136,10 @@ class SyncRun {
       await this.removeDirs(this.dstOnlyDirs, this.dst, "destination");
     }
     if (this.o.createEmptySrcDirs && !this.o.dryRun) {
-      for (const d of this.srcDirs) await this.dst.mkdir(d, { signal: this.o.signal }).catch((err) => this.stats.error(err, d, "Failed to make directory"));
+      for (const d of this.srcDirs)
+        await this.dst
+          .mkdir(d, { signal: this.o.signal })
+          .catch((err) => this.stats.error(err, d, "Failed to make directory"));
     }
     if (this.mode === "move" && this.o.deleteEmptySrcDirs) await this.removeDirs(this.srcDirs, this.src, "source");
   }
@@ -231,6 +244,8 @@ class SyncRun {
         signal: this.o.signal,
         account: (body: AsyncIterable<Uint8Array>) => t.account(body, this.o.signal),
         onServerSide: () => {
+          // The data moved on the server; count it as transferred, as rclone does.
+          t.serverSide(Math.max(0, s.size));
           if (this.mode === "move") this.stats.serverSideMoves++;
           else this.stats.serverSideCopies++;
         },

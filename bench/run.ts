@@ -1,0 +1,120 @@
+/**
+ * strata vs the real rclone on this machine, same workloads, same run, alternating, median of N.
+ *
+ *   npm run bench -- [sync|copy|check|big-tree|all] [--runs 5] [--files 10000] [--big-mib 1024] [--tree 200000]
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { type Measurement, measure, median } from "./measure.js";
+import { bigFile, emptyFiles, smallFiles } from "./workloads.js";
+
+const args = process.argv.slice(2);
+const flag = (name: string, def: number) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : def;
+};
+const which = args.find((a) => !a.startsWith("--") && Number.isNaN(Number(a))) ?? "all";
+const RUNS = flag("runs", 5);
+const FILES = flag("files", 10_000);
+const BIG_MIB = flag("big-mib", 1024);
+const TREE = flag("tree", 200_000);
+
+const repo = resolve(import.meta.dirname, "..");
+const work = mkdtempSync(join(tmpdir(), "strata-bench-"));
+const rcloneConf = join(work, "rclone.conf");
+writeFileSync(rcloneConf, "");
+const env = { ...process.env, RCLONE_CONFIG: rcloneConf, STRATA_CONFIG: join(work, "strata.json5") };
+const strata = ["node", join(repo, "bin/strata.js")];
+const rclone = ["rclone"];
+
+interface Row {
+  name: string;
+  strata: Measurement;
+  rclone: Measurement;
+  bytes?: number;
+  files?: number;
+}
+const rows: Row[] = [];
+
+/** Alternates the two tools `RUNS` times; `prepare` runs before every timed run (untimed). */
+function compare(
+  name: string,
+  cmd: string[],
+  prepare: () => void,
+  extra: { bytes?: number; files?: number } = {},
+): void {
+  const times: Record<"strata" | "rclone", Measurement[]> = { strata: [], rclone: [] };
+  for (let i = 0; i < RUNS; i++) {
+    for (const [tool, bin] of [
+      ["strata", strata],
+      ["rclone", rclone],
+    ] as const) {
+      prepare();
+      times[tool].push(measure([...bin, ...cmd], env));
+    }
+  }
+  const pick = (ms: Measurement[]): Measurement => ({
+    seconds: median(ms.map((m) => m.seconds)),
+    peakRssMiB: Math.max(...ms.map((m) => m.peakRssMiB)),
+  });
+  const row = { name, strata: pick(times.strata), rclone: pick(times.rclone), ...extra };
+  rows.push(row);
+  print(row);
+}
+
+function print(r: Row): void {
+  const rate = (m: Measurement) =>
+    [
+      r.bytes ? `${(r.bytes / 1e6 / m.seconds).toFixed(1)} MB/s` : "",
+      r.files ? `${Math.round(r.files / m.seconds)} files/s` : "",
+    ]
+      .filter(Boolean)
+      .join(", ");
+  console.log(
+    `${r.name.padEnd(34)} strata ${r.strata.seconds.toFixed(3)} s (${rate(r.strata)}; peak RSS ${r.strata.peakRssMiB.toFixed(0)} MiB)  ` +
+      `rclone ${r.rclone.seconds.toFixed(3)} s (${rate(r.rclone)}; peak RSS ${r.rclone.peakRssMiB.toFixed(0)} MiB)  ` +
+      `time strata/rclone ${(r.strata.seconds / r.rclone.seconds).toFixed(2)}`,
+  );
+}
+
+execFileSync("npm", ["run", "build"], { cwd: repo, stdio: "ignore" });
+console.log(
+  `rclone: ${execFileSync("rclone", ["version"], { env, encoding: "utf8" }).split("\n")[0]}; runs: ${RUNS} (median)`,
+);
+
+try {
+  if (which === "sync" || which === "check" || which === "all") {
+    const src = join(work, "small");
+    const bytes = smallFiles(src, FILES);
+    const dst = join(work, "small-dst");
+    if (which !== "check") {
+      compare(`sync ${FILES} files (fresh)`, ["sync", src, dst], () => rmSync(dst, { recursive: true, force: true }), {
+        bytes,
+        files: FILES,
+      });
+      compare(`sync ${FILES} files (no-op)`, ["sync", src, dst], () => undefined, { files: FILES });
+    }
+    execFileSync("rclone", ["sync", src, dst], { env });
+    compare(`check ${FILES} files`, ["check", src, dst], () => undefined, { bytes, files: FILES });
+  }
+  if (which === "copy" || which === "all") {
+    const src = join(work, "big");
+    const size = BIG_MIB * 1024 * 1024;
+    bigFile(join(src, "big.bin"), size);
+    const dst = join(work, "big-dst");
+    const clear = () => rmSync(dst, { recursive: true, force: true });
+    // Both stream and verify with md5 (rclone's local backend has no server-side copy; --disable copy makes strata stream too).
+    compare(`copy ${BIG_MIB} MiB (streamed + md5)`, ["copy", "--disable", "copy", src, dst], clear, { bytes: size });
+    compare(`copy ${BIG_MIB} MiB (strata server-side)`, ["copy", src, dst], clear, { bytes: size });
+    rmSync(src, { recursive: true, force: true });
+  }
+  if (which === "big-tree" || which === "all") {
+    const src = join(work, "tree");
+    emptyFiles(src, TREE);
+    compare(`sync ${TREE} empty files → :memory:`, ["sync", src, ":memory:bench"], () => undefined, { files: TREE });
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
