@@ -32,6 +32,19 @@ function sizesDiffer(src: FsObject, dst: FsObject): boolean {
 }
 
 /**
+ * True when the listings alone prove `dst` up to date (no hash, no I/O): --ignore-existing, or equal
+ * sizes with modtimes inside the window (or --size-only). Lets a sync over an unchanged tree skip
+ * queueing a check per file; false means "ask `needsTransfer`", not "transfer".
+ */
+export function unchangedByListing(src: FsObject, dst: FsObject, o: CompareOptions): boolean {
+  if (o.ignoreExisting) return true;
+  if (o.ignoreTimes || o.checksum || o.ignoreSize || sizesDiffer(src, dst)) return false;
+  if (o.sizeOnly) return true;
+  const window = modifyWindowMs(src, dst);
+  return window === Number.POSITIVE_INFINITY || Math.abs(src.modTime.getTime() - dst.modTime.getTime()) < window;
+}
+
+/**
  * True when `dst` must be (re)written from `src`. May set dst's modtime as a side effect
  * (unless dry-run or --no-update-modtime), as rclone does.
  */

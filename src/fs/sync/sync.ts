@@ -13,7 +13,7 @@ import { withRetries } from "../operations/retry.js";
 import { baseName, joinRemote, parentOf } from "../path.js";
 import type { Entry, Fs, FsObject } from "../types.js";
 import { formatBytes } from "../units.js";
-import { type CompareOptions, needsTransfer } from "./decide.js";
+import { type CompareOptions, needsTransfer, unchangedByListing } from "./decide.js";
 import { march } from "./march.js";
 
 export type SyncMode = "copy" | "sync" | "move";
@@ -68,7 +68,7 @@ export async function runSyncFile(
   }
   if (existing) {
     o.stats.totalChecks++;
-    const transfer = await needsTransfer(src, existing, run.compareOptions());
+    const transfer = await needsTransfer(src, existing, run.compare);
     o.stats.checks++;
     if (!transfer) {
       log.debug(remote, "Unchanged skipping");
@@ -100,6 +100,7 @@ class SyncRun {
     this.checks = new PQueue({ concurrency: o.checkers ?? 8 });
     this.transfers = new PQueue({ concurrency: o.transfers ?? 4 });
     this.deleteMode = o.deleteMode ?? "after";
+    this.compare = { ...o, sizeOnly: o.sizeOnly || (o.checksum && !commonHash(src, dst)) };
   }
 
   private get stats(): Stats {
@@ -195,10 +196,16 @@ class SyncRun {
     }
     if (d.kind !== "file") return false;
     this.stats.totalChecks++;
+    if (unchangedByListing(s, d, this.compare)) {
+      this.stats.checks++;
+      if (this.mode === "move") await this.enqueue(this.checks, () => this.removeSource(s));
+      else log.debug(s.remote, "Unchanged skipping");
+      return false;
+    }
     await this.enqueue(this.checks, async () => {
       let transfer: boolean;
       try {
-        transfer = await needsTransfer(s, d, this.compareOptions());
+        transfer = await needsTransfer(s, d, this.compare);
       } catch (err) {
         this.stats.error(err, s.remote, "Failed to check");
         return;
@@ -216,10 +223,8 @@ class SyncRun {
     return false;
   }
 
-  compareOptions(): CompareOptions {
-    const o = this.o;
-    return { ...o, sizeOnly: o.sizeOnly || (o.checksum && !commonHash(this.src, this.dst)) };
-  }
+  /** The comparison options, with --checksum turned into --size-only when there is no common hash. */
+  readonly compare: CompareOptions;
 
   /** Adds a job, waiting while the queue is full so the march never runs far ahead (bounded memory). */
   private async enqueue(queue: PQueue, job: () => Promise<void>): Promise<void> {
