@@ -1,7 +1,7 @@
 /** Seeded workloads on local disk for the benchmarks. */
 import { createHash } from "node:crypto";
 import { closeSync, mkdirSync, openSync, utimesSync, writeFileSync, writeSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 
 /** Deterministic bytes: SHA-256 in counter mode over the seed (fast enough for a few GiB). */
 export function seededBytes(seed: string, n: number): Buffer {
@@ -42,6 +42,7 @@ export function emptyFiles(root: string, count: number): void {
 
 /** One file of `size` bytes of incompressible seeded data. */
 export function bigFile(path: string, size: number): void {
+  mkdirSync(dirname(path), { recursive: true });
   const fd = openSync(path, "w");
   const chunk = seededBytes("big", 1 << 20);
   for (let at = 0; at < size; at += chunk.length) {

@@ -14,7 +14,7 @@ export interface GlobalArgs {
   "human-readable": boolean;
   "copy-links": boolean;
   "use-json-log": boolean;
-  disable: string[];
+  disable: string;
 }
 
 export function globalOptions<T>(y: Argv<T>): Argv<T & GlobalArgs> {
@@ -46,8 +46,7 @@ export function globalOptions<T>(y: Argv<T>): Argv<T & GlobalArgs> {
     .option("use-json-log", { type: "boolean", default: false, description: "Use json log format" })
     .option("disable", {
       type: "string",
-      array: true,
-      default: [],
+      default: "",
       description: "Disable a comma separated list of features (e.g. copy,move) to force the fallbacks",
     }) as unknown as Argv<T & GlobalArgs>;
 }
@@ -62,7 +61,7 @@ export async function setup(argv: GlobalArgs): Promise<void> {
   setJsonLog(argv["use-json-log"]);
   const config = await ConfigStore.load(argv.config);
   const flags: FsContext["flags"] = argv["copy-links"] ? { local: { copy_links: "true" } } : {};
-  const disabled = argv.disable.flatMap((d) => d.split(",")).filter((d) => d !== "");
+  const disabled = argv.disable.split(",").filter((d) => d !== "");
   context = createContext(config, process.env, flags, disabled);
   setDefaultContext(context);
 }
