@@ -1,20 +1,25 @@
 import type { CommandModule } from "yargs";
+import { Filter } from "../fs/filter/filter.js";
+import { type FilterArgs, filterFlags, filterOptionsFromArgs } from "../fs/filter/flags.js";
 import { deleteFile, deleteFiles, rmdirs } from "../fs/operations/delete.js";
-import { openTarget } from "../fs/operations/target.js";
+import { openFilteredTarget } from "../fs/operations/list.js";
 import { type GlobalArgs, run } from "./shared.js";
 
-interface Args extends GlobalArgs {
+interface Args extends GlobalArgs, FilterArgs {
   remote: string;
   rmdirs: boolean;
   "max-depth": number;
 }
 
-/** `delete`: removes the files under the path (or the file it names); directories stay unless --rmdirs. */
+/**
+ * `delete`: removes the files under the path that the filters include (or the file it names, without
+ * filters); directories stay unless --rmdirs.
+ */
 const command: CommandModule<GlobalArgs, Args> = {
   command: "delete <remote>",
   describe: "Remove the files in path",
   builder: (y) =>
-    y
+    filterFlags(y)
       .positional("remote", { type: "string", demandOption: true })
       .option("rmdirs", {
         type: "boolean",
@@ -23,8 +28,9 @@ const command: CommandModule<GlobalArgs, Args> = {
       })
       .option("max-depth", { type: "number", default: -1, description: "If set limits the recursion depth to this" }),
   handler: run("delete", async (argv) => {
-    const options = { dryRun: argv["dry-run"], maxDepth: argv["max-depth"] };
-    const target = await openTarget(argv.remote);
+    const filter = await Filter.create(filterOptionsFromArgs(argv));
+    const options = { dryRun: argv["dry-run"], maxDepth: argv["max-depth"], filter };
+    const target = await openFilteredTarget(argv.remote, filter);
     if (target.file) {
       await deleteFile(target.file, options);
       return;

@@ -1,13 +1,15 @@
 import { fstatSync } from "node:fs";
 import { open } from "node:fs/promises";
 import type { Argv, CommandModule } from "yargs";
+import { Filter } from "../fs/filter/filter.js";
+import { type FilterArgs, filterFlags, filterOptionsFromArgs } from "../fs/filter/flags.js";
 import type { HashType } from "../fs/hashes.js";
 import { hashLines, hashStreamLine, parseHashType, supportedHashesHelp } from "../fs/operations/hashsum.js";
-import { openTarget } from "../fs/operations/target.js";
+import { openFilteredTarget } from "../fs/operations/list.js";
 import { type GlobalArgs, Output, run } from "./shared.js";
 
 /** Flags `hashsum`, `md5sum` and `sha1sum` share. */
-export interface HashsumFlags extends GlobalArgs {
+export interface HashsumFlags extends GlobalArgs, FilterArgs {
   base64: boolean;
   download: boolean;
   "output-file"?: string;
@@ -21,7 +23,7 @@ interface Args extends HashsumFlags {
 
 /** Adds the flags the hash commands share to a command builder. */
 export function hashsumOptions<T>(y: Argv<T>) {
-  return y
+  return filterFlags(y)
     .option("base64", { type: "boolean", default: false, description: "Output base64 encoded hashsum" })
     .option("download", {
       type: "boolean",
@@ -74,17 +76,20 @@ async function lineSink(file: string | undefined): Promise<{ line(s: string): vo
  * `hash  path` lines to stdout or `--output-file`.
  */
 export async function runHashsum(type: HashType, remote: string | undefined, argv: HashsumFlags): Promise<void> {
+  // As rclone, which builds its filter before it runs a command: a bad filter fails even on stdin.
+  const filter = await Filter.create(filterOptionsFromArgs(argv));
   const sink = await lineSink(argv["output-file"]);
   try {
     if (remote === undefined || (isDashArg(remote) && stdinIsData())) {
       sink.line(await hashStreamLine(process.stdin, type, argv.base64));
       return;
     }
-    const target = await openTarget(isDashArg(remote) ? "-" : remote);
+    const target = await openFilteredTarget(isDashArg(remote) ? "-" : remote, filter);
     for await (const line of hashLines(target, type, {
       download: argv.download,
       base64: argv.base64,
       maxDepth: argv["max-depth"],
+      filter,
     })) {
       sink.line(line);
     }

@@ -1,9 +1,10 @@
 import type { CommandModule } from "yargs";
-import { listTarget } from "../fs/operations/list.js";
-import { openTarget } from "../fs/operations/target.js";
+import { Filter } from "../fs/filter/filter.js";
+import { type FilterArgs, filterFlags, filterOptionsFromArgs } from "../fs/filter/flags.js";
+import { listTarget, openFilteredTarget } from "../fs/operations/list.js";
 import { Output, run } from "./shared.js";
 
-interface Args {
+interface Args extends FilterArgs {
   remote: string;
   "max-depth": number;
 }
@@ -13,12 +14,16 @@ const command: CommandModule<object, Args> = {
   command: "ls <remote>",
   describe: "List the objects in the path with size and path",
   builder: (y) =>
-    y
-      .positional("remote", { type: "string", demandOption: true })
-      .option("max-depth", { type: "number", default: -1, description: "If set limits the recursion depth to this" }),
+    filterFlags(
+      y
+        .positional("remote", { type: "string", demandOption: true })
+        .option("max-depth", { type: "number", default: -1, description: "If set limits the recursion depth to this" }),
+    ),
   handler: run("ls", async (argv) => {
+    const filter = await Filter.create(filterOptionsFromArgs(argv));
+    const target = await openFilteredTarget(argv.remote, filter);
     const out = new Output();
-    for await (const e of listTarget(await openTarget(argv.remote), { maxDepth: argv["max-depth"], filesOnly: true })) {
+    for await (const e of listTarget(target, { maxDepth: argv["max-depth"], filesOnly: true, filter })) {
       out.line(`${String(e.kind === "file" ? e.size : -1).padStart(9)} ${e.remote}`);
     }
     await out.end();

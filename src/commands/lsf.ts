@@ -1,10 +1,12 @@
 import type { CommandModule } from "yargs";
+import { Filter } from "../fs/filter/filter.js";
+import { type FilterArgs, filterFlags, filterOptionsFromArgs } from "../fs/filter/flags.js";
 import { parseHashType } from "../fs/operations/hashsum.js";
+import { openFilteredTarget } from "../fs/operations/list.js";
 import { lsf } from "../fs/operations/lsf.js";
-import { openTarget } from "../fs/operations/target.js";
 import { type GlobalArgs, Output, run } from "./shared.js";
 
-interface Args extends GlobalArgs {
+interface Args extends GlobalArgs, FilterArgs {
   remote: string;
   format: string;
   separator?: string;
@@ -23,7 +25,7 @@ const command: CommandModule<GlobalArgs, Args> = {
   command: "lsf <remote>",
   describe: "List directories and objects in remote:path formatted for parsing",
   builder: (y) =>
-    y
+    filterFlags(y)
       .positional("remote", { type: "string", demandOption: true })
       .option("format", {
         alias: "F",
@@ -52,7 +54,8 @@ const command: CommandModule<GlobalArgs, Args> = {
       .option("max-depth", { type: "number", default: -1, description: "If set limits the recursion depth to this" }),
   handler: run("lsf", async (argv) => {
     const hashType = parseHashType(argv.hash);
-    const lines = lsf(await openTarget(argv.remote), {
+    const filter = await Filter.create(filterOptionsFromArgs(argv));
+    const lines = lsf(await openFilteredTarget(argv.remote, filter), {
       format: argv.format,
       separator: argv.separator,
       dirSlash: argv["dir-slash"],
@@ -63,6 +66,7 @@ const command: CommandModule<GlobalArgs, Args> = {
       maxDepth: argv["max-depth"],
       filesOnly: argv["files-only"],
       dirsOnly: argv["dirs-only"],
+      filter,
     });
     const out = new Output();
     try {

@@ -1,13 +1,14 @@
 import type { CommandModule } from "yargs";
+import { Filter } from "../fs/filter/filter.js";
+import { type FilterArgs, filterFlags, filterOptionsFromArgs } from "../fs/filter/flags.js";
 import { HASH_TYPES, type HashType } from "../fs/hashes.js";
 import { DIRECTORY_MIME, mimeTypeOf } from "../fs/mime.js";
-import { listTarget } from "../fs/operations/list.js";
-import { openTarget } from "../fs/operations/target.js";
+import { listTarget, openFilteredTarget } from "../fs/operations/list.js";
 import { baseName } from "../fs/path.js";
 import type { Entry } from "../fs/types.js";
 import { formatRfc3339, Output, run } from "./shared.js";
 
-interface Args {
+interface Args extends FilterArgs {
   remote: string;
   recursive: boolean;
   hash: boolean;
@@ -45,7 +46,7 @@ const command: CommandModule<object, Args> = {
   command: "lsjson <remote>",
   describe: "List directories and objects in the path in JSON format",
   builder: (y) =>
-    y
+    filterFlags(y)
       .positional("remote", { type: "string", demandOption: true })
       .option("recursive", { alias: "R", type: "boolean", default: false, description: "Recurse into the listing" })
       .option("hash", {
@@ -65,14 +66,15 @@ const command: CommandModule<object, Args> = {
       .option("dirs-only", { type: "boolean", default: false, description: "Show only directories in the listing" })
       .option("max-depth", { type: "number", default: -1, description: "If set limits the recursion depth to this" }),
   handler: run("lsjson", async (argv) => {
-    const target = await openTarget(argv.remote);
+    const filter = await Filter.create(filterOptionsFromArgs(argv));
+    const target = await openFilteredTarget(argv.remote, filter);
     const wanted = argv["hash-type"].length > 0 ? argv["hash-type"] : HASH_TYPES;
     const hashTypes = HASH_TYPES.filter((t) => wanted.includes(t) && target.fs.hashes.has(t));
     const maxDepth = argv.recursive ? argv["max-depth"] : 1;
     const out = new Output();
     out.line("[");
     let first = true;
-    const opts = { maxDepth, filesOnly: argv["files-only"], dirsOnly: argv["dirs-only"] };
+    const opts = { maxDepth, filesOnly: argv["files-only"], dirsOnly: argv["dirs-only"], filter };
     for await (const e of listTarget(target, opts)) {
       out.write(`${first ? "" : ",\n"}${JSON.stringify(await lsjsonItem(e, argv, hashTypes))}`);
       first = false;

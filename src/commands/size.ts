@@ -1,11 +1,13 @@
 import type { CommandModule } from "yargs";
+import { Filter } from "../fs/filter/filter.js";
+import { type FilterArgs, filterFlags, filterOptionsFromArgs } from "../fs/filter/flags.js";
 import { log } from "../fs/log.js";
 import { byteUnit, countSuffix } from "../fs/operations/format.js";
+import { openFilteredTarget } from "../fs/operations/list.js";
 import { countObjects } from "../fs/operations/size.js";
-import { openTarget } from "../fs/operations/target.js";
 import { type GlobalArgs, Output, run } from "./shared.js";
 
-interface Args extends GlobalArgs {
+interface Args extends GlobalArgs, FilterArgs {
   remote: string;
   json: boolean;
   "max-depth": number;
@@ -16,13 +18,14 @@ const command: CommandModule<GlobalArgs, Args> = {
   command: "size <remote>",
   describe: "Prints the total size and number of objects in remote:path",
   builder: (y) =>
-    y
+    filterFlags(y)
       .positional("remote", { type: "string", demandOption: true })
       .option("json", { type: "boolean", default: false, description: "Format output as JSON" })
       .option("max-depth", { type: "number", default: -1, description: "If set limits the recursion depth to this" }),
   handler: run("size", async (argv) => {
-    const target = await openTarget(argv.remote);
-    const r = await countObjects(target, { maxDepth: argv["max-depth"] });
+    const filter = await Filter.create(filterOptionsFromArgs(argv));
+    const target = await openFilteredTarget(argv.remote, filter);
+    const r = await countObjects(target, { maxDepth: argv["max-depth"], filter });
     if (r.sizeless > 0) {
       log.notice(target.fs.toString(), `Size may be underestimated due to ${r.sizeless} objects with unknown size`);
     }

@@ -1,11 +1,13 @@
 import { writeFile } from "node:fs/promises";
 import type { CommandModule } from "yargs";
 import { FsError } from "../fs/errors.js";
-import { openTarget } from "../fs/operations/target.js";
+import { Filter } from "../fs/filter/filter.js";
+import { type FilterArgs, filterFlags, filterOptionsFromArgs } from "../fs/filter/flags.js";
+import { openFilteredTarget } from "../fs/operations/list.js";
 import { buildTree, renderTree, type TreeOptions, type TreeSort } from "../fs/operations/tree.js";
 import { type GlobalArgs, Output, run } from "./shared.js";
 
-interface Args extends GlobalArgs {
+interface Args extends GlobalArgs, FilterArgs {
   remote: string;
   all: boolean;
   "dirs-only": boolean;
@@ -34,7 +36,7 @@ const command: CommandModule<GlobalArgs, Args> = {
   command: "tree <remote>",
   describe: "List the contents of the remote in a tree like fashion",
   builder: (y) =>
-    y
+    filterFlags(y)
       .positional("remote", { type: "string", demandOption: true })
       .option("all", {
         alias: "a",
@@ -110,6 +112,7 @@ const command: CommandModule<GlobalArgs, Args> = {
       : argv.version
         ? "version"
         : (argv.sort as TreeSort | undefined);
+    const filter = await Filter.create(filterOptionsFromArgs(argv));
     const options: TreeOptions = {
       all: argv.all,
       dirsOnly: argv["dirs-only"],
@@ -127,8 +130,9 @@ const command: CommandModule<GlobalArgs, Args> = {
       reverse: argv["sort-reverse"],
       noIndent: argv.noindent,
       noReport: argv.noreport,
+      filter,
     };
-    const lines = renderTree(await buildTree(await openTarget(argv.remote), options), options);
+    const lines = renderTree(await buildTree(await openFilteredTarget(argv.remote, filter), options), options);
     const text = `${lines.join("\n")}\n`;
     if (argv.output !== undefined) {
       await writeFile(argv.output, text);

@@ -65,11 +65,45 @@ export async function* sliceBody(body: Body, skip: number, limit?: number): Body
   }
 }
 
-/** Runs `onChunk` on every chunk as it passes (hashing, counting) and `onEnd` after the last one. */
-export async function* tapBody(body: Body, onChunk: (part: Uint8Array) => void, onEnd?: () => void): Body {
+/**
+ * Runs `onChunk` on every chunk as it passes (hashing, counting) and `onEnd` after the last one;
+ * when `onChunk` returns a promise, the stream waits for it (back-pressure from a slow observer).
+ */
+export async function* tapBody(
+  body: Body,
+  onChunk: (part: Uint8Array) => Promise<void> | undefined | void,
+  onEnd?: () => void,
+): Body {
   for await (const part of body) {
-    onChunk(part);
+    const wait = onChunk(part);
+    if (wait) await wait;
     yield part;
   }
   onEnd?.();
+}
+
+/**
+ * Reads up to `depth` chunks ahead of the consumer, so the producer's I/O (a disk read, a download)
+ * overlaps the consumer's (a write, an upload). Memory: at most `depth` chunks.
+ */
+export async function* prefetch(body: Body, depth = 4): Body {
+  const it = body[Symbol.asyncIterator]();
+  const ahead: Promise<IteratorResult<Uint8Array>>[] = [];
+  const pull = () => {
+    const next = it.next();
+    // Awaited in order below; this only stops an early rejection being reported as unhandled.
+    next.catch(() => undefined);
+    ahead.push(next);
+  };
+  try {
+    for (let i = 0; i < depth; i++) pull();
+    for (;;) {
+      const r = await (ahead.shift() as Promise<IteratorResult<Uint8Array>>);
+      if (r.done) return;
+      pull();
+      yield r.value;
+    }
+  } finally {
+    await it.return?.();
+  }
 }

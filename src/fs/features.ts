@@ -2,7 +2,7 @@
  * Capabilities: a few facts code branches on, plus optional operations. rclone's `Features`, typed.
  * Callers test an operation's presence (`if (fs.features.copy)`) and fall back when it is missing.
  */
-import type { Body, CallOptions, Fs, FsObject, ObjectInfo, Usage } from "./types.js";
+import type { Body, CallOptions, Fs, FsObject, ObjectInfo, PutOptions, Usage } from "./types.js";
 
 export interface FeatureFlags {
   /** Names differing only in case are the same file. */
@@ -27,7 +27,7 @@ export interface OptionalOps {
   /** Removes `dir` and everything under it. */
   purge?(dir: string, options?: CallOptions): Promise<void>;
   /** Like `put`, for a source of unknown size (`src.size === -1`). */
-  putStream?(body: Body, src: ObjectInfo, options?: CallOptions): Promise<FsObject>;
+  putStream?(body: Body, src: ObjectInfo, options?: PutOptions): Promise<FsObject>;
   /** Total, used and free space. */
   about?(options?: CallOptions): Promise<Usage>;
   /** Removes leftovers of interrupted operations (temporary chunks, trash). */

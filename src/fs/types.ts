@@ -21,6 +21,15 @@ export interface OpenOptions extends CallOptions {
   length?: number;
 }
 
+/** Options of `put` and `putStream`. */
+export interface PutOptions extends CallOptions {
+  /**
+   * Hash types the caller will ask of the new object right away (to verify a copy). A backend that
+   * would have to read the data back to hash it computes these while writing instead.
+   */
+  hashes?: readonly HashType[];
+}
+
 /** What a write needs to know about its source. `remote` is the destination path. */
 export interface ObjectInfo {
   readonly remote: string;
@@ -95,7 +104,7 @@ export interface Fs {
    * a body that fails part-way leaves no object (and the previous version intact).
    * `src.size` must be known unless the Fs has `features.putStream`.
    */
-  put(body: Body, src: ObjectInfo, options?: CallOptions): Promise<FsObject>;
+  put(body: Body, src: ObjectInfo, options?: PutOptions): Promise<FsObject>;
   /** Creates a directory and its parents; no error if it exists. */
   mkdir(dir: string, options?: CallOptions): Promise<void>;
   /** Removes an empty directory. Throws `DirNotFound` or `DirNotEmpty`. */

@@ -22,18 +22,19 @@ import { join } from "node:path";
 import { resolveRange } from "../../fs/body.js";
 import { FsError } from "../../fs/errors.js";
 import { fillFeatures } from "../../fs/features.js";
+import { streamHasher } from "../../fs/hash-worker.js";
 import { HASH_TYPES, type HashType, newHasher } from "../../fs/hashes.js";
 import { log } from "../../fs/log.js";
 import { joinRemote, parentOf } from "../../fs/path.js";
 import type {
   Body,
-  CallOptions,
   Directory,
   Entry,
   Fs,
   FsObject,
   ObjectInfo,
   OpenOptions,
+  PutOptions,
   Usage,
 } from "../../fs/types.js";
 import { fromErrno } from "../errno.js";
@@ -140,14 +141,18 @@ export class LocalFs implements Fs {
     return new LocalObject(this, remote, st.size, mtimeOf(st));
   }
 
-  async put(body: Body, src: ObjectInfo, options?: CallOptions): Promise<FsObject> {
+  async put(body: Body, src: ObjectInfo, options?: PutOptions): Promise<FsObject> {
     const tmp = await this.tempFor(src.remote);
     let size = 0;
+    // Hashes asked for are computed from the bytes as they are written, as rclone's local backend
+    // does, instead of reading the file back.
+    const hashers = (options?.hashes ?? []).map((t) => [t, streamHasher(t, src.size)] as const);
     try {
       const fh = await open(tmp, "wx");
       try {
         for await (const part of body) {
           options?.signal?.throwIfAborted();
+          for (const [, h] of hashers) await h.update(part);
           await fh.write(part);
           size += part.length;
         }
@@ -158,14 +163,17 @@ export class LocalFs implements Fs {
       if (src.size >= 0 && size !== src.size) {
         throw new FsError("Corrupt", `size mismatch: expected ${src.size}, got ${size}`, { path: src.remote });
       }
-      return await this.commit(tmp, src.remote, size, src.modTime);
+      const o = await this.commit(tmp, src.remote, size, src.modTime);
+      for (const [t, h] of hashers) o.hashes.set(t, await h.digest());
+      return o;
     } catch (err) {
+      await Promise.all(hashers.map(([, h]) => h.digest()));
       await unlink(tmp).catch(() => undefined);
       throw fromErrno(err, src.remote, "file");
     }
   }
 
-  putStream(body: Body, src: ObjectInfo, options?: CallOptions): Promise<FsObject> {
+  putStream(body: Body, src: ObjectInfo, options?: PutOptions): Promise<FsObject> {
     return this.put(body, src, options);
   }
 
@@ -176,7 +184,7 @@ export class LocalFs implements Fs {
   }
 
   /** Sets the modtime on a finished temporary file and renames it into place. */
-  private async commit(tmp: string | Buffer, remote: string, size: number, modTime: Date): Promise<FsObject> {
+  private async commit(tmp: string | Buffer, remote: string, size: number, modTime: Date): Promise<LocalObject> {
     if (!this.options.no_set_modtime) await utimes(tmp, modTime, modTime);
     const final = this.native(remote);
     const existing = await lstat(final).catch(() => undefined);
@@ -284,6 +292,8 @@ export class LocalFs implements Fs {
 
 class LocalObject implements FsObject {
   readonly kind = "file";
+  /** Hashes computed while this object was written; valid until it is changed. */
+  readonly hashes = new Map<HashType, string>();
   constructor(
     readonly fs: LocalFs,
     readonly remote: string,
@@ -329,6 +339,8 @@ class LocalObject implements FsObject {
   }
 
   async hash(type: HashType): Promise<string | undefined> {
+    const known = this.hashes.get(type);
+    if (known !== undefined) return known;
     const hasher = newHasher(type);
     try {
       const fh = await open(this.fs.native(this.remote), "r");

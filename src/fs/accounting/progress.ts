@@ -13,6 +13,8 @@ export interface ProgressOptions {
   /** --stats-one-line */
   oneLine?: boolean;
   out?: NodeJS.WriteStream;
+  /** Log the stats at NOTICE rather than INFO (rclone does under --dry-run and --interactive). */
+  notice?: boolean;
 }
 
 /** Starts reporting; the returned function stops it and prints the final stats. */
@@ -20,7 +22,14 @@ export function startProgress(stats: Stats, o: ProgressOptions): () => void {
   const out = o.out ?? process.stdout;
   const tty = Boolean(out.isTTY) && o.progress;
   let drawn = 0;
-  const render = (final: boolean) => (o.oneLine ? stats.oneLine() : stats.summary(!final));
+  // -P trims the padding, as rclone's progress does.
+  const render = (final: boolean) => (o.oneLine ? stats.oneLine(!final).trim() : stats.summary(!final));
+  // In the log a block starts on a line of its own and ends with a blank line; one line stays one line.
+  const logStats = (final: boolean) => {
+    const text = o.oneLine ? stats.oneLine(!final) : `\n${stats.summary(!final)}\n`;
+    if (o.notice) log.notice(undefined, text);
+    else log.info(undefined, text);
+  };
   const draw = (final: boolean) => {
     const text = render(final);
     // Move up over the previous block and clear it, then draw the new one.
@@ -31,21 +40,13 @@ export function startProgress(stats: Stats, o: ProgressOptions): () => void {
   const every = o.progress ? (tty ? 500 : (o.intervalMs ?? 60_000) || 1000) : (o.intervalMs ?? 60_000);
   const timer =
     every > 0 && (o.progress || o.intervalMs)
-      ? setInterval(
-          () =>
-            tty
-              ? draw(false)
-              : o.progress
-                ? out.write(`${render(false)}\n\n`)
-                : log.info(undefined, `\n${render(false)}\n`),
-          every,
-        )
+      ? setInterval(() => (tty ? draw(false) : o.progress ? out.write(`${render(false)}\n\n`) : logStats(false)), every)
       : undefined;
   timer?.unref();
   return () => {
     if (timer) clearInterval(timer);
     if (tty) draw(true);
     else if (o.progress) out.write(`${render(true)}\n`);
-    else log.info(undefined, `\n${render(true)}\n`);
+    else logStats(true);
   };
 }

@@ -149,17 +149,24 @@ export class Stats {
     return formatDuration((left / speed) * 1000).replace(/\.\ds$/, "s");
   }
 
-  /** `7 B / 7 B, 100%, 0 B/s, ETA -` */
+  /** `      7 B / 7 B, 100%, 0 B/s, ETA -` (rclone's `%13s` for the bytes so far) */
   transferredLine(): string {
     const total = Math.max(this.totalBytes, this.bytes);
-    return `${formatBytes(this.bytes).padStart(10)} / ${formatBytes(total)}, ${percent(this.bytes, total)}, ${formatBytes(this.speed())}/s, ETA ${this.eta()}`;
+    return `${formatBytes(this.bytes).padStart(13)} / ${formatBytes(total)}, ${percent(this.bytes, total)}, ${formatBytes(this.speed())}/s, ETA ${this.eta()}`;
   }
 
   /** The stats block rclone prints at the end and under --progress. */
   summary(withTransferring = false): string {
     const lines = [`Transferred:   \t${this.transferredLine()}`];
     if (this.errors > 0) {
-      const why = isFsError(this.lastError) && this.lastError.retry === "temporary" ? " (retrying may help)" : "";
+      const last = this.lastError;
+      const why = !isFsError(last)
+        ? " (retrying may help)"
+        : last.retry === "fatal"
+          ? " (fatal error encountered)"
+          : last.retry === "noRetry"
+            ? " (no need to retry)"
+            : " (retrying may help)";
       lines.push(`Errors:        ${String(this.errors).padStart(10)}${why}`);
     }
     if (this.checks > 0 || this.totalChecks > 0) {
@@ -175,9 +182,8 @@ export class Stats {
       const total = Math.max(this.transfers, this.totalTransfers);
       lines.push(`Transferred:   ${String(this.transfers).padStart(10)} / ${total}, ${percent(this.transfers, total)}`);
     }
-    if (this.serverSideCopies > 0) lines.push(`Server Side Copies:${String(this.serverSideCopies).padStart(6)}`);
-    if (this.serverSideMoves > 0) lines.push(`Server Side Moves:${String(this.serverSideMoves).padStart(7)}`);
-    lines.push(`Elapsed time:  ${formatDuration(this.elapsedMs()).padStart(10)}`);
+    // rclone 1.60 has no "Server Side Copies/Moves" lines (1.64 added them): server-side bytes count as transferred.
+    lines.push(`Elapsed time:  ${formatDuration(this.elapsedMs()).slice(0, -1).padStart(10)}s`);
     if (withTransferring && this.transferring.size > 0) {
       lines.push("Transferring:");
       for (const t of this.transferring) lines.push(transferLine(t));
@@ -185,9 +191,17 @@ export class Stats {
     return lines.join("\n");
   }
 
-  /** `--stats-one-line`: the transferred line plus checks and transfers. */
-  oneLine(): string {
-    return `${this.transferredLine()}${this.checks + this.transfers > 0 ? ` (xfr#${this.transfers}/${Math.max(this.transfers, this.totalTransfers)}, chk#${this.checks}/${Math.max(this.checks, this.totalChecks)})` : ""}`;
+  /**
+   * `--stats-one-line`: the transferred line plus, while the run goes on and some are still to do,
+   * transfers and checks (rclone shows them only while its queues are not empty, so never at the end).
+   */
+  oneLine(inProgress = false): string {
+    const parts: string[] = [];
+    const totalTransfers = Math.max(this.transfers, this.totalTransfers);
+    const totalChecks = Math.max(this.checks, this.totalChecks);
+    if (inProgress && totalTransfers > this.transfers) parts.push(`xfr#${this.transfers}/${totalTransfers}`);
+    if (inProgress && totalChecks > this.checks) parts.push(`chk#${this.checks}/${totalChecks}`);
+    return `${this.transferredLine()}${parts.length > 0 ? ` (${parts.join(", ")})` : ""}`;
   }
 }
 

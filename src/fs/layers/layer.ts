@@ -5,7 +5,18 @@
  */
 import { type Features, fillFeatures, flagsOf, OPTIONAL_OPS, type OptionalOps } from "../features.js";
 import type { HashType } from "../hashes.js";
-import type { Body, CallOptions, Directory, Entry, Fs, FsObject, ObjectInfo, OpenOptions, Usage } from "../types.js";
+import type {
+  Body,
+  CallOptions,
+  Directory,
+  Entry,
+  Fs,
+  FsObject,
+  ObjectInfo,
+  OpenOptions,
+  PutOptions,
+  Usage,
+} from "../types.js";
 
 export type OpKind =
   | "list"
@@ -104,7 +115,7 @@ export abstract class LayerFs implements Fs {
     const r = this.path(remote);
     return this.call("newObject", r, async () => this.wrapObject(await this.inner.newObject(r, options)));
   }
-  async put(body: Body, src: ObjectInfo, options?: CallOptions): Promise<FsObject> {
+  async put(body: Body, src: ObjectInfo, options?: PutOptions): Promise<FsObject> {
     const r = this.path(src.remote);
     return this.call("put", r, async () =>
       this.wrapObject(await this.inner.put(this.wrapWrite(r, body), withRemote(src, r), options)),
@@ -148,7 +159,7 @@ export abstract class LayerFs implements Fs {
     const d = this.path(dir);
     return this.call("purge", d, () => (this.inner.features.purge as NonNullable<OptionalOps["purge"]>)(d, options));
   }
-  async putStream(body: Body, src: ObjectInfo, options?: CallOptions): Promise<FsObject> {
+  async putStream(body: Body, src: ObjectInfo, options?: PutOptions): Promise<FsObject> {
     const r = this.path(src.remote);
     const putStream = this.inner.features.putStream as NonNullable<OptionalOps["putStream"]>;
     return this.call("putStream", r, async () =>

@@ -1,9 +1,11 @@
 /** Removing files and directories. */
 import { isFsError } from "../errors.js";
+import type { Filter } from "../filter/filter.js";
 import { log } from "../log.js";
-import type { CallOptions, Entry, Fs, FsObject } from "../types.js";
+import { parentOf } from "../path.js";
+import type { CallOptions, Fs, FsObject } from "../types.js";
 import { formatSize } from "../units.js";
-import { walk } from "./walk.js";
+import { compareNames, walk } from "./walk.js";
 
 export interface DeleteOptions extends CallOptions {
   dryRun?: boolean;
@@ -11,6 +13,11 @@ export interface DeleteOptions extends CallOptions {
   include?: (e: FsObject) => boolean;
   /** Levels to descend (negative or undefined = all). */
   maxDepth?: number;
+  /**
+   * rclone's filters, for `deleteFiles` and `rmdirs` (`purge` ignores them, as rclone's does): only the
+   * files it includes are deleted, and excluded directories are not entered (see `filterListing`).
+   */
+  filter?: Filter;
 }
 
 /** How rclone names a directory in logs: its path, or the remote itself for the root. */
@@ -44,7 +51,10 @@ export async function deleteFileAt(fs: Fs, remote: string, options: DeleteOption
   await deleteFile(await fs.newObject(remote, options), options);
 }
 
-/** Deletes every file under `dir` (directories stay). Returns the number of files deleted. */
+/**
+ * Deletes every file under `dir` that `filter` and `include` accept (directories stay). Returns the number
+ * of files deleted. Throws `DirNotFound` for a missing `dir`, and what `remove` throws.
+ */
 export async function deleteFiles(fs: Fs, dir: string, options: DeleteOptions = {}): Promise<number> {
   let n = 0;
   for await (const { entries } of walk(fs, dir, options)) {
@@ -57,24 +67,41 @@ export async function deleteFiles(fs: Fs, dir: string, options: DeleteOptions = 
   return n;
 }
 
-/** Removes empty directories under `dir`, deepest first; `dir` itself too unless `leaveRoot`. */
+/**
+ * Removes empty directories under `dir`, deepest first; `dir` itself too unless `leaveRoot`. As rclone's
+ * `Rmdirs`: a directory counts as empty when the (filtered, depth-limited) walk shows no file below it, and
+ * with `filter` only directories it would include as a zero-byte file named `dir/`, modified now, are
+ * removed (so `--min-age` or a positive `--min-size` keeps every directory). Directories go in reverse
+ * byte order of their paths; the first failure stops the run and is thrown (a directory already gone is
+ * not a failure).
+ */
 export async function rmdirs(
   fs: Fs,
   dir: string,
   options: DeleteOptions & { leaveRoot?: boolean } = {},
 ): Promise<void> {
-  const dirs: string[] = [];
-  const nonEmpty = new Set<string>();
-  for await (const { dir: d, entries } of walk(fs, dir, options)) {
-    dirs.push(d);
-    if (entries.some((e: Entry) => e.kind === "file")) nonEmpty.add(d);
+  const empty = new Map<string, boolean>([[dir, !options.leaveRoot]]);
+  for await (const { entries } of walk(fs, dir, options)) {
+    for (const e of entries) {
+      if (e.kind === "dir") {
+        if (!empty.has(e.remote)) empty.set(e.remote, true);
+        continue;
+      }
+      // Every directory above a file is non-empty; stop at one already marked so.
+      for (let p = e.remote; p !== ""; ) {
+        p = parentOf(p);
+        if (empty.get(p) === false) break;
+        empty.set(p, false);
+      }
+    }
   }
-  // Parents of non-empty directories are non-empty too.
-  for (const d of [...nonEmpty])
-    for (let p = d; p !== ""; p = p.slice(0, Math.max(0, p.lastIndexOf("/")))) nonEmpty.add(p);
-  if (nonEmpty.size > 0) nonEmpty.add("");
-  for (const d of dirs.reverse()) {
-    if (nonEmpty.has(d) || (d === dir && options.leaveRoot)) continue;
+  const now = new Date();
+  const toDelete = [...empty]
+    .filter(([d, isEmpty]) => isEmpty && (!options.filter || options.filter.includeObject(`${d}/`, 0, now)))
+    .map(([d]) => d)
+    .sort(compareNames)
+    .reverse();
+  for (const d of toDelete) {
     if (options.dryRun) skippedNotice(logDirName(fs, d), "remove directory");
     else {
       log.info(logDirName(fs, d), "Removing directory");
@@ -85,8 +112,12 @@ export async function rmdirs(
   }
 }
 
-/** Removes `dir` and everything in it, with the remote's purge where it has one. */
-export async function purge(fs: Fs, dir: string, options: DeleteOptions = {}): Promise<void> {
+/**
+ * Removes `dir` and everything in it, with the remote's purge where it has one. Ignores `filter`: as
+ * rclone's purge, it removes everything.
+ */
+export async function purge(fs: Fs, dir: string, purgeOptions: DeleteOptions = {}): Promise<void> {
+  const options: DeleteOptions = { ...purgeOptions, filter: undefined };
   if (options.dryRun) {
     // As rclone: a remote that purges in one call reports that call; the fallback reports each step.
     if (fs.features.purge) skippedNotice(logDirName(fs, dir), "purge directory");

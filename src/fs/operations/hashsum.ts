@@ -3,6 +3,7 @@
  * hashes come from the remote, or with `download` from reading the data.
  */
 import { FsError, isFsError } from "../errors.js";
+import type { Filter } from "../filter/filter.js";
 import { HASH_TYPES, type HashType, hashBody, isHashType } from "../hashes.js";
 import { log } from "../log.js";
 import type { Body, CallOptions, FsObject } from "../types.js";
@@ -51,6 +52,8 @@ export interface HashSumOptions extends CallOptions {
   base64?: boolean;
   /** Levels to descend (negative or undefined = all). */
   maxDepth?: number;
+  /** List only the files this filter includes (see `listTarget`). */
+  filter?: Filter;
 }
 
 /**
@@ -88,12 +91,18 @@ export async function hashSum(o: FsObject, type: HashType, options: HashSumOptio
  * Lines `hash  path` for every file under the target (the file itself for a file target), in listing
  * order, the hash right-aligned to its type's width as rclone prints it. A file whose hash fails is
  * logged at ERROR and skipped; after the last line the last such error is thrown, so callers print
- * everything that worked and still fail. Throws `DirNotFound` for a missing directory.
+ * everything that worked and still fail. Throws `DirNotFound` for a missing directory, `Usage` for a file
+ * target with an active filter.
  */
 export async function* hashLines(target: Target, type: HashType, options: HashSumOptions = {}): AsyncGenerator<string> {
   const width = hashWidth(type, options.base64);
   let lastError: unknown;
-  for await (const e of listTarget(target, { maxDepth: options.maxDepth, filesOnly: true })) {
+  for await (const e of listTarget(target, {
+    maxDepth: options.maxDepth,
+    filter: options.filter,
+    signal: options.signal,
+    filesOnly: true,
+  })) {
     if (e.kind !== "file") continue;
     let sum: string;
     try {

@@ -3,6 +3,7 @@
  * (or written as CSV), built to be parsed by scripts.
  */
 import { FsError } from "../errors.js";
+import type { Filter } from "../filter/filter.js";
 import type { HashType } from "../hashes.js";
 import { log } from "../log.js";
 import { DIRECTORY_MIME, mimeTypeOf } from "../mime.js";
@@ -32,6 +33,8 @@ export interface LsfOptions {
   maxDepth?: number;
   filesOnly?: boolean;
   dirsOnly?: boolean;
+  /** List only what this filter includes (see `listTarget`). */
+  filter?: Filter;
 }
 
 type Field = (e: Entry) => string | Promise<string>;
@@ -124,12 +127,18 @@ export function lsfFormatter(options: LsfOptions = {}): (e: Entry) => Promise<st
 
 /**
  * `lsf` lines for the target's entries (just the file, for a file target), one directory at a time in
- * sorted order. Throws as `lsfFormatter`, and `DirNotFound` for a missing directory.
+ * sorted order. Throws as `lsfFormatter`, `DirNotFound` for a missing directory, and `Usage` for a file
+ * target with an active filter.
  */
 export async function* lsf(target: Target, options: LsfOptions = {}): AsyncGenerator<string> {
   const format = lsfFormatter(options);
   const maxDepth = listingDepth(options.recursive ?? false, options.maxDepth);
-  for await (const e of listTarget(target, { maxDepth, filesOnly: options.filesOnly, dirsOnly: options.dirsOnly })) {
+  for await (const e of listTarget(target, {
+    maxDepth,
+    filesOnly: options.filesOnly,
+    dirsOnly: options.dirsOnly,
+    filter: options.filter,
+  })) {
     yield await format(e);
   }
 }

@@ -1,4 +1,5 @@
 /** Counting what a path holds, as rclone's `size`. */
+import type { Filter } from "../filter/filter.js";
 import type { CallOptions } from "../types.js";
 import { listTarget } from "./list.js";
 import type { Target } from "./target.js";
@@ -15,15 +16,17 @@ export interface SizeResult {
 export interface CountOptions extends CallOptions {
   /** Levels to descend (negative or undefined = all). */
   maxDepth?: number;
+  /** Count only the files this filter includes (see `listTarget`). */
+  filter?: Filter;
 }
 
 /**
  * Counts the files under the target (the file itself for a file target) and adds up their sizes.
- * Throws `DirNotFound` for a missing directory.
+ * Throws `DirNotFound` for a missing directory, `Usage` for a file target with an active filter.
  */
 export async function countObjects(target: Target, options: CountOptions = {}): Promise<SizeResult> {
   const result: SizeResult = { count: 0, bytes: 0, sizeless: 0 };
-  for await (const e of listTarget(target, { maxDepth: options.maxDepth, filesOnly: true })) {
+  for await (const e of listTarget(target, { ...options, filesOnly: true })) {
     if (e.kind !== "file") continue;
     result.count++;
     if (e.size < 0) result.sizeless++;

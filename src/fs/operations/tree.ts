@@ -3,9 +3,11 @@
  * a8m/tree package (including its quirks, so outputs compare line for line).
  */
 
+import type { Filter } from "../filter/filter.js";
 import { baseName } from "../path.js";
 import type { CallOptions, Entry } from "../types.js";
 import { goFixed } from "./format.js";
+import { assertTargetFilter } from "./list.js";
 import type { Target } from "./target.js";
 import { compareNames, walk } from "./walk.js";
 
@@ -38,6 +40,8 @@ export interface TreeOptions extends CallOptions {
   sort?: TreeSort;
   dirsFirst?: boolean;
   reverse?: boolean;
+  /** Show only what this filter includes; excluded directories are not listed (see `listTarget`). */
+  filter?: Filter;
   /** No branch drawing. */
   noIndent?: boolean;
   /** Omit the `N directories, M files` footer. */
@@ -121,14 +125,20 @@ function sortNodes(nodes: TreeNode[], options: TreeOptions): void {
 /**
  * Lists the target into a tree. The footer counts follow rclone: directories below the root and files
  * that are shown, except that both stay 0 when no file is shown (rclone prints `0 directories` for a
- * tree of empty directories, and always with `dirsOnly`). Throws `DirNotFound` for a missing directory.
+ * tree of empty directories, and always with `dirsOnly`). Throws `DirNotFound` for a missing directory,
+ * `Usage` for a file target with an active filter.
  */
 export async function buildTree(target: Target, options: TreeOptions = {}): Promise<TreeResult> {
+  assertTargetFilter(target, options.filter);
   const listed = new Map<string, Entry[]>();
   if (target.file) listed.set("", [target.file]);
   else {
     const level = options.level !== undefined && options.level > 0 ? options.level : undefined;
-    for await (const { dir, entries } of walk(target.fs, "", { maxDepth: level, signal: options.signal })) {
+    for await (const { dir, entries } of walk(target.fs, "", {
+      maxDepth: level,
+      filter: options.filter,
+      signal: options.signal,
+    })) {
       listed.set(dir, entries);
     }
   }

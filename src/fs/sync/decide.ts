@@ -8,6 +8,7 @@ import { log } from "../log.js";
 import { commonHash } from "../operations/copy.js";
 import type { FsObject } from "../types.js";
 import { MODTIME_NOT_SUPPORTED } from "../types.js";
+import { formatSize } from "../units.js";
 
 export interface CompareOptions {
   checksum?: boolean;
@@ -55,25 +56,33 @@ export async function needsTransfer(src: FsObject, dst: FsObject, o: CompareOpti
   }
   if (o.ignoreTimes) return true;
   if (o.update) {
-    const window = modifyWindowMs(src, dst);
-    if (window !== Number.POSITIVE_INFINITY && !o.checksum && !o.sizeOnly) {
-      const dt = dst.modTime.getTime() - src.modTime.getTime();
-      if (dt >= window) {
-        log.debug(src.remote, "Destination is newer than source, skipping");
-        return false;
-      }
-      if (dt > -window && !sizesDiffer(src, dst)) {
-        log.debug(src.remote, "Destination mod time is within modify window of source and sizes identical, skipping");
-        return false;
-      }
-      if (dt <= -window) return true;
+    // rclone's NeedTransfer: without a common precision it assumes one second.
+    const w = modifyWindowMs(src, dst);
+    const window = w === Number.POSITIVE_INFINITY ? 1000 : w;
+    const dt = dst.modTime.getTime() - src.modTime.getTime();
+    if (dt >= window) {
+      log.debug(src.remote, "Destination is newer than source, skipping");
+      return false;
     }
+    if (dt <= -window) {
+      // The source is newer: compare contents (size, then hash), fixing the modtime when they match.
+      return !(await equal(src, dst, { ...o, forceModTimeMatch: true }));
+    }
+    // Modtimes within the window: sizes only, unless --checksum.
+    return !(await equal(src, dst, { ...o, sizeOnly: !o.checksum }));
   }
   return !(await equal(src, dst, o));
 }
 
-/** rclone's Equal: are two files the same by the configured comparison? */
-export async function equal(src: FsObject, dst: FsObject, o: CompareOptions): Promise<boolean> {
+/**
+ * rclone's Equal: are two files the same by the configured comparison? `forceModTimeMatch` skips
+ * the modtime comparison and goes straight to the hashes (--update with a newer source).
+ */
+export async function equal(
+  src: FsObject,
+  dst: FsObject,
+  o: CompareOptions & { forceModTimeMatch?: boolean },
+): Promise<boolean> {
   if (!o.ignoreSize && sizesDiffer(src, dst)) {
     log.debug(src.remote, `Sizes differ (src ${src.size} vs dst ${dst.size})`);
     return false;
@@ -87,15 +96,22 @@ export async function equal(src: FsObject, dst: FsObject, o: CompareOptions): Pr
     if (a !== b) log.debug(src.remote, `${hashType} differ`);
     return a === b;
   }
-  const window = modifyWindowMs(src, dst);
-  if (window === Number.POSITIVE_INFINITY) return true;
-  const dt = Math.abs(src.modTime.getTime() - dst.modTime.getTime());
-  if (dt < window) return true;
+  if (!o.forceModTimeMatch) {
+    const window = modifyWindowMs(src, dst);
+    if (window === Number.POSITIVE_INFINITY) return true;
+    const dt = Math.abs(src.modTime.getTime() - dst.modTime.getTime());
+    if (dt < window) return true;
+  }
   // Modtimes differ: same content (by hash) only needs the modtime fixed.
   if (!hashType || src.fs.features.slowHash || dst.fs.features.slowHash) return false;
   const [a, b] = await Promise.all([src.hash(hashType, o), dst.hash(hashType, o)]);
   if (!a || !b || a !== b) return false;
-  if (o.noUpdateModTime || o.dryRun) return true;
+  if (o.noUpdateModTime) return true;
+  if (o.dryRun) {
+    const size = src.size >= 0 ? ` (size ${formatSize(src.size)})` : "";
+    log.notice(src.remote, `Skipped update modification time as --dry-run is set${size}`);
+    return true;
+  }
   try {
     await dst.setModTime(src.modTime, o);
     log.info(src.remote, "Updated modification time in destination");

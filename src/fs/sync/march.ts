@@ -29,6 +29,8 @@ export interface MarchOptions {
   signal?: AbortSignal;
   /** Max directory depth (1 = the root only); negative = unlimited. */
   maxDepth?: number;
+  /** List the destination unfiltered (rclone's DstIncludeAll, for sync --delete-excluded). */
+  dstIncludeAll?: boolean;
 }
 
 /** Marches `dir` of `src` against `dir` of `dst`, calling back for every entry. Resolves when all are seen. */
@@ -45,7 +47,8 @@ export async function march(src: Fs, dst: Fs, dir: string, cb: MarchCallbacks, o
 
   const listSide = async (fs: Fs, d: string, side: "src" | "dst"): Promise<Entry[] | undefined> => {
     try {
-      return filterEntries(await fs.list(d, { signal: o.signal }), o.filter);
+      const entries = await fs.list(d, { signal: o.signal });
+      return side === "dst" && o.dstIncludeAll ? entries : filterEntries(entries, o.filter);
     } catch (err) {
       // A missing destination directory is simply empty; a missing source root is an error.
       if (isFsError(err, "DirNotFound") && (side === "dst" || d !== dir)) return [];

@@ -12,7 +12,7 @@ import { commonHash, copyFile, moveFile } from "../operations/copy.js";
 import { withRetries } from "../operations/retry.js";
 import { baseName, joinRemote, parentOf } from "../path.js";
 import type { Entry, Fs, FsObject } from "../types.js";
-import { formatBytes } from "../units.js";
+import { formatSize } from "../units.js";
 import { type CompareOptions, needsTransfer, unchangedByListing } from "./decide.js";
 import { march } from "./march.js";
 
@@ -88,6 +88,8 @@ class SyncRun {
   private readonly dstOnlyDirs: string[] = [];
   private readonly srcDirs: string[] = [];
   private deleted = 0;
+  /** A fatal error (--max-delete) that stops the run. */
+  private fatal: FsError | undefined;
   private noHashNoticed = false;
   private readonly deleteMode: DeleteMode;
 
@@ -116,7 +118,11 @@ class SyncRun {
       );
     }
     if (!this.o.dryRun) await this.dst.mkdir("", { signal: this.o.signal });
-    if (this.mode === "sync" && this.deleteMode === "before") await this.deletePass();
+    if (this.mode === "sync" && this.deleteMode === "before") {
+      await this.deletePass();
+      // rclone cancels the sync on a fatal delete error (--max-delete): nothing is transferred.
+      if (this.fatal) return;
+    }
     await march(
       this.src,
       this.dst,
@@ -128,13 +134,18 @@ class SyncRun {
         listError: (err, dir, side) =>
           this.stats.error(err, dir, `error reading ${side === "src" ? "source" : "destination"} directory`),
       },
-      { checkers: this.o.checkers ?? 8, filter: this.o.filter, signal: this.o.signal },
+      {
+        checkers: this.o.checkers ?? 8,
+        filter: this.o.filter,
+        signal: this.o.signal,
+        dstIncludeAll: this.deleteExcluded,
+      },
     );
     await this.checks.onIdle();
     await this.transfers.onIdle();
     if (this.mode === "sync") {
       if (this.deleteMode === "after") await this.deleteFiles(this.toDelete);
-      await this.removeDirs(this.dstOnlyDirs, this.dst, "destination");
+      await this.removeDirs(this.dstOnlyDirs, this.dst);
     }
     if (this.o.createEmptySrcDirs && !this.o.dryRun) {
       for (const d of this.srcDirs)
@@ -142,7 +153,13 @@ class SyncRun {
           .mkdir(d, { signal: this.o.signal })
           .catch((err) => this.stats.error(err, d, "Failed to make directory"));
     }
-    if (this.mode === "move" && this.o.deleteEmptySrcDirs) await this.removeDirs(this.srcDirs, this.src, "source");
+    if (this.mode === "move" && this.o.deleteEmptySrcDirs) await this.removeDirs(this.srcDirs, this.src);
+    if (this.stats.transfers === 0 && this.stats.errors === 0) log.info(undefined, "There was nothing to transfer");
+  }
+
+  /** --delete-excluded: sync deletes destination files the filters exclude, so it lists the destination unfiltered. */
+  private get deleteExcluded(): boolean {
+    return this.mode === "sync" && (this.o.filter?.deleteExcluded ?? false);
   }
 
   /** --delete-before: a march that only deletes what is not in the source, before any transfer. */
@@ -162,7 +179,12 @@ class SyncRun {
         match: () => true,
         listError: (err, dir) => this.stats.error(err, dir, "error listing"),
       },
-      { checkers: this.o.checkers ?? 8, filter: this.o.filter, signal: this.o.signal },
+      {
+        checkers: this.o.checkers ?? 8,
+        filter: this.o.filter,
+        signal: this.o.signal,
+        dstIncludeAll: this.deleteExcluded,
+      },
     );
     await this.deleteFiles(toDelete);
   }
@@ -237,20 +259,28 @@ class SyncRun {
     this.o.signal?.throwIfAborted();
     const verb = this.mode === "move" ? "move" : "copy";
     if (this.o.dryRun) {
-      log.notice(s.remote, `Skipped ${verb} as --dry-run is set (size ${formatBytes(s.size)})`);
+      // rclone would first move the old file into the backup, then copy; both are only reported.
+      if (existing && (this.o.backupDir || this.o.suffix)) dryRunNotice(existing.remote, "move", existing.size);
+      dryRunNotice(s.remote, verb, s.size);
+      // Counted as if done, as rclone's accounting does in a dry run.
+      this.stats.bytes += Math.max(0, s.size);
       this.stats.transfers++;
       return;
     }
     if (this.o.confirm && !(await this.o.confirm(verb, s.remote))) return;
     const t = this.stats.startTransfer(s.remote, s.size);
+    let serverSide = false;
+    let replacing = existing !== undefined;
     try {
-      if (existing) await this.backup(existing);
+      // Backed up, the old file is gone: rclone then logs the copy as new.
+      if (existing && (await this.backup(existing))) replacing = false;
       const options = {
         signal: this.o.signal,
         account: (body: AsyncIterable<Uint8Array>) => t.account(body, this.o.signal),
         onServerSide: () => {
           // The data moved on the server; count it as transferred, as rclone does.
           t.serverSide(Math.max(0, s.size));
+          serverSide = true;
           if (this.mode === "move") this.stats.serverSideMoves++;
           else this.stats.serverSideCopies++;
         },
@@ -265,8 +295,13 @@ class SyncRun {
         },
       );
       t.done();
-      const how = this.mode === "move" ? "Moved" : "Copied";
-      log.info(remote, existing ? `${how} (replaced existing)` : `${how} (new)`);
+      // rclone's words: a server-side move is "Moved (server-side)", any other move a copy and a delete.
+      const to = remote === s.remote ? "" : ` to: ${remote}`;
+      if (this.mode === "move" && serverSide) log.info(s.remote, `Moved (server-side)${to}`);
+      else {
+        log.info(s.remote, `${replacing ? "Copied (replaced existing)" : "Copied (new)"}${to}`);
+        if (this.mode === "move") log.info(s.remote, "Deleted");
+      }
     } catch (err) {
       t.done(err);
       this.stats.error(err, s.remote, `Failed to ${verb}`);
@@ -275,13 +310,18 @@ class SyncRun {
   }
 
   async removeSource(s: FsObject): Promise<void> {
+    if (this.o.ignoreExisting) {
+      // rclone keeps the source: with --ignore-existing the destination was never compared with it.
+      log.debug(s.remote, "Not removing source file as destination file exists and --ignore-existing is set");
+      return;
+    }
     if (this.o.dryRun) {
-      log.notice(s.remote, "Skipped delete as --dry-run is set");
+      dryRunNotice(s.remote, "delete", s.size);
       return;
     }
     try {
       await s.remove({ signal: this.o.signal });
-      log.info(s.remote, "Deleted (source identical to destination)");
+      log.info(s.remote, "Deleted");
     } catch (err) {
       this.stats.error(err, s.remote, "Failed to delete source");
     }
@@ -302,7 +342,9 @@ class SyncRun {
     for (const f of files) {
       const max = this.o.maxDelete ?? -1;
       if (max >= 0 && this.deleted >= max) {
-        this.stats.error(new FsError("Other", "--max-delete threshold reached"), f.remote, "Not deleting");
+        // Fatal as in rclone: no retries (a retry would delete the next N), exit code 7.
+        this.fatal = new FsError("Other", "--max-delete threshold reached", { retry: "fatal" });
+        this.stats.error(this.fatal, f.remote, "Not deleting");
         break;
       }
       this.deleted++;
@@ -313,51 +355,73 @@ class SyncRun {
   }
 
   private async deleteOne(f: FsObject): Promise<void> {
+    // rclone counts every delete as a check too.
+    this.stats.totalChecks++;
+    this.stats.checks++;
+    const backup = Boolean(this.o.backupDir || this.o.suffix);
     if (this.o.dryRun) {
-      log.notice(f.remote, "Skipped delete as --dry-run is set");
+      dryRunNotice(f.remote, backup ? "move into backup dir" : "delete", f.size);
       this.stats.deletes++;
       return;
     }
     if (this.o.confirm && !(await this.o.confirm("delete", f.remote))) return;
     try {
-      if (this.o.backupDir || this.o.suffix) await this.backup(f);
+      if (backup) await this.backup(f);
       else await f.remove({ signal: this.o.signal });
       this.stats.deletes++;
-      log.info(f.remote, "Deleted");
+      log.info(f.remote, backup ? "Moved into backup dir" : "Deleted");
     } catch (err) {
       this.stats.error(err, f.remote, "Failed to delete");
     }
   }
 
-  /** Moves a file that is about to be overwritten or deleted to --backup-dir (or renames it with --suffix). */
-  private async backup(f: FsObject): Promise<void> {
+  /**
+   * Moves a file that is about to be overwritten or deleted to --backup-dir (or renames it with
+   * --suffix). Returns false when no backup is configured.
+   */
+  private async backup(f: FsObject): Promise<boolean> {
     const { backupDir, suffix } = this.o;
-    if (!backupDir && !suffix) return;
+    if (!backupDir && !suffix) return false;
     const target = backupDir ?? this.dst;
     const name = suffix ? withSuffix(f.remote, suffix, this.o.suffixKeepExtension) : f.remote;
-    await moveFile(f, target, name, { signal: this.o.signal });
-    log.info(f.remote, `Moved into backup as ${name}`);
+    let serverSide = false;
+    await moveFile(f, target, name, { signal: this.o.signal, onServerSide: () => (serverSide = true) });
+    // Logged as rclone's operations.Move logs it.
+    const to = name === f.remote ? "" : ` to: ${name}`;
+    if (serverSide) log.info(f.remote, `Moved (server-side)${to}`);
+    else {
+      log.info(f.remote, `Copied (new)${to}`);
+      log.info(f.remote, "Deleted");
+    }
+    return true;
   }
 
   /** Removes directories deepest first, keeping any that are not empty (e.g. hold excluded files). */
-  private async removeDirs(dirs: string[], fs: Fs, side: string): Promise<void> {
+  private async removeDirs(dirs: string[], fs: Fs): Promise<void> {
     if (dirs.length === 0) return;
     if (this.stats.errors > 0 && fs === this.dst) return;
     const byDepth = [...dirs].sort((a, b) => b.split("/").length - a.split("/").length || (a < b ? 1 : -1));
     for (const d of byDepth) {
+      // As rclone's TryRmdir: counted and logged before trying, so a directory kept because it is
+      // not empty counts too.
+      this.stats.deletedDirs++;
       if (this.o.dryRun) {
         log.notice(d, "Skipped remove directory as --dry-run is set");
         continue;
       }
+      log.info(d, "Removing directory");
       try {
         await fs.rmdir(d, { signal: this.o.signal });
-        this.stats.deletedDirs++;
-        log.info(d, `Removed ${side} directory`);
       } catch (err) {
         if (!isFsError(err, "DirNotEmpty", "DirNotFound")) this.stats.error(err, d, "Failed to rmdir");
       }
     }
   }
+}
+
+/** rclone's SkipDestructive notice: `Skipped copy as --dry-run is set (size 1.500Ki)`, no size when unknown. */
+function dryRunNotice(remote: string, action: string, size: number): void {
+  log.notice(remote, `Skipped ${action} as --dry-run is set${size >= 0 ? ` (size ${formatSize(size)})` : ""}`);
 }
 
 /** `dir/name.txt` + `.bak` → `dir/name.txt.bak`, or `dir/name.bak.txt` keeping the extension. */
