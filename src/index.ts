@@ -5,10 +5,13 @@
  *   const src = await newFs("/data/photos");
  *   const dst = await newFs(":memory:backup");
  */
+
+export * from "./fs/accounting/stats.js";
 export * from "./fs/body.js";
 export * from "./fs/config.js";
 export * from "./fs/errors.js";
 export * from "./fs/features.js";
+export * from "./fs/filter/index.js";
 export * from "./fs/fspath.js";
 export * from "./fs/hashes.js";
 export * from "./fs/layers/counting.js";
@@ -23,5 +26,8 @@ export * from "./fs/operations/target.js";
 export * from "./fs/operations/walk.js";
 export * from "./fs/path.js";
 export * from "./fs/registry.js";
+export * from "./fs/sync/check.js";
+export * from "./fs/sync/run.js";
+export * from "./fs/sync/sync.js";
 export * from "./fs/types.js";
 export * from "./fs/units.js";

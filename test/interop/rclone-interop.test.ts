@@ -65,7 +65,8 @@ describe.runIf(hasRclone)("interop with real rclone", () => {
       if (mine.IsDir) continue;
       const hashes = mine.Hashes ?? {};
       expect(Object.keys(hashes)).toEqual(expect.arrayContaining(["md5", "sha1"]));
-      for (const [type, value] of Object.entries(hashes)) expect(value, `${mine.Path} ${type}`).toBe(ref.Hashes?.[type]);
+      for (const [type, value] of Object.entries(hashes))
+        expect(value, `${mine.Path} ${type}`).toBe(ref.Hashes?.[type]);
     }
   });
 
@@ -118,7 +119,11 @@ describe("config errors name the file, the remote and the key", () => {
   });
 
   it("an unknown key", async () => {
-    const r = await run("unknown-key.json5", "// comment\n{ remotes: { disk: { type: 'local', colour: 'blue' } } }", "disk:");
+    const r = await run(
+      "unknown-key.json5",
+      "// comment\n{ remotes: { disk: { type: 'local', colour: 'blue' } } }",
+      "disk:",
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(r.file);
     expect(r.stderr).toContain('remote "disk"');

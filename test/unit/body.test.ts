@@ -152,7 +152,9 @@ describe("tapBody", () => {
     const out = await toBytes(
       tapBody(
         fromBytes(DATA, 40),
-        (p) => seen.push(p.length),
+        (p) => {
+          seen.push(p.length);
+        },
         () => ended++,
       ),
     );
