@@ -9,6 +9,9 @@ export async function main(args: string[]): Promise<void> {
   // Filter values start with "+ " or "- ", and "-" means stdout or stdin: yargs would read them as flags.
   let parser = globalOptions(yargs(dashValues(attachFilterValues(args))))
     .scriptName("strata")
+    // rclone has real --no-* flags (--no-modtime, --no-create, --no-obscure); yargs must not read
+    // them as negations of other flags.
+    .parserConfiguration({ "boolean-negation": false })
     .usage(
       "Usage: strata <command> [flags]\n\nStack storage remotes: list, copy, sync and check over any backend and overlay.",
     )

@@ -45,8 +45,6 @@ export interface TransferArgs extends GlobalArgs, FilterArgs {
 
 export function transferFlags<T>(y: Argv<T>): Argv<T & TransferArgs> {
   const z = filterFlags(y)
-    // rclone's --no-update-modtime is a flag of its own; yargs would read it as the negation of "update-modtime".
-    .parserConfiguration({ "boolean-negation": false })
     .option("transfers", { type: "number", default: 4, description: "Number of file transfers to run in parallel" })
     .option("checkers", { type: "number", default: 8, description: "Number of checkers to run in parallel" })
     .option("retries", { type: "number", default: 3, description: "Retry operations this many times if they fail" })

@@ -3,27 +3,26 @@
  * into place, so a killed upload never leaves a partial file under the real name.
  */
 import { randomBytes } from "node:crypto";
-import { type Dirent, lstatSync, type Stats, statSync } from "node:fs";
 import {
-  copyFile,
-  lstat,
-  mkdir,
-  open,
-  readdir,
-  rename,
-  rm,
-  rmdir,
-  stat,
-  statfs,
-  unlink,
-  utimes,
-} from "node:fs/promises";
+  closeSync,
+  constants,
+  type Dirent,
+  futimesSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  type Stats,
+  statSync,
+} from "node:fs";
+import { copyFile, lstat, readdir, rename, rm, rmdir, stat, statfs, unlink, utimes } from "node:fs/promises";
 import { join } from "node:path";
 import { resolveRange } from "../../fs/body.js";
 import { FsError } from "../../fs/errors.js";
 import { fillFeatures } from "../../fs/features.js";
 import { streamHasher } from "../../fs/hash-worker.js";
-import { HASH_TYPES, type HashType, newHasher } from "../../fs/hashes.js";
+import { HASH_TYPES, type HashType } from "../../fs/hashes.js";
 import { log } from "../../fs/log.js";
 import { joinRemote, parentOf } from "../../fs/path.js";
 import type {
@@ -39,12 +38,12 @@ import type {
 } from "../../fs/types.js";
 import { fromErrno } from "../errno.js";
 import type { LocalOptions } from "./index.js";
+import { hashFile, readRange, writeAll } from "./io.js";
 import { decodeName, encodePath } from "./names.js";
 
 /** Temporary upload names; hidden from listings and removed by `cleanUp`. */
 const PARTIAL = /^\.strata-[0-9a-f]{12}\.partial$/;
 const partialName = () => `.strata-${randomBytes(6).toString("hex")}.partial`;
-const READ_CHUNK = 1 << 20;
 
 /** The modtime truncated to the millisecond (Node's `mtime` rounds, which can cross a second). */
 const mtimeOf = (st: Stats) => new Date(Math.floor(st.mtimeMs));
@@ -142,33 +141,35 @@ export class LocalFs implements Fs {
   }
 
   async put(body: Body, src: ObjectInfo, options?: PutOptions): Promise<FsObject> {
-    const tmp = await this.tempFor(src.remote);
-    let size = 0;
     // Hashes asked for are computed from the bytes as they are written, as rclone's local backend
     // does, instead of reading the file back.
     const hashers = (options?.hashes ?? []).map((t) => [t, streamHasher(t, src.size)] as const);
+    const parent = parentOf(src.remote);
+    const tmp = this.native(joinRemote(parent, partialName()));
+    let fd: number | undefined;
+    let size = 0;
     try {
-      const fh = await open(tmp, "wx");
-      try {
-        for await (const part of body) {
-          options?.signal?.throwIfAborted();
-          for (const [, h] of hashers) await h.update(part);
-          await fh.write(part);
-          size += part.length;
-        }
-      } finally {
-        await fh.close();
+      fd = this.createTemp(parent, tmp);
+      for await (const part of body) {
+        options?.signal?.throwIfAborted();
+        for (const [, h] of hashers) await h.update(part);
+        await writeAll(fd, part);
+        size += part.length;
       }
       options?.signal?.throwIfAborted();
       if (src.size >= 0 && size !== src.size) {
         throw new FsError("Corrupt", `size mismatch: expected ${src.size}, got ${size}`, { path: src.remote });
       }
-      const o = await this.commit(tmp, src.remote, size, src.modTime);
+      if (!this.options.no_set_modtime) futimesSync(fd, src.modTime, src.modTime);
+      closeSync(fd);
+      fd = undefined;
+      const o = this.commit(tmp, src.remote, size, src.modTime);
       for (const [t, h] of hashers) o.hashes.set(t, await h.digest());
       return o;
     } catch (err) {
+      if (fd !== undefined) closeSync(fd);
       await Promise.all(hashers.map(([, h]) => h.digest()));
-      await unlink(tmp).catch(() => undefined);
+      rmSync(tmp, { force: true });
       throw fromErrno(err, src.remote, "file");
     }
   }
@@ -177,35 +178,62 @@ export class LocalFs implements Fs {
     return this.put(body, src, options);
   }
 
-  /** A temporary path beside `remote`, creating the parent directories. */
-  private async tempFor(remote: string): Promise<string | Buffer> {
-    await this.mkdir(parentOf(remote));
-    return this.native(joinRemote(parentOf(remote), partialName()));
-  }
+  /**
+   * Directories this Fs made or saw, so writing many files into one directory does not ask the OS
+   * to create it each time. Cleared whenever directories are removed or moved.
+   */
+  readonly knownDirs = new Set<string>();
 
-  /** Sets the modtime on a finished temporary file and renames it into place. */
-  private async commit(tmp: string | Buffer, remote: string, size: number, modTime: Date): Promise<LocalObject> {
-    if (!this.options.no_set_modtime) await utimes(tmp, modTime, modTime);
-    const final = this.native(remote);
-    const existing = await lstat(final).catch(() => undefined);
-    if (existing?.isDirectory()) throw new FsError("IsDir", "is a directory", { path: remote });
-    await rename(tmp, final);
-    return new LocalObject(this, remote, size, this.options.no_set_modtime ? mtimeOf(await stat(final)) : modTime);
-  }
-
-  async mkdir(dir: string): Promise<void> {
-    const p = this.native(dir);
+  private ensureDir(dir: string): void {
+    if (this.knownDirs.has(dir)) return;
     try {
-      await mkdir(p, { recursive: true });
+      mkdirSync(this.native(dir), { recursive: true });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === "EEXIST" || code === "ENOTDIR")
         throw new FsError("IsFile", "is a file, not a directory", { path: dir });
       throw fromErrno(err, dir, "dir");
     }
+    this.knownDirs.add(dir);
+  }
+
+  /** Creates the temporary file of an upload (and its directory), returning its descriptor. */
+  private createTemp(dir: string, tmp: string | Buffer): number {
+    this.ensureDir(dir);
+    try {
+      return openSync(tmp, "wx");
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+      // Someone removed the directory since we made it.
+      this.knownDirs.clear();
+      this.ensureDir(dir);
+      return openSync(tmp, "wx");
+    }
+  }
+
+  /** Renames a finished temporary file into place (its modtime is already set). */
+  private commit(tmp: string | Buffer, remote: string, size: number, modTime: Date): LocalObject {
+    try {
+      renameSync(tmp, this.native(remote));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === "EISDIR" || code === "ENOTEMPTY" || code === "EEXIST") {
+        throw new FsError("IsDir", "is a directory", { path: remote });
+      }
+      throw err;
+    }
+    const mtime = this.options.no_set_modtime ? mtimeOf(statSync(this.native(remote))) : modTime;
+    return new LocalObject(this, remote, size, mtime);
+  }
+
+  async mkdir(dir: string): Promise<void> {
+    // An explicit mkdir always asks the OS: the directory may have gone since we saw it.
+    this.knownDirs.delete(dir);
+    this.ensureDir(dir);
   }
 
   async rmdir(dir: string): Promise<void> {
+    this.knownDirs.clear();
     try {
       await rmdir(this.native(dir));
     } catch (err) {
@@ -217,31 +245,33 @@ export class LocalFs implements Fs {
 
   /** Server-side copy through the kernel (copy_file_range / reflink where the filesystem has them). */
   async copy(src: FsObject, remote: string): Promise<FsObject> {
-    if (!(src instanceof LocalObject))
+    if (!(src instanceof LocalObject)) {
       throw new FsError("CantCopy", "source is not a local file", { path: src.remote });
-    const tmp = await this.tempFor(remote);
+    }
+    const parent = parentOf(remote);
+    this.ensureDir(parent);
+    const tmp = this.native(joinRemote(parent, partialName()));
     try {
-      await copyFile(src.fs.native(src.remote), tmp);
-      return await this.commit(tmp, remote, src.size, src.modTime);
+      await copyFile(src.fs.native(src.remote), tmp, constants.COPYFILE_EXCL);
+      if (!this.options.no_set_modtime) await utimes(tmp, src.modTime, src.modTime);
+      return this.commit(tmp, remote, src.size, src.modTime);
     } catch (err) {
-      await unlink(tmp).catch(() => undefined);
+      rmSync(tmp, { force: true });
       throw fromErrno(err, remote, "file");
     }
   }
 
   async move(src: FsObject, remote: string): Promise<FsObject> {
-    if (!(src instanceof LocalObject))
+    if (!(src instanceof LocalObject)) {
       throw new FsError("CantMove", "source is not a local file", { path: src.remote });
-    await this.mkdir(parentOf(remote));
-    const final = this.native(remote);
-    if ((await lstat(final).catch(() => undefined))?.isDirectory()) {
-      throw new FsError("IsDir", "is a directory", { path: remote });
     }
+    this.ensureDir(parentOf(remote));
     try {
-      await rename(src.fs.native(src.remote), final);
+      await rename(src.fs.native(src.remote), this.native(remote));
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === "EXDEV")
-        throw new FsError("CantMove", "across devices", { path: remote });
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === "EXDEV") throw new FsError("CantMove", "across devices", { path: remote });
+      if (code === "EISDIR" || code === "ENOTEMPTY") throw new FsError("IsDir", "is a directory", { path: remote });
       throw fromErrno(err, src.remote, "file");
     }
     return new LocalObject(this, remote, src.size, src.modTime);
@@ -252,7 +282,9 @@ export class LocalFs implements Fs {
     const to = this.native(dstRemote);
     if (await lstat(to).catch(() => undefined))
       throw new FsError("AlreadyExists", "destination exists", { path: dstRemote });
-    await this.mkdir(parentOf(dstRemote));
+    this.ensureDir(parentOf(dstRemote));
+    this.knownDirs.clear();
+    src.knownDirs.clear();
     try {
       await rename(src.native(srcRemote), to);
     } catch (err) {
@@ -265,6 +297,7 @@ export class LocalFs implements Fs {
     const p = this.native(dir);
     const st = await lstat(p).catch(() => undefined);
     if (!st?.isDirectory()) throw new FsError("DirNotFound", "directory not found", { path: dir });
+    this.knownDirs.clear();
     await rm(p, { recursive: true });
   }
 
@@ -303,22 +336,11 @@ class LocalObject implements FsObject {
 
   async open(options?: OpenOptions): Promise<Body> {
     const { start, end } = resolveRange(options, this.size);
-    const fh = await open(this.fs.native(this.remote), "r").catch((err) => {
+    try {
+      return await readRange(this.fs.native(this.remote), start, end);
+    } catch (err) {
       throw fromErrno(err, this.remote, "file");
-    });
-    return (async function* () {
-      try {
-        for (let at = start; at < end; ) {
-          const buf = Buffer.allocUnsafe(Math.min(READ_CHUNK, end - at));
-          const { bytesRead } = await fh.read(buf, 0, buf.length, at);
-          if (bytesRead === 0) return;
-          at += bytesRead;
-          yield buf.subarray(0, bytesRead);
-        }
-      } finally {
-        await fh.close();
-      }
-    })();
+    }
   }
 
   async remove(): Promise<void> {
@@ -341,24 +363,10 @@ class LocalObject implements FsObject {
   async hash(type: HashType): Promise<string | undefined> {
     const known = this.hashes.get(type);
     if (known !== undefined) return known;
-    const hasher = newHasher(type);
     try {
-      const fh = await open(this.fs.native(this.remote), "r");
-      try {
-        // One buffer sized to the file (at most 1 MiB), reused: hashing keeps nothing, and
-        // allocating a large buffer per small file is what made hashing GC-bound.
-        const buf = Buffer.allocUnsafe(Math.max(1, Math.min(READ_CHUNK, this.size + 1)));
-        for (;;) {
-          const { bytesRead } = await fh.read(buf, 0, buf.length, null);
-          if (bytesRead === 0) break;
-          hasher.update(buf.subarray(0, bytesRead));
-        }
-      } finally {
-        await fh.close();
-      }
+      return await hashFile(this.fs.native(this.remote), type, this.size);
     } catch (err) {
       throw fromErrno(err, this.remote, "file");
     }
-    return hasher.digest();
   }
 }

@@ -54,6 +54,8 @@ export async function check(src: Fs, dst: Fs, o: CheckOptions): Promise<CheckRes
     log.error(undefined, "No common hash found - not using a hash for checks");
   }
   const queue = new PQueue({ concurrency: o.checkers ?? 8 });
+  // As rclone, a failed listing is the command's error (a missing source exits 3, not 1).
+  let listFailure: unknown;
   const verdict = (v: CheckVerdict, remote: string) => {
     if (v === "match") r.matches++;
     else if (v === "differ") r.differences++;
@@ -121,23 +123,26 @@ export async function check(src: Fs, dst: Fs, o: CheckOptions): Promise<CheckRes
       listError: (err, dir) => {
         o.stats.error(err, dir, "error listing");
         r.errors++;
+        listFailure ??= err;
       },
     },
     { checkers: o.checkers ?? 8, filter: o.filter, signal: o.signal },
   );
   await queue.onIdle();
   summarise(src, dst, r, o.oneWay);
+  if (listFailure !== undefined) throw listFailure;
   const differences = r.differences + r.missingOnDst + (o.oneWay ? 0 : r.missingOnSrc) + r.errors;
   if (differences > 0) throw new FsError("Differences", `${differences} differences found`);
   return r;
 }
 
 function summarise(src: Fs, dst: Fs, r: CheckResult, oneWay?: boolean): void {
-  if (r.missingOnSrc > 0 && !oneWay) log.notice(String(src), `${r.missingOnSrc} files missing`);
   if (r.missingOnDst > 0) log.notice(String(dst), `${r.missingOnDst} files missing`);
+  if (r.missingOnSrc > 0 && !oneWay) log.notice(String(src), `${r.missingOnSrc} files missing`);
   const differences = r.differences + r.missingOnDst + (oneWay ? 0 : r.missingOnSrc) + r.errors;
   log.notice(String(dst), `${differences} differences found`);
-  if (r.errors > 0) log.notice(String(dst), `${r.errors} errors while checking`);
+  // rclone counts every difference as an error, and says so.
+  if (differences > 0) log.notice(String(dst), `${differences} errors while checking`);
   if (r.noHash > 0) log.notice(String(dst), `${r.noHash} hashes could not be checked`);
   if (r.matches > 0) log.notice(String(dst), `${r.matches} matching files`);
 }
