@@ -1,0 +1,35 @@
+import { randomBytes } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { streamHasher, WORKER_HASH_THRESHOLD } from "../../src/fs/hash-worker.js";
+import { HASH_TYPES, hashBytes } from "../../src/fs/hashes.js";
+
+describe("streamHasher", () => {
+  const data = randomBytes(WORKER_HASH_THRESHOLD + 3 * 1024 * 1024 + 17);
+
+  it.each(HASH_TYPES)("%s in a worker equals the in-thread hash, whatever the chunking", async (type) => {
+    // Chunks smaller than, equal to and larger than a ring slot (1 MiB), so slots are split and reused.
+    for (const chunk of [4096, 1 << 20, 3 * (1 << 20) + 5]) {
+      const h = streamHasher(type, data.length);
+      for (let at = 0; at < data.length; at += chunk) await h.update(data.subarray(at, at + chunk));
+      expect(await h.digest()).toBe(hashBytes(type, data));
+    }
+  });
+
+  it("several at once each get their own digest", async () => {
+    const inputs = [data, data.subarray(1), data.subarray(2)];
+    const digests = await Promise.all(
+      inputs.map(async (d) => {
+        const h = streamHasher("md5", -1);
+        await h.update(d);
+        return h.digest();
+      }),
+    );
+    expect(digests).toEqual(inputs.map((d) => hashBytes("md5", d)));
+  });
+
+  it("small streams hash in-thread", async () => {
+    const h = streamHasher("sha1", 10);
+    expect(h.update(Buffer.from("0123456789"))).toBeUndefined();
+    expect(await h.digest()).toBe(hashBytes("sha1", Buffer.from("0123456789")));
+  });
+});
