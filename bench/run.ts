@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { type Measurement, measure, median } from "./measure.js";
-import { bigFile, emptyFiles, smallFiles } from "./workloads.js";
+import { bigFile, emptyFiles, smallFiles, warm } from "./workloads.js";
 
 const args = process.argv.slice(2);
 const flag = (name: string, def: number) => {
@@ -38,7 +38,11 @@ interface Row {
 }
 const rows: Row[] = [];
 
-/** Alternates the two tools `RUNS` times; `prepare` runs before every timed run (untimed). */
+/**
+ * Alternates the two tools `RUNS` times; `prepare` runs before every timed run (untimed). rclone's
+ * local backend drops the pages it read from the page cache (fadvise DONTNEED), so whoever ran
+ * after it would read from disk: `prepare` warms the inputs so both tools start equal.
+ */
 function compare(
   name: string,
   cmd: string[],
@@ -97,14 +101,25 @@ try {
       compare(`sync ${FILES} files (no-op)`, ["sync", src, dst], () => undefined, { files: FILES });
     }
     execFileSync("rclone", ["sync", src, dst], { env });
-    compare(`check ${FILES} files`, ["check", src, dst], () => undefined, { bytes, files: FILES });
+    compare(
+      `check ${FILES} files`,
+      ["check", src, dst],
+      () => {
+        warm(src);
+        warm(dst);
+      },
+      { bytes, files: FILES },
+    );
   }
   if (which === "copy" || which === "all") {
     const src = join(work, "big");
     const size = BIG_MIB * 1024 * 1024;
     bigFile(join(src, "big.bin"), size);
     const dst = join(work, "big-dst");
-    const clear = () => rmSync(dst, { recursive: true, force: true });
+    const clear = () => {
+      rmSync(dst, { recursive: true, force: true });
+      warm(src);
+    };
     // Both stream and verify with md5 (rclone's local backend has no server-side copy; --disable copy makes strata stream too).
     compare(`copy ${BIG_MIB} MiB (streamed + md5)`, ["copy", "--disable", "copy", src, dst], clear, { bytes: size });
     compare(`copy ${BIG_MIB} MiB (strata server-side)`, ["copy", src, dst], clear, { bytes: size });

@@ -1,6 +1,6 @@
 /** Seeded workloads on local disk for the benchmarks. */
 import { createHash } from "node:crypto";
-import { closeSync, mkdirSync, openSync, utimesSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readdirSync, readSync, utimesSync, writeFileSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 
 /** Deterministic bytes: SHA-256 in counter mode over the seed (fast enough for a few GiB). */
@@ -52,4 +52,21 @@ export function bigFile(path: string, size: number): void {
   }
   closeSync(fd);
   utimesSync(path, MTIME, MTIME);
+}
+
+/** Reads every file under `path` once, so it is in the page cache. */
+export function warm(path: string): void {
+  const buf = Buffer.allocUnsafe(1 << 20);
+  const visit = (p: string) => {
+    for (const d of readdirSync(p, { withFileTypes: true })) {
+      const child = join(p, d.name);
+      if (d.isDirectory()) visit(child);
+      else if (d.isFile()) {
+        const fd = openSync(child, "r");
+        while (readSync(fd, buf, 0, buf.length, null) > 0);
+        closeSync(fd);
+      }
+    }
+  };
+  visit(path);
 }
