@@ -1,20 +1,12 @@
 /** Seeded random trees on any Fs, their mutations, and a fingerprint of a whole tree. */
 import { createHash } from "node:crypto";
 import { fromBytes, toBytes } from "../../src/fs/body.js";
+import { seededRandom } from "../../src/fs/layers/fault.js";
 import { walk } from "../../src/fs/operations/walk.js";
 import type { Fs, FsObject } from "../../src/fs/types.js";
 
-/** mulberry32, so a seed always gives the same tree. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded, so a seed always gives the same tree. */
+export const rng = seededRandom;
 
 export function bytes(random: () => number, n: number): Uint8Array {
   const out = new Uint8Array(n);

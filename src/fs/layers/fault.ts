@@ -35,8 +35,8 @@ export interface FaultOptions {
   rules?: FaultRule[];
 }
 
-/** mulberry32: small, fast, good enough to make fault schedules repeatable. */
-function rng(seed: number): () => number {
+/** mulberry32: a seeded generator of numbers in [0, 1); small, fast, repeatable (fault schedules, test data). */
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -64,7 +64,7 @@ export class FaultFs extends LayerFs {
 
   constructor(inner: ConstructorParameters<typeof LayerFs>[0], options: FaultOptions = {}) {
     super(inner);
-    this.random = rng(options.seed ?? 1);
+    this.random = seededRandom(options.seed ?? 1);
     for (const rule of options.rules ?? []) this.addRule(rule);
   }
 
