@@ -1,5 +1,5 @@
 /** Flags and the run wrapper shared by copy, sync, move, copyto and moveto (rclone's names and defaults). */
-import { createInterface } from "node:readline/promises";
+import { createInterface } from "node:readline";
 import type { Argv } from "yargs";
 import { TokenBucket } from "../fs/accounting/bwlimit.js";
 import { startProgress } from "../fs/accounting/progress.js";
@@ -155,26 +155,41 @@ function deleteModeOf(argv: TransferArgs): DeleteMode {
 }
 
 /** Asks before each change, rclone's -i: y(es), n(o), s(kip all of this kind), !(do all), q(uit). */
+/** Closes the reader of -i answers, if one was opened. */
+let closeQuestions: (() => void) | undefined;
+
 function interactiveConfirm(): SyncOptions["confirm"] {
   const decided = new Map<string, boolean>();
-  return async (action, remote) => {
+  // One reader for the whole run: a reader per question would lose input it had buffered (piped
+  // answers), and questions from concurrent transfers are asked one at a time.
+  let answers: AsyncIterator<string> | undefined;
+  let turn = Promise.resolve();
+  const ask = async (action: string, remote: string): Promise<boolean> => {
     const known = decided.get(action);
     if (known !== undefined) return known;
-    const rl = createInterface({ input: process.stdin, output: process.stderr });
-    try {
-      const answer = (
-        await rl.question(
-          `strata: ${action} "${remote}"?\ny) Yes, this is OK (default)\nn) No, skip this\ns) Skip all ${action} operations with no more questions\n!) Do all ${action} operations with no more questions\nq) Exit strata now.\ny/n/s/!/q> `,
-        )
-      )
-        .trim()
-        .toLowerCase();
-      if (answer === "q") process.exit(0);
-      if (answer === "s" || answer === "!") decided.set(action, answer === "!");
-      return answer === "" || answer === "y" || answer === "!";
-    } finally {
-      rl.close();
+    if (!answers) {
+      const rl = createInterface({ input: process.stdin, terminal: false });
+      answers = rl[Symbol.asyncIterator]();
+      // An open reader on a terminal would keep the process alive after the run.
+      closeQuestions = () => rl.close();
     }
+    process.stderr.write(
+      `strata: ${action} "${remote}"?\ny) Yes, this is OK (default)\nn) No, skip this\ns) Skip all ${action} operations with no more questions\n!) Do all ${action} operations with no more questions\nq) Exit strata now.\ny/n/s/!/q> `,
+    );
+    const next = await answers.next();
+    // No more input: the safe answer is to change nothing more.
+    const answer = next.done ? "s" : next.value.trim().toLowerCase();
+    if (answer === "q") process.exit(0);
+    if (answer === "s" || answer === "!") decided.set(action, answer === "!");
+    return answer === "" || answer === "y" || answer === "!";
+  };
+  return (action, remote) => {
+    const result = turn.then(() => ask(action, remote));
+    turn = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
   };
 }
 
@@ -229,5 +244,6 @@ export async function runTransfer(argv: TransferArgs, work: (o: SyncOptions) => 
     );
   } finally {
     stop();
+    closeQuestions?.();
   }
 }
