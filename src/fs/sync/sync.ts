@@ -90,8 +90,9 @@ class SyncRun {
   private deleted = 0;
   /** A fatal error (--max-delete) that stops the run. */
   private fatal: FsError | undefined;
-  private noHashNoticed = false;
   private readonly deleteMode: DeleteMode;
+  /** The comparison options, with --checksum turned into --size-only when there is no common hash. */
+  readonly compare: CompareOptions;
 
   constructor(
     private readonly mode: SyncMode,
@@ -110,8 +111,7 @@ class SyncRun {
   }
 
   async run(): Promise<void> {
-    if (this.o.checksum && !commonHash(this.src, this.dst) && !this.noHashNoticed) {
-      this.noHashNoticed = true;
+    if (this.o.checksum && !commonHash(this.src, this.dst)) {
       log.notice(
         undefined,
         "--checksum is in use but the source and destination have no hashes in common; falling back to --size-only",
@@ -244,9 +244,6 @@ class SyncRun {
     });
     return false;
   }
-
-  /** The comparison options, with --checksum turned into --size-only when there is no common hash. */
-  readonly compare: CompareOptions;
 
   /** Adds a job, waiting while the queue is full so the march never runs far ahead (bounded memory). */
   private async enqueue(queue: PQueue, job: () => Promise<void>): Promise<void> {
