@@ -11,6 +11,7 @@ import { validateOptions } from "./options.js";
 import { getDescriptor } from "./registry.js";
 import type { Fs } from "./types.js";
 import "../backends/index.js";
+import "../overlays/index.js";
 
 /** How deep overlays may nest before a remote that refers to itself is assumed. */
 const MAX_DEPTH = 16;

@@ -49,4 +49,26 @@ export const stacks: Stack[] = [
     label: "alias(local)",
     make: () => newFs(`:alias,remote=${quoteValue(tempDir())}:`, createContext()),
   },
+  {
+    label: "chunker(memory)",
+    make: () =>
+      newFs(`:chunker,remote=${quoteValue(`:memory:conf-${randomName()}`)},chunk_size=1000b:`, createContext()),
+  },
+  {
+    label: "chunker(local)",
+    make: () => newFs(`:chunker,remote=${quoteValue(tempDir())},chunk_size=1000b:`, createContext()),
+    // Every file is first written under a temporary chunk name, 24 bytes longer than its own (rclone's
+    // documented limit: base names of at most 231 bytes on a 255-byte file system).
+    options: { maxNameBytes: 231 },
+  },
+  {
+    label: "chunker(local, *.part##, start_from 0, sha1)",
+    make: () =>
+      newFs(
+        `:chunker,remote=${quoteValue(tempDir())},chunk_size=1000b,name_format=*.part##,start_from=0,hash_type=sha1:`,
+        createContext(),
+      ),
+    // ".part00_" + a 6-character txn: 14 bytes.
+    options: { maxNameBytes: 241 },
+  },
 ];

@@ -60,7 +60,12 @@ export class LocalFs implements Fs {
     private readonly options: LocalOptions,
   ) {
     this.root = join("/", root.startsWith("/") ? root : join(process.cwd(), root));
-    this.features = fillFeatures(this, { caseInsensitive: options.case_insensitive, serverSideAcrossConfigs: true });
+    // Hashing a local file means reading all of it, so hashes are slow (rclone's local says so too).
+    this.features = fillFeatures(this, {
+      caseInsensitive: options.case_insensitive,
+      serverSideAcrossConfigs: true,
+      slowHash: true,
+    });
   }
 
   toString(): string {

@@ -62,7 +62,7 @@ async function streamCopy(src: FsObject, dst: Fs, remote: string, options: CopyO
     await copied.remove().catch(() => undefined);
     throw new FsError("Corrupt", `corrupted on transfer: sizes differ ${src.size} vs ${copied.size}`, { path: remote });
   }
-  if (want !== undefined && hashType && !dst.features.slowHash) {
+  if (want !== undefined && hashType) {
     const got = await copied.hash(hashType, options);
     if (got !== undefined && got !== want) {
       await copied.remove().catch(() => undefined);

@@ -1,0 +1,700 @@
+/**
+ * The chunker overlay: files larger than `chunk_size` are stored as data chunks plus a small metadata
+ * object under the file's own name, exactly as rclone 1.60's chunker stores them (format in
+ * `name-format.ts`, `meta.ts`, `txn.ts`).
+ */
+import { fromBytes, resolveRange, toBytes } from "../../fs/body.js";
+import { FsError, isFsError, notImplemented, objectNotFound } from "../../fs/errors.js";
+import { fillFeatures, maskFeatures } from "../../fs/features.js";
+import { type HashType, newHasher } from "../../fs/hashes.js";
+import { log } from "../../fs/log.js";
+import { baseName, cleanRemote, joinRemote, parentOf } from "../../fs/path.js";
+import type {
+  Body,
+  CallOptions,
+  Directory,
+  Entry,
+  Fs,
+  FsObject,
+  ObjectInfo,
+  OpenOptions,
+  PutOptions,
+} from "../../fs/types.js";
+import type { ChunkerOptions } from "./index.js";
+import { type ChunkerMeta, MAX_CHUNKS, MAX_META_READ, marshalMeta, parseMeta } from "./meta.js";
+import { ChunkNamer } from "./name-format.js";
+import { newTxnId } from "./txn.js";
+
+/** One wrapped chunk object with its index. */
+interface Chunk {
+  index: number;
+  obj: FsObject;
+}
+
+/** What the wrapped remote holds for one composite name. */
+interface Group {
+  main?: FsObject;
+  chunks: Chunk[];
+  /** Hidden chunks (temporary, control) exist next to a small main object. */
+  unsure: boolean;
+  /** Why the entry is unusable (gaps, duplicates, a big main object), when it is. */
+  bad?: string;
+}
+
+/** Transaction ids in use by this process, so concurrent uploads of one name never share one. */
+const activeTxns = new Set<string>();
+
+/** Byte order of UTF-8 names, as rclone sorts a listing. */
+const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+export class ChunkerFs implements Fs {
+  readonly features;
+  readonly hashes: ReadonlySet<HashType>;
+  readonly precision: number;
+  readonly namer: ChunkNamer;
+  readonly chunkSize: number;
+  readonly useMeta: boolean;
+  /** Chunks keep their temporary names and the metadata records the txn (transactions=norename). */
+  readonly noRename: boolean;
+  /** The hash kept in metadata (none with hash_type none or meta_format none). */
+  readonly hashType: "md5" | "sha1" | undefined;
+  /** md5quick / sha1quick: take the source's hash, compute nothing. */
+  readonly quickHash: boolean;
+  /** Every file, small ones too, gets chunks + metadata so that it has the hash (spec §8). */
+  readonly hashAll: boolean;
+  /** Serialises the final step of writes to one name, so concurrent writers cannot mix chunks. */
+  private readonly commits = new Map<string, Promise<unknown>>();
+
+  /** Throws `ConfigInvalid` when the wrapped remote has neither server-side move nor copy. */
+  constructor(
+    readonly name: string,
+    readonly root: string,
+    readonly base: Fs,
+    readonly options: ChunkerOptions,
+  ) {
+    if (!base.features.move && !base.features.copy) {
+      throw new FsError(
+        "ConfigInvalid",
+        `chunker: option "remote": can't use chunker on a backend which doesn't support server-side move or copy`,
+      );
+    }
+    this.namer = new ChunkNamer(options.name_format, options.start_from);
+    this.chunkSize = options.chunk_size;
+    this.useMeta = options.meta_format === "simplejson";
+    const tx = options.transactions;
+    this.noRename = tx === "norename" || (tx === "auto" && !base.features.move);
+    if (this.noRename && !this.useMeta) {
+      throw new FsError("ConfigInvalid", 'chunker: option "transactions": incompatible transaction options');
+    }
+    const ht = options.hash_type;
+    this.hashType = ht === "none" ? undefined : ht.startsWith("md5") ? "md5" : "sha1";
+    this.quickHash = ht.endsWith("quick");
+    const h = this.hashType;
+    this.hashAll = h !== undefined && ht.endsWith("all") && (!base.hashes.has(h) || base.features.slowHash);
+    // A hash is advertised only when every file, plain or composite, can have it.
+    this.hashes = new Set(h && !this.quickHash && (this.hashAll || base.hashes.has(h)) ? [h] : []);
+    this.precision = base.precision;
+    this.features = maskFeatures(fillFeatures(this), base.features, ["copy", "move", "dirMove", "purge", "putStream"]);
+  }
+
+  toString(): string {
+    return `Chunked '${this.name}:${this.root}'`;
+  }
+
+  private get failHard(): boolean {
+    return this.options.fail_hard;
+  }
+
+  /** Whether `other` stores files the same way, so its chunks can be copied as they are. */
+  sameFormat(other: ChunkerFs): boolean {
+    const a = this.options;
+    const b = other.options;
+    return (
+      (other.base === this.base || other.base.name === this.base.name) &&
+      a.chunk_size === b.chunk_size &&
+      a.name_format === b.name_format &&
+      a.start_from === b.start_from &&
+      a.meta_format === b.meta_format
+    );
+  }
+
+  // ---- reading --------------------------------------------------------------------------------
+
+  /** The txn of a small main object under norename: read from its metadata ("" when none). */
+  private async currentTxn(main: FsObject | undefined, options?: CallOptions): Promise<string> {
+    if (!this.noRename || !main || main.size > MAX_META_READ) return "";
+    try {
+      const parsed = parseMeta(await toBytes(await main.open({ signal: options?.signal })));
+      return parsed.status === "not-metadata" ? "" : (parsed.meta.txn ?? "");
+    } catch (err) {
+      if (isFsError(err, "ObjectNotFound")) return "";
+      throw err;
+    }
+  }
+
+  /**
+   * Groups one wrapped directory listing into composite names (spec §10). Directories are returned
+   * as they are; `only` limits the work to one base name (for `newObject`).
+   */
+  private async groupDir(
+    dir: string,
+    options?: CallOptions,
+    only?: string,
+  ): Promise<{ dirs: Directory[]; groups: Map<string, Group> }> {
+    const entries = await this.base.list(dir, options);
+    entries.sort((a, b) => byteOrder(a.remote, b.remote));
+    const dirs: Directory[] = [];
+    const groups = new Map<string, Group>();
+    const chunks: { parsed: NonNullable<ReturnType<ChunkNamer["parse"]>>; obj: FsObject }[] = [];
+    const group = (name: string) => {
+      let g = groups.get(name);
+      if (!g) {
+        g = { chunks: [], unsure: false };
+        groups.set(name, g);
+      }
+      return g;
+    };
+    for (const e of entries) {
+      const name = baseName(e.remote);
+      if (e.kind === "dir") {
+        dirs.push(e);
+        continue;
+      }
+      const parsed = this.namer.parse(name);
+      if (parsed) {
+        if (only === undefined || parsed.parent === only) chunks.push({ parsed, obj: e });
+      } else if (only === undefined || name === only) {
+        group(name).main = e;
+      }
+    }
+    const txns = new Map<string, string>();
+    if (this.noRename) {
+      const parents = new Set(chunks.filter((c) => c.parsed.txn !== "").map((c) => c.parsed.parent));
+      for (const p of parents) txns.set(p, await this.currentTxn(groups.get(p)?.main, options));
+    }
+    for (const { parsed, obj } of chunks) {
+      const special = parsed.control !== undefined || parsed.txn !== (txns.get(parsed.parent) ?? "");
+      let g = groups.get(parsed.parent);
+      if (special) {
+        if (g?.main && g.main.size <= MAX_META_READ) g.unsure = true;
+        continue;
+      }
+      if (!g) {
+        if (this.useMeta) {
+          log.debug(obj.remote, "skip orphan data chunk");
+          continue;
+        }
+        g = group(parsed.parent);
+      }
+      const index = parsed.index as number;
+      if (g.chunks.some((c) => c.index === index)) g.bad = `duplicate chunk ${index + this.options.start_from}`;
+      g.chunks.push({ index, obj });
+    }
+    for (const [name, g] of groups) {
+      if (g.chunks.length === 0) continue;
+      g.chunks.sort((a, b) => a.index - b.index);
+      if (!g.bad) {
+        const gap = g.chunks.findIndex((c, i) => c.index !== i);
+        if (gap >= 0) g.bad = `missing chunk ${gap + this.options.start_from}`;
+      }
+      if (!g.bad && this.useMeta && g.main && g.main.size > MAX_META_READ) {
+        g.bad = "metadata object is too big";
+      }
+      if (g.bad) log.debug(joinRemote(dir, name), g.bad);
+    }
+    return { dirs, groups };
+  }
+
+  async list(dir: string, options?: CallOptions): Promise<Entry[]> {
+    const { dirs, groups } = await this.groupDir(dir, options);
+    const dirNames = new Set(dirs.map((d) => baseName(d.remote)));
+    const out: Entry[] = [...dirs];
+    for (const [name, g] of groups) {
+      const remote = joinRemote(dir, name);
+      if (dirNames.has(name)) {
+        if (this.failHard) throw new FsError("Corrupt", "is both meta object and directory", { path: remote });
+        log.notice(remote, "is both meta object and directory, skipped");
+        continue;
+      }
+      if (g.bad) {
+        if (this.failHard) throw new FsError("Corrupt", `invalid chunks in object: ${g.bad}`, { path: remote });
+        log.notice(remote, `invalid chunks in object (${g.bad}), skipped`);
+        continue;
+      }
+      out.push(this.objectOf(remote, g));
+    }
+    return out;
+  }
+
+  /** The chunker object for a group that passed the checks. */
+  private objectOf(remote: string, g: Group): ChunkerObject {
+    return new ChunkerObject(
+      this,
+      remote,
+      g.main,
+      g.chunks.length > 0 ? g.chunks.map((c) => c.obj) : undefined,
+      g.unsure,
+    );
+  }
+
+  async newObject(remote: string, options?: CallOptions): Promise<FsObject> {
+    const name = baseName(remote);
+    if (this.namer.parse(name))
+      throw new FsError("ObjectNotFound", "should be meta object, not a chunk", { path: remote });
+    let main: FsObject | undefined;
+    try {
+      main = await this.base.newObject(remote, options);
+    } catch (err) {
+      // Without metadata a composite file is its chunks alone.
+      if (this.useMeta || !isFsError(err, "ObjectNotFound")) throw err;
+    }
+    if (main && this.useMeta && main.size > MAX_META_READ) return new ChunkerObject(this, remote, main);
+    const g = await this.findGroup(remote, options);
+    if (g === undefined || (g.chunks.length === 0 && !g.main)) throw objectNotFound(remote);
+    if (g.bad) {
+      throw new FsError("Corrupt", `invalid chunks in object: ${g.bad}`, { path: remote });
+    }
+    if (this.useMeta && !g.main) throw objectNotFound(remote);
+    return this.objectOf(remote, g);
+  }
+
+  /** The group of one name, or undefined when its directory does not exist. */
+  private async findGroup(remote: string, options?: CallOptions): Promise<Group | undefined> {
+    const name = baseName(remote);
+    try {
+      const { groups } = await this.groupDir(parentOf(remote), options, name);
+      return groups.get(name) ?? { chunks: [], unsure: false };
+    } catch (err) {
+      if (isFsError(err, "DirNotFound")) return undefined;
+      throw err;
+    }
+  }
+
+  // ---- writing --------------------------------------------------------------------------------
+
+  /** Runs `fn` after every earlier commit to `remote` has finished. */
+  private async serialized<T>(remote: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.commits.get(remote) ?? Promise.resolve();
+    const run = prev.catch(() => undefined).then(fn);
+    const tail = run.catch(() => undefined);
+    this.commits.set(remote, tail);
+    try {
+      return await run;
+    } finally {
+      if (this.commits.get(remote) === tail) this.commits.delete(remote);
+    }
+  }
+
+  /** Moves a wrapped object (server-side move, else copy + delete). */
+  private async relocate(obj: FsObject, remote: string, options?: CallOptions): Promise<FsObject> {
+    const { move, copy } = this.base.features;
+    if (move) return move(obj, remote, options);
+    const copied = await (copy as NonNullable<typeof copy>)(obj, remote, options);
+    await obj.remove(options);
+    return copied;
+  }
+
+  /** A transaction id not used by a running upload here, whose first temporary chunk does not exist. */
+  private async newTxn(remote: string, options?: CallOptions): Promise<string> {
+    for (let attempt = 0; ; attempt++) {
+      const txn = newTxnId();
+      const key = `${remote}\0${txn}`;
+      if (activeTxns.has(key)) continue;
+      const probe = joinRemote(parentOf(remote), this.namer.dataName(baseName(remote), 0, txn));
+      if (attempt < 100) {
+        try {
+          await this.base.newObject(probe, options);
+          continue;
+        } catch (err) {
+          if (!isFsError(err, "ObjectNotFound", "DirNotFound")) throw err;
+        }
+      }
+      activeTxns.add(key);
+      return txn;
+    }
+  }
+
+  /** Removes wrapped objects, ignoring those already gone. */
+  async removeObjects(objs: readonly FsObject[], options?: CallOptions): Promise<void> {
+    for (const o of objs) {
+      try {
+        await o.remove(options);
+      } catch (err) {
+        if (!isFsError(err, "ObjectNotFound")) throw err;
+      }
+    }
+  }
+
+  async put(body: Body, src: ObjectInfo, options?: PutOptions): Promise<FsObject> {
+    return this.upload(body, src, options);
+  }
+
+  putStream(body: Body, src: ObjectInfo, options?: PutOptions): Promise<FsObject> {
+    return this.upload(body, src, options);
+  }
+
+  /**
+   * Streams `body` into chunks under temporary names, one chunk at a time, then commits (spec §5, §7).
+   * A body that fails or has the wrong size leaves no new object and the previous version intact.
+   */
+  private async upload(body: Body, src: ObjectInfo, options?: PutOptions): Promise<FsObject> {
+    const remote = cleanRemote(src.remote);
+    const dir = parentOf(remote);
+    const name = baseName(remote);
+    const signal = options?.signal;
+    if (this.namer.parse(name)) {
+      if (this.failHard) throw new FsError("Other", `chunk overlap with "${name}"`, { path: remote });
+      log.notice(remote, `chunk overlap with "${this.namer.parse(name)?.parent}"`);
+    }
+    const known = src.size >= 0;
+    if (!known && !this.base.features.putStream) throw notImplemented("upload of unknown size", remote);
+    const txn = await this.newTxn(remote, options);
+    const key = `${remote}\0${txn}`;
+    const written: FsObject[] = [];
+    try {
+      // The hash kept in metadata: computed in transit, unless quick mode takes the source's.
+      const hasher = this.hashType && !this.quickHash ? newHasher(this.hashType) : undefined;
+      // Small content of known size is kept to check whether it looks like metadata (spec §7).
+      const keepHead = known && src.size <= this.chunkSize && src.size <= MAX_META_READ && this.useMeta;
+      const head: Uint8Array[] = [];
+      const it = body[Symbol.asyncIterator]();
+      let pending: Uint8Array | undefined;
+      let total = 0;
+      let ended = false;
+      const next = async (): Promise<Uint8Array | undefined> => {
+        if (pending) {
+          const p = pending;
+          pending = undefined;
+          return p;
+        }
+        if (ended) return undefined;
+        const r = await it.next();
+        if (r.done) {
+          ended = true;
+          return undefined;
+        }
+        return r.value;
+      };
+      const chunkBody = async function* (limit: number, exact: boolean): Body {
+        let left = limit;
+        while (left > 0) {
+          signal?.throwIfAborted();
+          let part = await next();
+          if (part === undefined) break;
+          if (part.length > left) {
+            pending = part.subarray(left);
+            part = part.subarray(0, left);
+          }
+          left -= part.length;
+          total += part.length;
+          hasher?.update(part);
+          if (keepHead) head.push(part.slice());
+          yield part;
+        }
+        if (exact && left > 0) {
+          throw new FsError("Corrupt", `size mismatch: expected ${src.size}, got ${total}`, { path: remote });
+        }
+      };
+      for (let index = 0; ; index++) {
+        if (index >= MAX_CHUNKS) throw new FsError("Other", "chunk number overflow", { path: remote });
+        signal?.throwIfAborted();
+        const size = known ? Math.min(src.size - total, this.chunkSize) : -1;
+        const chunkRemote = joinRemote(dir, this.namer.dataName(name, index, txn));
+        const info: ObjectInfo = { remote: chunkRemote, size, modTime: src.modTime };
+        const chunkData = chunkBody(known ? size : this.chunkSize, known);
+        const put = known ? this.base.put.bind(this.base) : (this.base.features.putStream as NonNullable<Fs["put"]>);
+        written.push(await put(chunkData, info, { signal }));
+        if (known ? total >= src.size : ended || total % this.chunkSize !== 0) break;
+        if (!known) {
+          // Only start another chunk when there is more data, so no empty last chunk is written.
+          let more = await next();
+          while (more !== undefined && more.length === 0) more = await next();
+          if (more === undefined) break;
+          pending = more;
+        }
+      }
+      if (known) {
+        let extra = await next();
+        while (extra !== undefined && extra.length === 0) extra = await next();
+        if (extra !== undefined) {
+          throw new FsError("Corrupt", `size mismatch: body is larger than ${src.size}`, { path: remote });
+        }
+      }
+      signal?.throwIfAborted();
+      let md5: string | undefined;
+      let sha1: string | undefined;
+      const digest = hasher?.digest() ?? (this.quickHash ? await this.quickSourceHash(src, options) : undefined);
+      if (digest !== undefined) {
+        if (digest.length === 32) md5 = digest;
+        else sha1 = digest;
+      }
+      const headLooksLikeMeta =
+        keepHead && parseMeta(Buffer.concat(head)).status !== "not-metadata" && written.length === 1;
+      const needMeta = this.useMeta && (written.length > 1 || this.hashAll || headLooksLikeMeta);
+      return await this.serialized(remote, () =>
+        this.commit(remote, written, { needMeta, txn, size: total, md5, sha1, modTime: src.modTime }, options),
+      );
+    } catch (err) {
+      await this.removeObjects(written).catch(() => undefined);
+      throw err;
+    } finally {
+      activeTxns.delete(key);
+    }
+  }
+
+  /** md5quick / sha1quick: the preferred hash from the source, else the other one. */
+  private async quickSourceHash(src: ObjectInfo, options?: CallOptions): Promise<string | undefined> {
+    const order: HashType[] = this.hashType === "md5" ? ["md5", "sha1"] : ["sha1", "md5"];
+    for (const t of order) {
+      try {
+        const h = await src.hash?.(t, options);
+        if (h) return h.toLowerCase();
+      } catch {
+        // The source cannot give this hash: try the other.
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * Makes uploaded temporary chunks the current version of `remote`: removes the previous version's
+   * chunks that the new one does not overwrite, renames (rename mode) and writes the metadata.
+   */
+  private async commit(
+    remote: string,
+    temps: FsObject[],
+    m: { needMeta: boolean; txn: string; size: number; md5?: string; sha1?: string; modTime: Date },
+    options?: CallOptions,
+  ): Promise<FsObject> {
+    const dir = parentOf(remote);
+    const name = baseName(remote);
+    const old = (await this.findGroup(remote, options)) ?? { chunks: [], unsure: false };
+    if (this.useMeta && !m.needMeta) {
+      // A small file: no chunks, no metadata; the temporary chunk becomes the plain file.
+      await this.removeObjects(
+        old.chunks.map((c) => c.obj),
+        options,
+      );
+      const main = await this.relocate(temps[0] as FsObject, remote, options);
+      return new ChunkerObject(this, remote, main);
+    }
+    const keepSuffix = this.noRename;
+    const finalNames = temps.map((_, i) => joinRemote(dir, this.namer.dataName(name, i, keepSuffix ? m.txn : "")));
+    const overwritten = new Set(keepSuffix ? [] : finalNames);
+    const stale = old.chunks.filter((c) => !overwritten.has(c.obj.remote)).map((c) => c.obj);
+    if (!keepSuffix) await this.removeObjects(stale, options);
+    const chunks: FsObject[] = [];
+    for (const [i, t] of temps.entries()) {
+      chunks.push(keepSuffix ? t : await this.relocate(t, finalNames[i] as string, options));
+    }
+    let main: FsObject | undefined;
+    let meta: ChunkerMeta | undefined;
+    if (this.useMeta) {
+      const txn = keepSuffix ? m.txn : undefined;
+      const bytes = marshalMeta({ size: m.size, nchunks: chunks.length, md5: m.md5, sha1: m.sha1, txn });
+      main = await this.base.put(fromBytes(bytes), { remote, size: bytes.length, modTime: m.modTime }, options);
+      meta = { ver: txn ? 2 : 1, size: m.size, nchunks: chunks.length, md5: m.md5, sha1: m.sha1, txn };
+    } else if (old.main) {
+      // Without metadata a plain object under the file's name would hide nothing: remove it.
+      await this.removeObjects([old.main], options);
+    }
+    if (keepSuffix) await this.removeObjects(stale, options);
+    return new ChunkerObject(this, remote, main, chunks, false, meta, m.modTime);
+  }
+
+  async mkdir(dir: string, options?: CallOptions): Promise<void> {
+    return this.base.mkdir(dir, options);
+  }
+
+  async rmdir(dir: string, options?: CallOptions): Promise<void> {
+    return this.base.rmdir(dir, options);
+  }
+
+  async purge(dir: string, options?: CallOptions): Promise<void> {
+    return (this.base.features.purge as NonNullable<Fs["features"]["purge"]>)(dir, options);
+  }
+
+  async dirMove(src: Fs, srcRemote: string, dstRemote: string, options?: CallOptions): Promise<void> {
+    if (!(src instanceof ChunkerFs) || !this.sameFormat(src)) {
+      throw new FsError("CantDirMove", "source is not a chunker remote of the same format");
+    }
+    const dirMove = this.base.features.dirMove as NonNullable<Fs["features"]["dirMove"]>;
+    return dirMove(src.base, srcRemote, dstRemote, options);
+  }
+
+  async copy(src: FsObject, remote: string, options?: CallOptions): Promise<FsObject> {
+    return this.copyOrMove(src, remote, "copy", options);
+  }
+
+  async move(src: FsObject, remote: string, options?: CallOptions): Promise<FsObject> {
+    return this.copyOrMove(src, remote, "move", options);
+  }
+
+  /**
+   * Server-side copy/move of a chunker object of the same format: chunk by chunk with the wrapped
+   * operation, then the metadata is rewritten (spec §13). Throws `CantCopy`/`CantMove` otherwise.
+   */
+  private async copyOrMove(
+    src: FsObject,
+    remote: string,
+    op: "copy" | "move",
+    options?: CallOptions,
+  ): Promise<FsObject> {
+    const code = op === "copy" ? "CantCopy" : "CantMove";
+    if (!(src instanceof ChunkerObject) || !this.sameFormat(src.fs)) {
+      throw new FsError(code, "source is not a chunker object of the same format", { path: src.remote });
+    }
+    const doOp = this.base.features[op] as NonNullable<Fs["features"]["copy"]>;
+    remote = cleanRemote(remote);
+    // Onto itself: nothing to do (a move would otherwise delete its own metadata at the end).
+    if (src.fs === this && src.remote === remote) return src;
+    const dir = parentOf(remote);
+    const name = baseName(remote);
+    let meta: ChunkerMeta | undefined;
+    if (src.isComposite) {
+      meta = await src.validMeta(options);
+      if (src.isComposite && this.hashType && this.useMeta && !this.quickHash && !meta?.[this.hashType]) {
+        throw new FsError(code, `source has no ${this.hashType} in its metadata`, { path: src.remote });
+      }
+    }
+    return this.serialized(remote, async () => {
+      const old = (await this.findGroup(remote, options)) ?? { chunks: [], unsure: false };
+      if (!src.isComposite) {
+        await this.removeObjects(
+          old.chunks.map((c) => c.obj),
+          options,
+        );
+        const main = await doOp(src.main as FsObject, remote, options);
+        return new ChunkerObject(this, remote, main);
+      }
+      const srcName = baseName(src.remote);
+      const chunks: FsObject[] = [];
+      for (const c of src.chunks as FsObject[]) {
+        const tail = baseName(c.remote).slice(srcName.length);
+        chunks.push(await doOp(c, joinRemote(dir, name + tail), options));
+      }
+      const newNames = new Set(chunks.map((c) => c.remote));
+      await this.removeObjects(
+        old.chunks.filter((c) => !newNames.has(c.obj.remote)).map((c) => c.obj),
+        options,
+      );
+      let main: FsObject | undefined;
+      if (this.useMeta && meta) {
+        const bytes = marshalMeta({ ...meta, nchunks: chunks.length });
+        main = await this.base.put(fromBytes(bytes), { remote, size: bytes.length, modTime: src.modTime }, options);
+        if (op === "move") await this.removeObjects([src.main as FsObject], options);
+      } else if (old.main) {
+        await this.removeObjects([old.main], options);
+      }
+      return new ChunkerObject(this, remote, main, chunks, false, meta, src.modTime);
+    });
+  }
+}
+
+/** A file seen through the chunker: plain (one wrapped object) or composite (chunks + metadata). */
+export class ChunkerObject implements FsObject {
+  readonly kind = "file";
+  readonly size: number;
+  modTime: Date;
+  /** Metadata once read and checked; undefined for plain files and meta_format none. */
+  private meta: ChunkerMeta | undefined;
+  /** Set when an unsure composite turned out to be a plain file with stray chunks. */
+  private fallback = false;
+
+  constructor(
+    readonly fs: ChunkerFs,
+    readonly remote: string,
+    readonly main: FsObject | undefined,
+    readonly chunks?: FsObject[],
+    private readonly unsure = false,
+    meta?: ChunkerMeta,
+    modTime?: Date,
+  ) {
+    this.meta = meta;
+    this.size = chunks ? chunks.reduce((n, c) => n + c.size, 0) : (main as FsObject).size;
+    // The metadata object's modtime, or the plain file's, or chunk 0's without metadata (spec §12).
+    const timed = (fs.useMeta && main) || !chunks ? main : chunks[0];
+    this.modTime = modTime ?? (timed as FsObject).modTime;
+  }
+
+  /** Whether the content lives in chunks (rather than in the main object). */
+  get isComposite(): boolean {
+    return this.chunks !== undefined && !this.fallback;
+  }
+
+  /**
+   * Reads and checks the metadata of a composite (spec §9 step 4–5). Throws `Corrupt` for invalid
+   * or mismatching metadata, `NotImplemented` for a newer metadata version.
+   */
+  async validMeta(options?: CallOptions): Promise<ChunkerMeta | undefined> {
+    if (!this.fs.useMeta || !this.chunks || this.fallback) return undefined;
+    if (this.meta) return this.meta;
+    const main = this.main as FsObject;
+    // Only the signal: `options` may be a caller's byte range.
+    const parsed = parseMeta(await toBytes(await main.open({ signal: options?.signal })));
+    if (parsed.status === "not-metadata") {
+      if (this.unsure) {
+        this.fallback = true;
+        return undefined;
+      }
+      throw new FsError("Corrupt", `invalid metadata: ${parsed.reason}`, { path: this.remote });
+    }
+    if (parsed.status === "unsupported") {
+      throw new FsError("NotImplemented", parsed.reason, { path: this.remote });
+    }
+    const { meta } = parsed;
+    if (meta.size !== this.size || meta.nchunks !== this.chunks.length) {
+      throw new FsError("Corrupt", "metadata doesn't match file size", { path: this.remote });
+    }
+    this.meta = meta;
+    return meta;
+  }
+
+  async open(options?: OpenOptions): Promise<Body> {
+    await this.validMeta({ signal: options?.signal });
+    if (!this.isComposite) return (this.main as FsObject).open(options);
+    const { start, end } = resolveRange(options, this.size);
+    const signal = options?.signal;
+    const chunks = this.chunks as FsObject[];
+    return (async function* () {
+      let at = 0;
+      for (const c of chunks) {
+        const from = at;
+        at += c.size;
+        if (at <= start || c.size === 0) continue;
+        if (from >= end) return;
+        const offset = Math.max(start - from, 0);
+        const length = Math.min(end, at) - from - offset;
+        yield* await c.open({ offset, length, signal });
+      }
+    })();
+  }
+
+  async remove(options?: CallOptions): Promise<void> {
+    // The first removal reports a file that is already gone; the rest may be partly gone after a crash.
+    const [first, ...rest] = this.main ? [this.main, ...(this.chunks ?? [])] : (this.chunks as FsObject[]);
+    await (first as FsObject).remove(options);
+    await this.fs.removeObjects(rest, options);
+  }
+
+  async setModTime(modTime: Date, options?: CallOptions): Promise<void> {
+    const target = this.fs.useMeta || !this.chunks ? this.main : this.chunks[0];
+    if (this.chunks) await this.validMeta(options);
+    await (target as FsObject).setModTime(modTime, options);
+    this.modTime = modTime;
+  }
+
+  async hash(type: HashType, options?: CallOptions): Promise<string | undefined> {
+    if (!this.fs.hashes.has(type)) throw notImplemented(`hash ${type}`, this.remote);
+    await this.validMeta(options);
+    if (!this.isComposite) {
+      try {
+        return await (this.main as FsObject).hash(type, options);
+      } catch (err) {
+        if (isFsError(err, "NotImplemented")) return undefined;
+        throw err;
+      }
+    }
+    return this.meta?.[type as "md5" | "sha1"]?.toLowerCase();
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * chunker: splits large files into chunks on the wrapped remote, byte-compatible with rclone 1.60's
+ * chunker (see docs/chunker.md and the format spec).
+ */
+import { FsError } from "../../fs/errors.js";
+import { cleanRemote } from "../../fs/path.js";
+import { defineDescriptor } from "../../fs/registry.js";
+import { nameFormatError } from "./name-format.js";
+
+export type ChunkerHashType = "none" | "md5" | "sha1" | "md5all" | "sha1all" | "md5quick" | "sha1quick";
+
+export interface ChunkerOptions {
+  remote: string;
+  chunk_size: number;
+  name_format: string;
+  start_from: number;
+  meta_format: "simplejson" | "none";
+  hash_type: ChunkerHashType;
+  fail_hard: boolean;
+  transactions: "rename" | "norename" | "auto";
+}
+
+const invalid = (key: string, why: string) => new FsError("ConfigInvalid", `chunker: option "${key}" ${why}`);
+
+/**
+ * Checks the combinations the schema cannot express. Throws `ConfigInvalid` naming the option,
+ * with rclone's wording where it has one.
+ */
+export function checkChunkerOptions(o: ChunkerOptions): void {
+  if (!(o.chunk_size > 0)) throw invalid("chunk_size", `must be positive, found ${o.chunk_size}`);
+  if (!Number.isSafeInteger(o.start_from) || o.start_from < 0) {
+    throw invalid("start_from", "start_from must be non-negative");
+  }
+  const err = nameFormatError(o.name_format);
+  if (err) throw invalid("name_format", err);
+  if (o.meta_format === "none" && o.hash_type !== "none") {
+    throw invalid(
+      "hash_type",
+      `hash type '${o.hash_type}' requires compatible meta format (option "meta_format" is "none")`,
+    );
+  }
+  if (o.meta_format === "none" && o.transactions === "norename") {
+    throw invalid("transactions", "incompatible transaction options (norename needs meta_format simplejson)");
+  }
+}
+
+export default defineDescriptor<ChunkerOptions>({
+  name: "chunker",
+  kind: "overlay",
+  description: "Transparently chunk/split large files",
+  options: {
+    type: "object",
+    properties: {
+      remote: {
+        type: "string",
+        description: 'Remote to chunk/unchunk, e.g. "myremote:path/to/dir", "myremote:bucket" or "/local/path".',
+      },
+      chunk_size: {
+        type: "integer",
+        size: true,
+        default: 2 * 1024 * 1024 * 1024,
+        description: "Files larger than chunk size will be split in chunks.",
+      },
+      name_format: {
+        type: "string",
+        default: "*.rclone_chunk.###",
+        description:
+          "String format of chunk file names: '*' is the base file name, a run of '#' the chunk number (zero-padded).",
+        advanced: true,
+      },
+      start_from: {
+        type: "integer",
+        default: 1,
+        description: "Minimum valid chunk number. Usually 0 or 1.",
+        advanced: true,
+      },
+      meta_format: {
+        type: "string",
+        enum: ["simplejson", "none"],
+        default: "simplejson",
+        description: "Format of the metadata object or 'none'.",
+        advanced: true,
+      },
+      hash_type: {
+        type: "string",
+        enum: ["none", "md5", "sha1", "md5all", "sha1all", "md5quick", "sha1quick"],
+        default: "md5",
+        description: "Choose how chunker handles hash sums.",
+      },
+      fail_hard: {
+        type: "boolean",
+        default: false,
+        description: "Choose how chunker should handle files with missing or invalid chunks.",
+        advanced: true,
+      },
+      transactions: {
+        type: "string",
+        enum: ["rename", "norename", "auto"],
+        default: "rename",
+        description: "Choose how chunker should handle temporary files during transactions.",
+        advanced: true,
+      },
+    },
+    required: ["remote"],
+    additionalProperties: false,
+  },
+  async create({ name, root, options, newFs }) {
+    checkChunkerOptions(options);
+    const base = options.remote;
+    const sub = cleanRemote(root.replace(/^\/+/, ""));
+    const sep = base.endsWith(":") || base.endsWith("/") ? "" : "/";
+    const wrapped = await newFs(sub === "" ? base : `${base}${sep}${sub}`);
+    const { ChunkerFs } = await import("./fs.js");
+    return new ChunkerFs(name, sub, wrapped, options);
+  },
+});

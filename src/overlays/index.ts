@@ -1,0 +1,6 @@
+/** Overlay types, each loaded on first use. */
+import { registerLoaders } from "../fs/registry.js";
+
+registerLoaders({
+  chunker: async () => (await import("./chunker/index.js")).default,
+});
