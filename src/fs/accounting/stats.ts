@@ -2,7 +2,7 @@
  * Counting a run the way rclone's accounting does: bytes, transfers, checks, deletes, errors, the
  * transfers in flight, and the stats block printed at the end and by --progress.
  */
-import { exitCodeFor, FsError, isFsError } from "../errors.js";
+import { FsError, isFsError } from "../errors.js";
 import { log } from "../log.js";
 import type { Body } from "../types.js";
 import { formatBytes, formatDuration } from "../units.js";
@@ -72,7 +72,6 @@ export class Stats {
   totalChecks = 0;
   deletes = 0;
   deletedDirs = 0;
-  renames = 0;
   serverSideCopies = 0;
   serverSideMoves = 0;
   errors = 0;
@@ -126,12 +125,6 @@ export class Stats {
     return t;
   }
 
-  /** The exit code for the run: from the last error, 8 when --max-transfer cut it off, else 0. */
-  exitCode(): number {
-    if (this.cutoffReached) return exitCodeFor(maxTransferError());
-    return this.errors > 0 ? exitCodeFor(this.lastError) : 0;
-  }
-
   elapsedMs(): number {
     return Date.now() - this.start;
   }
@@ -177,7 +170,6 @@ export class Stats {
     if (this.deletes > 0 || this.deletedDirs > 0) {
       lines.push(`Deleted:       ${String(this.deletes).padStart(10)} (files), ${this.deletedDirs} (dirs)`);
     }
-    if (this.renames > 0) lines.push(`Renamed:       ${String(this.renames).padStart(10)}`);
     if (this.transfers > 0 || this.totalTransfers > 0) {
       const total = Math.max(this.transfers, this.totalTransfers);
       lines.push(`Transferred:   ${String(this.transfers).padStart(10)} / ${total}, ${percent(this.transfers, total)}`);
