@@ -8,6 +8,7 @@ import { toBytes } from "../../src/fs/body.js";
 import { CountingFs } from "../../src/fs/layers/counting.js";
 import { FaultFs } from "../../src/fs/layers/fault.js";
 import { createContext, newFs } from "../../src/fs/new-fs.js";
+import { commonHash } from "../../src/fs/operations/copy.js";
 import { type CheckVerdict, check } from "../../src/fs/sync/check.js";
 import { runSync, type SyncOptions } from "../../src/fs/sync/sync.js";
 import type { Fs } from "../../src/fs/types.js";
@@ -64,7 +65,9 @@ for (const row of stacks) {
         const second = opts();
         await runSync("sync", src, dst, second);
         expect(second.stats.errors).toBe(0);
-        expect(second.stats.transfers).toBe(m.modified.length + m.added.length + m.renamedTo.length);
+        // Without a common hash a changed modtime cannot be told from changed content: rclone re-sends.
+        const resent = commonHash(src, dst) ? 0 : m.touched.length;
+        expect(second.stats.transfers).toBe(m.modified.length + m.added.length + m.renamedTo.length + resent);
         expect(second.stats.deletes).toBe(m.deleted.length + m.renamedFrom.length);
         await expectSame(src, dst);
         // The touched file was not re-sent: its modtime was corrected in place.
@@ -116,9 +119,10 @@ for (const row of stacks) {
         expect(o.stats.errors).toBe(0);
         await expectSame(src, dst);
         const backup = await fingerprint(backupDir);
-        for (const p of [...m.modified, ...m.deleted, ...m.renamedFrom])
-          expect(backup.files.get(p)).toBe(before.files.get(p));
-        expect(backup.files.size).toBe(m.modified.length + m.deleted.length + m.renamedFrom.length);
+        // Without a common hash a touched file is re-sent, so its old copy is backed up too.
+        const replaced = [...m.modified, ...m.deleted, ...m.renamedFrom, ...(commonHash(src, dst) ? [] : m.touched)];
+        for (const p of replaced) expect(backup.files.get(p)).toBe(before.files.get(p));
+        expect([...backup.files.keys()].sort()).toEqual(replaced.sort());
       });
     });
   }
@@ -152,7 +156,9 @@ for (const row of stacks) {
       expect(await run({ ignoreExisting: true })).toBe(0);
       expect(await run({ update: true })).toBe(0); // destination is newer
       expect(await run({ sizeOnly: true })).toBe(0);
-      expect(await run({ checksum: true })).toBe(1);
+      // --checksum falls back to sizes where there is no common hash, as rclone does.
+      expect(await run({ checksum: true })).toBe(commonHash(src, dst) ? 1 : 0);
+      if (!commonHash(src, dst)) return;
       expect(Buffer.from(await toBytes(await (await dst.newObject("same-size.bin")).open()))).toEqual(
         Buffer.from(data),
       );
