@@ -1,7 +1,7 @@
 /**
  * strata vs the real rclone on this machine, same workloads, same run, alternating, median of N.
  *
- *   npm run bench -- [sync|copy|check|big-tree|all] [--runs 5] [--files 10000] [--big-mib 1024] [--tree 200000]
+ *   npm run bench -- [sync|copy|check|big-tree|chunker|all] [--runs 5] [--files 10000] [--big-mib 1024] [--tree 200000]
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -124,6 +124,37 @@ try {
     compare(`copy ${BIG_MIB} MiB (streamed + md5)`, ["copy", "--disable", "copy", src, dst], clear, { bytes: size });
     compare(`copy ${BIG_MIB} MiB (strata server-side)`, ["copy", src, dst], clear, { bytes: size });
     rmSync(src, { recursive: true, force: true });
+  }
+  if (which === "chunker" || which === "all") {
+    const src = join(work, "ck-src");
+    const size = BIG_MIB * 1024 * 1024;
+    bigFile(join(src, "big.bin"), size);
+    const stored = join(work, "ck-stored");
+    // Both tools keep the md5 in the chunker metadata (hash_type md5, the default) and verify with it.
+    const remote = `:chunker,remote=${stored},chunk_size=64M:`;
+    compare(
+      `chunker ${BIG_MIB} MiB local → chunker(64M)`,
+      ["copy", src, remote],
+      () => {
+        rmSync(stored, { recursive: true, force: true });
+        warm(src);
+      },
+      { bytes: size },
+    );
+    // The read-back rows start from the same stored chunks (the last write was rclone's).
+    const back = join(work, "ck-back");
+    compare(
+      `chunker ${BIG_MIB} MiB chunker(64M) → local`,
+      ["copy", remote, back],
+      () => {
+        rmSync(back, { recursive: true, force: true });
+        warm(stored);
+      },
+      { bytes: size },
+    );
+    rmSync(src, { recursive: true, force: true });
+    rmSync(stored, { recursive: true, force: true });
+    rmSync(back, { recursive: true, force: true });
   }
   if (which === "big-tree" || which === "all") {
     const src = join(work, "tree");

@@ -7,7 +7,8 @@ import { attachFilterValues } from "./fs/filter/flags.js";
 
 export async function main(args: string[]): Promise<void> {
   // Filter values start with "+ " or "- ", and "-" means stdout or stdin: yargs would read them as flags.
-  let parser = globalOptions(yargs(dashValues(attachFilterValues(args))))
+  const { args: parsed, restore } = positionalsAfterDoubleDash(dashValues(attachFilterValues(args)));
+  let parser = globalOptions(yargs(parsed))
     .scriptName("strata")
     // rclone has real --no-* flags (--no-modtime, --no-create, --no-obscure); yargs must not read
     // them as negations of other flags.
@@ -15,7 +16,10 @@ export async function main(args: string[]): Promise<void> {
     .usage(
       "Usage: strata <command> [flags]\n\nStack storage remotes: list, copy, sync and check over any backend and overlay.",
     )
-    .middleware((argv) => setup(argv as unknown as GlobalArgs))
+    .middleware((argv) => {
+      restore(argv);
+      return setup(argv as unknown as GlobalArgs);
+    })
     .demandCommand(1, "Command needed: see strata --help")
     .strict()
     .recommendCommands()
@@ -43,4 +47,31 @@ function dashValues(args: string[]): string[] {
     else out.push(a);
   }
   return out;
+}
+
+/**
+ * As in rclone, everything after `--` is positional, even `-x` (an obscured password may start with
+ * a dash). yargs has no such mode, so those values travel as placeholders and are put back before
+ * any command sees them.
+ */
+function positionalsAfterDoubleDash(args: string[]): {
+  args: string[];
+  restore: (argv: Record<string, unknown>) => void;
+} {
+  const at = args.indexOf("--");
+  if (at < 0) return { args, restore: () => undefined };
+  const held: string[] = [];
+  const after = args.slice(at + 1).map((a) => {
+    if (!a.startsWith("-") || a === "-") return a;
+    held.push(a);
+    return `\u0001${held.length - 1}`;
+  });
+  const back = (v: unknown): unknown =>
+    typeof v === "string" && v.startsWith("\u0001") ? held[Number(v.slice(1))] : Array.isArray(v) ? v.map(back) : v;
+  return {
+    args: [...args.slice(0, at), ...after],
+    restore: (argv) => {
+      for (const key of Object.keys(argv)) argv[key] = back(argv[key]);
+    },
+  };
 }

@@ -3,6 +3,7 @@ import type { CommandModule } from "yargs";
 import about from "./about.js";
 import cat from "./cat.js";
 import check from "./check.js";
+import cleanup from "./cleanup.js";
 import config from "./config.js";
 import copy from "./copy.js";
 import copyto from "./copyto.js";
@@ -36,6 +37,7 @@ export const commands = [
   about,
   cat,
   check,
+  cleanup,
   config,
   copy,
   copyto,

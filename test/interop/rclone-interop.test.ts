@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { obscure } from "../../src/fs/obscure.js";
 import { hasRclone, makeTree, rclone, removeTree, strata } from "../commands/run-cli.js";
 
 const trees: string[] = [];
@@ -72,12 +73,13 @@ describe.runIf(hasRclone)("interop with real rclone", () => {
 
   it("strata obscure is revealed by rclone, and strata reveals rclone obscure", async () => {
     for (const secret of ["hunter2", "pässwörd 🔑", "with spaces and , : = signs", ""]) {
-      const ours = await strata(["obscure", secret]);
+      const ours = await strata(["obscure", "--", secret]);
       expect(ours.code).toBe(0);
-      const revealed = await rclone(["reveal", ours.stdout.trim()]);
+      // An obscured value may start with "-": both CLIs take it after "--".
+      const revealed = await rclone(["reveal", "--", ours.stdout.trim()]);
       expect(revealed.stdout.replace(/\n$/, "")).toBe(secret);
-      const theirs = await rclone(["obscure", secret]);
-      const back = await strata(["reveal", theirs.stdout.trim()]);
+      const theirs = await rclone(["obscure", "--", secret]);
+      const back = await strata(["reveal", "--", theirs.stdout.trim()]);
       expect(back.code).toBe(0);
       expect(back.stdout.replace(/\n$/, "")).toBe(secret);
     }
@@ -96,6 +98,16 @@ describe.runIf(hasRclone)("interop with real rclone", () => {
     expect(ours.code).toBe(0);
     const paths = (s: string) => byPath(JSON.parse(s) as LsjsonItem[]).map((i) => `${i.Path} ${i.Size}`);
     expect(paths(ours.stdout)).toEqual(paths(theirs.stdout));
+  });
+});
+
+describe("obscured values that start with a dash", () => {
+  it("are taken after -- as rclone takes them", async () => {
+    const value = obscure("hunter2", Buffer.alloc(16, 0xf8));
+    expect(value.startsWith("-")).toBe(true);
+    const r = await strata(["reveal", "--", value]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe("hunter2");
   });
 });
 

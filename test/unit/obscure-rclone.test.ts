@@ -70,13 +70,13 @@ describe.skipIf(!rcloneAvailable())("obscure against rclone", () => {
   it("agrees on the fixed-IV vectors", () => {
     const iv = Uint8Array.from(Buffer.from("ffffffffffffffffffffffffffffffff", "hex"));
     const ours = obscure("correct horse battery staple", iv);
-    expect(line(rclone(["reveal", ours])).toString("utf8")).toBe("correct horse battery staple");
+    expect(line(rclone(["reveal", "--", ours])).toString("utf8")).toBe("correct horse battery staple");
   });
 
   it("round-trips non-UTF-8 bytes in both directions", () => {
     const data = Uint8Array.from([0xff, 0xfe, 0x61, 0x80, 0xc3, 0x28, 0x00, 0x62]);
     // rclone reveal writes the raw bytes to stdout.
-    expect(line(rclone(["reveal", obscureBytes(data)])).equals(Buffer.from(data))).toBe(true);
+    expect(line(rclone(["reveal", "--", obscureBytes(data)])).equals(Buffer.from(data))).toBe(true);
     // `rclone obscure -` reads one line from a non-terminal stdin, raw bytes included.
     const theirs = line(rclone(["obscure", "-"], Buffer.concat([data, Buffer.from("\n")]))).toString("utf8");
     expect(Buffer.from(revealBytes(theirs)).equals(Buffer.from(data))).toBe(true);
@@ -84,7 +84,7 @@ describe.skipIf(!rcloneAvailable())("obscure against rclone", () => {
 
   it("refuses what rclone refuses", () => {
     for (const bad of ["abc", "AAECAwQFBgcICQoLDA0OD2nqCVFioHI=", "AAECAwQFBgcICQoLDA0OD2nqCVFioH+"]) {
-      expect(() => rclone(["reveal", bad])).toThrow();
+      expect(() => rclone(["reveal", "--", bad])).toThrow();
       expect(() => reveal(bad)).toThrow();
     }
   });

@@ -7,6 +7,7 @@ import { fromBytes, resolveRange, toBytes } from "../../fs/body.js";
 import { FsError, isFsError, notImplemented, objectNotFound } from "../../fs/errors.js";
 import { fillFeatures, maskFeatures } from "../../fs/features.js";
 import { type HashType, newHasher } from "../../fs/hashes.js";
+import { LayerFs } from "../../fs/layers/layer.js";
 import { log } from "../../fs/log.js";
 import { baseName, cleanRemote, joinRemote, parentOf } from "../../fs/path.js";
 import type {
@@ -20,6 +21,7 @@ import type {
   OpenOptions,
   PutOptions,
 } from "../../fs/types.js";
+import { type ChunkerCleanUpOptions, cleanUpChunks } from "./cleanup.js";
 import type { ChunkerOptions } from "./index.js";
 import { type ChunkerMeta, MAX_CHUNKS, MAX_META_READ, marshalMeta, parseMeta } from "./meta.js";
 import { ChunkNamer } from "./name-format.js";
@@ -105,17 +107,34 @@ export class ChunkerFs implements Fs {
     return this.options.fail_hard;
   }
 
+  /**
+   * Whether `other` wraps the same underlying remote: the same instance once transparent layers are
+   * looked through, or the same config name (another root of one remote), so the wrapped server-side
+   * operations can take its chunks.
+   */
+  sameBase(other: ChunkerFs): boolean {
+    return underlying(other.base) === underlying(this.base) || other.base.name === this.base.name;
+  }
+
   /** Whether `other` stores files the same way, so its chunks can be copied as they are. */
   sameFormat(other: ChunkerFs): boolean {
     const a = this.options;
     const b = other.options;
     return (
-      (other.base === this.base || other.base.name === this.base.name) &&
+      this.sameBase(other) &&
       a.chunk_size === b.chunk_size &&
       a.name_format === b.name_format &&
       a.start_from === b.start_from &&
       a.meta_format === b.meta_format
     );
+  }
+
+  /**
+   * Whether objects of `other` can be migrated here server-side: same underlying remote and the same
+   * chunk boundaries (`chunk_size`), while names, metadata or hashes may differ.
+   */
+  canMigrateFrom(other: ChunkerFs): boolean {
+    return this.sameBase(other) && this.options.chunk_size === other.options.chunk_size;
   }
 
   // ---- reading --------------------------------------------------------------------------------
@@ -300,16 +319,21 @@ export class ChunkerFs implements Fs {
       const txn = newTxnId();
       const key = `${remote}\0${txn}`;
       if (activeTxns.has(key)) continue;
+      // Reserved before the probe's await, so a concurrent upload of the same name cannot pick it too.
+      activeTxns.add(key);
       const probe = joinRemote(parentOf(remote), this.namer.dataName(baseName(remote), 0, txn));
       if (attempt < 100) {
         try {
           await this.base.newObject(probe, options);
+          activeTxns.delete(key);
           continue;
         } catch (err) {
-          if (!isFsError(err, "ObjectNotFound", "DirNotFound")) throw err;
+          if (!isFsError(err, "ObjectNotFound", "DirNotFound")) {
+            activeTxns.delete(key);
+            throw err;
+          }
         }
       }
-      activeTxns.add(key);
       return txn;
     }
   }
@@ -502,6 +526,22 @@ export class ChunkerFs implements Fs {
     return new ChunkerObject(this, remote, main, chunks, false, meta, m.modTime);
   }
 
+  /** Whether an upload in this process is still writing chunks of `remote` under `txn`. */
+  isUploading(remote: string, txn: string): boolean {
+    return activeTxns.has(`${remote}\0${txn}`);
+  }
+
+  /** `cleanUp` honours `dryRun` (see `cleanup.ts`), so a dry run may call it. */
+  readonly cleanUpDryRun = true;
+
+  /**
+   * Removes temporary chunks left by killed uploads anywhere under the root (keeping a norename
+   * file's current chunks), then runs the wrapped remote's `cleanUp`. See `cleanUpChunks`.
+   */
+  async cleanUp(options?: ChunkerCleanUpOptions): Promise<void> {
+    return cleanUpChunks(this, options);
+  }
+
   async mkdir(dir: string, options?: CallOptions): Promise<void> {
     return this.base.mkdir(dir, options);
   }
@@ -541,6 +581,9 @@ export class ChunkerFs implements Fs {
     options?: CallOptions,
   ): Promise<FsObject> {
     const code = op === "copy" ? "CantCopy" : "CantMove";
+    if (src instanceof ChunkerObject && !this.sameFormat(src.fs) && this.canMigrateFrom(src.fs)) {
+      return this.migrate(src, remote, op, options);
+    }
     if (!(src instanceof ChunkerObject) || !this.sameFormat(src.fs)) {
       throw new FsError(code, "source is not a chunker object of the same format", { path: src.remote });
     }
@@ -554,7 +597,8 @@ export class ChunkerFs implements Fs {
     if (src.isComposite) {
       meta = await src.validMeta(options);
       if (src.isComposite && this.hashType && this.useMeta && !this.quickHash && !meta?.[this.hashType]) {
-        throw new FsError(code, `source has no ${this.hashType} in its metadata`, { path: src.remote });
+        // rclone streams here; the chunks line up, so only the hash needs the data (read once).
+        return this.migrate(src, remote, op, options);
       }
     }
     return this.serialized(remote, async () => {
@@ -589,6 +633,126 @@ export class ChunkerFs implements Fs {
       return new ChunkerObject(this, remote, main, chunks, false, meta, src.modTime);
     });
   }
+  /**
+   * Server-side copy/move of a chunker object of another format over the same wrapped remote with the
+   * same `chunk_size` (a format migration): every data chunk is copied/moved with the wrapped
+   * operation to this remote's chunk name, then this remote's metadata is written. Only a hash this
+   * remote keeps and the source's metadata lacks makes the data be read, once, through the source
+   * chunks; the data is never uploaded again. Throws `CantCopy`/`CantMove` for a plain source larger
+   * than a chunk, or chunks of another size (left by a change of `chunk_size`), so operations stream.
+   */
+  private async migrate(
+    src: ChunkerObject,
+    remote: string,
+    op: "copy" | "move",
+    options?: CallOptions,
+  ): Promise<FsObject> {
+    const code = op === "copy" ? "CantCopy" : "CantMove";
+    const doOp = this.base.features[op] as NonNullable<Fs["features"]["copy"]>;
+    remote = cleanRemote(remote);
+    const dir = parentOf(remote);
+    const name = baseName(remote);
+    const srcMeta = await src.validMeta(options);
+    // The pieces of the content, in order: chunks, or the plain object as a single piece.
+    const pieces = src.isComposite ? (src.chunks as FsObject[]) : [src.main as FsObject];
+    // Chunks written before a change of chunk_size do not line up: stream those.
+    if (pieces.some((p, i) => (i < pieces.length - 1 ? p.size !== this.chunkSize : p.size > this.chunkSize))) {
+      throw new FsError(code, "source chunks do not line up with chunk_size", { path: src.remote });
+    }
+    // A single piece stays a plain object here unless this remote stores every file as chunks
+    // (meta_format none, hash-all) or the content would be mistaken for metadata (spec §7).
+    let plain = pieces.length === 1 && this.useMeta && !this.hashAll;
+    if (plain && src.size <= MAX_META_READ) {
+      const head = await toBytes(await (pieces[0] as FsObject).open({ signal: options?.signal }));
+      plain = parseMeta(head).status === "not-metadata";
+    }
+    let md5: string | undefined;
+    let sha1: string | undefined;
+    if (!plain && this.useMeta && this.hashType) {
+      if (this.quickHash) {
+        const order = this.hashType === "md5" ? (["md5", "sha1"] as const) : (["sha1", "md5"] as const);
+        for (const t of order) {
+          const h = srcMeta?.[t] ?? (src.isComposite ? undefined : await this.wrappedHash(pieces[0] as FsObject, t));
+          if (h) {
+            if (t === "md5") md5 = h.toLowerCase();
+            else sha1 = h.toLowerCase();
+            break;
+          }
+        }
+      } else {
+        const t = this.hashType;
+        let h = srcMeta?.[t] ?? (src.isComposite ? undefined : await this.wrappedHash(pieces[0] as FsObject, t));
+        if (!h) {
+          // Read once through the source chunks; nothing is written back.
+          const hasher = newHasher(t);
+          for await (const part of await src.open({ signal: options?.signal })) hasher.update(part);
+          h = hasher.digest();
+        }
+        if (t === "md5") md5 = h.toLowerCase();
+        else sha1 = h.toLowerCase();
+      }
+    }
+    return this.serialized(remote, async () => {
+      const old = (await this.findGroup(remote, options)) ?? { chunks: [], unsure: false };
+      if (plain) {
+        await this.removeObjects(
+          old.chunks.map((c) => c.obj),
+          options,
+        );
+        const main = await doOp(pieces[0] as FsObject, remote, options);
+        if (op === "move" && src.main && src.isComposite) await this.removeObjects([src.main], options);
+        return new ChunkerObject(this, remote, main);
+      }
+      const txn = this.noRename ? await this.newTxn(remote, options) : "";
+      const chunks: FsObject[] = [];
+      try {
+        for (const [i, piece] of pieces.entries()) {
+          chunks.push(await doOp(piece, joinRemote(dir, this.namer.dataName(name, i, txn)), options));
+        }
+      } catch (err) {
+        // A copy leaves nothing half-made; a move cannot put moved chunks back.
+        if (op === "copy") await this.removeObjects(chunks).catch(() => undefined);
+        throw err;
+      } finally {
+        activeTxns.delete(`${remote}\0${txn}`);
+      }
+      const newNames = new Set(chunks.map((c) => c.remote));
+      await this.removeObjects(
+        old.chunks.filter((c) => !newNames.has(c.obj.remote)).map((c) => c.obj),
+        options,
+      );
+      let main: FsObject | undefined;
+      let meta: ChunkerMeta | undefined;
+      if (this.useMeta) {
+        const fields = { size: src.size, nchunks: chunks.length, md5, sha1, txn: txn || undefined };
+        const bytes = marshalMeta(fields);
+        main = await this.base.put(fromBytes(bytes), { remote, size: bytes.length, modTime: src.modTime }, options);
+        meta = { ver: txn ? 2 : 1, ...fields };
+      } else if (old.main) {
+        await this.removeObjects([old.main], options);
+      }
+      if (op === "move" && src.main && src.isComposite) await this.removeObjects([src.main], options);
+      return new ChunkerObject(this, remote, main, chunks, false, meta, src.modTime);
+    });
+  }
+
+  /** A wrapped object's hash, or undefined when the wrapped remote has none. */
+  private async wrappedHash(obj: FsObject, type: HashType): Promise<string | undefined> {
+    if (!this.base.hashes.has(type)) return undefined;
+    try {
+      return await obj.hash(type);
+    } catch (err) {
+      if (isFsError(err, "NotImplemented")) return undefined;
+      throw err;
+    }
+  }
+}
+
+/** `fs` under every transparent layer that lets server-side operations through. */
+function underlying(fs: Fs): Fs {
+  let inner = fs;
+  while (inner instanceof LayerFs && inner.serverSideThrough) inner = inner.inner;
+  return inner;
 }
 
 /** A file seen through the chunker: plain (one wrapped object) or composite (chunks + metadata). */
@@ -656,6 +820,7 @@ export class ChunkerObject implements FsObject {
     const { start, end } = resolveRange(options, this.size);
     const signal = options?.signal;
     const chunks = this.chunks as FsObject[];
+    const remote = this.remote;
     return (async function* () {
       let at = 0;
       for (const c of chunks) {
@@ -665,7 +830,18 @@ export class ChunkerObject implements FsObject {
         if (from >= end) return;
         const offset = Math.max(start - from, 0);
         const length = Math.min(end, at) - from - offset;
-        yield* await c.open({ offset, length, signal });
+        // A chunk changed since it was listed must fail the read, never shorten or shift the content.
+        let got = 0;
+        for await (const part of await c.open({ offset, length, signal })) {
+          got += part.length;
+          if (got > length) break;
+          yield part;
+        }
+        if (got !== length) {
+          throw new FsError("Corrupt", `chunk ${baseName(c.remote)} has changed size since it was listed`, {
+            path: remote,
+          });
+        }
       }
     })();
   }

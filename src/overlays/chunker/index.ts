@@ -47,7 +47,11 @@ export function checkChunkerOptions(o: ChunkerOptions): void {
 export default defineDescriptor<ChunkerOptions>({
   name: "chunker",
   kind: "overlay",
-  description: "Transparently chunk/split large files",
+  description:
+    "Transparently chunk/split large files. Copying, moving or syncing from another chunker over the same " +
+    "wrapped remote with the same chunk_size (a name_format, start_from, meta_format, hash_type or " +
+    "transactions migration) copies the data chunks server-side and writes only new names and metadata " +
+    "(a different hash type reads the data once to hash it); with a different chunk_size the data streams.",
   options: {
     type: "object",
     properties: {

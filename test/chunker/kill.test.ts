@@ -1,0 +1,199 @@
+/**
+ * Chunker uploads killed with SIGKILL (no finally blocks run) over a previous version: the listing
+ * never shows a partial file, the previous version stays readable, and `cleanup` removes every
+ * leftover temporary chunk. Also: what `cleanUp` keeps (norename chunks, control chunks, user files).
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { fromBytes, toBytes } from "../../src/fs/body.js";
+import { isFsError } from "../../src/fs/errors.js";
+import { setLogLevel, setLogSink } from "../../src/fs/log.js";
+import { createContext, newFs } from "../../src/fs/new-fs.js";
+import { cleanUp } from "../../src/fs/operations/cleanup.js";
+import { strata } from "../commands/run-cli.js";
+import { seededBytes, seededRandom } from "./fixtures/seeded.js";
+
+const REPO = fileURLToPath(new URL("../..", import.meta.url));
+const FIXTURE = fileURLToPath(new URL("./fixtures/slow-chunker-put.ts", import.meta.url));
+const MiB = 1024 * 1024;
+const TOTAL = 50 * MiB;
+const TRIALS = 24;
+/** A temporary chunk name: a txn suffix or the legacy `..tmp_` one. */
+const TEMP = /\.rclone_chunk\.[0-9]{3,}(?:_[0-9a-z]{4,9}|\.\.tmp_[0-9]{10,13})$/;
+const PARTIAL = /^\.strata-[0-9a-f]{12}\.partial$/;
+
+const sha256 = (data: Uint8Array) => createHash("sha256").update(data).digest("hex");
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "strata-ck-kill-"));
+  dirs.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** Every file on disk under `dir`, relative, with `/` separators, sorted. */
+function filesOnDisk(dir: string, prefix = ""): string[] {
+  return readdirSync(join(dir, prefix), { withFileTypes: true })
+    .flatMap((d) => {
+      const rel = prefix === "" ? d.name : `${prefix}/${d.name}`;
+      return d.isDirectory() ? filesOnDisk(dir, rel) : [rel];
+    })
+    .sort();
+}
+
+/** Resolves once the child reports `minBytes` taken; rejects if it exits or stalls first. */
+function waitForProgress(child: ChildProcess, minBytes: number, output: { out: string; err: string }): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let started = false;
+    const timer = setTimeout(() => reject(new Error(`child made no progress:\n${output.out}\n${output.err}`)), 20_000);
+    child.stderr?.on("data", (d: Buffer) => {
+      output.err += d.toString();
+    });
+    child.stdout?.on("data", (d: Buffer) => {
+      output.out += d.toString();
+      started ||= output.out.includes("started\n");
+      const last = [...output.out.matchAll(/written (\d+)\n/g)].at(-1);
+      if (started && last && Number(last[1]) >= minBytes) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.on("exit", (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`child exited early (${code ?? signal}):\n${output.out}\n${output.err}`));
+    });
+  });
+}
+
+describe("chunker: uploads killed with SIGKILL", () => {
+  it(`keeps the previous version through ${TRIALS} kills, and cleanup removes every leftover`, async () => {
+    const dir = tempDir();
+    const spec = `:chunker,remote=${dir},chunk_size=1M:`;
+    const ctx = createContext();
+    const fs = await newFs(spec, ctx);
+    const old = seededBytes("previous", 3 * MiB + 12_345);
+    await fs.put(fromBytes(old), { remote: "big.bin", size: old.length, modTime: new Date() });
+    const oldFiles = filesOnDisk(dir);
+    expect(oldFiles).toEqual([
+      "big.bin",
+      "big.bin.rclone_chunk.001",
+      "big.bin.rclone_chunk.002",
+      "big.bin.rclone_chunk.003",
+      "big.bin.rclone_chunk.004",
+    ]);
+
+    const random = seededRandom(20_261_125);
+    let temps = 0;
+    for (let trial = 0; trial < TRIALS; trial++) {
+      // Kill after 2..44 MiB were taken, plus 0..9 ms: always before the last chunk and the commit.
+      const killAt = 2 * MiB + Math.floor(random() * 42 * MiB);
+      const extra = Math.floor(random() * 10);
+      const child = spawn(
+        process.execPath,
+        ["--import", "tsx", FIXTURE, dir, String(TOTAL), "big.bin", `new-${trial}`],
+        {
+          cwd: REPO,
+          stdio: ["ignore", "pipe", "pipe"],
+        },
+      );
+      const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on("exit", (_c, signal) => resolve(signal)));
+      const output = { out: "", err: "" };
+      try {
+        await waitForProgress(child, killAt, output);
+        await new Promise((resolve) => setTimeout(resolve, extra));
+      } finally {
+        child.kill("SIGKILL");
+      }
+      expect(await exited).toBe("SIGKILL");
+      expect(output.out).not.toContain("done");
+
+      // The killed upload left temporary chunks on disk, or the kill proved nothing.
+      const now = filesOnDisk(dir);
+      const tempNow = now.filter((f) => TEMP.test(f)).length;
+      expect(tempNow, `trial ${trial}`).toBeGreaterThan(temps);
+      temps = tempNow;
+      for (const f of now) expect(oldFiles.includes(f) || TEMP.test(f) || PARTIAL.test(f), f).toBe(true);
+
+      const listed = (await fs.list("")).map((e) => [e.remote, e.kind === "file" ? e.size : -1]);
+      expect(listed, `trial ${trial}`).toEqual([["big.bin", old.length]]);
+      const kept = await fs.newObject("big.bin");
+      expect(sha256(await toBytes(await kept.open()))).toBe(sha256(old));
+    }
+
+    const leftovers = filesOnDisk(dir).filter((f) => !oldFiles.includes(f));
+    const dry = await strata(["cleanup", "--dry-run", spec]);
+    expect(dry.code, dry.stderr).toBe(0);
+    for (const f of leftovers.filter((l) => TEMP.test(l))) {
+      expect(dry.stderr).toContain(`${f}: Skipped remove leftover chunk as --dry-run is set`);
+    }
+    expect(filesOnDisk(dir)).toEqual([...oldFiles, ...leftovers].sort());
+
+    const res = await strata(["cleanup", "-v", spec]);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stderr.match(/Removed leftover chunk/g)?.length).toBe(temps);
+    expect(filesOnDisk(dir)).toEqual(oldFiles);
+    const kept = await fs.newObject("big.bin");
+    expect(sha256(await toBytes(await kept.open()))).toBe(sha256(old));
+  });
+});
+
+describe("chunker: cleanUp", () => {
+  const lines: string[] = [];
+  afterEach(() => {
+    setLogSink((line) => process.stderr.write(`${line}\n`));
+    setLogLevel("NOTICE");
+    lines.length = 0;
+  });
+
+  it("keeps a norename file's current chunks, control chunks and user files; honours dryRun", async () => {
+    const dir = tempDir();
+    const ctx = createContext();
+    const norename = await newFs(`:chunker,remote=${dir},chunk_size=1000b,transactions=norename:`, ctx);
+    const data = seededBytes("norename", 2500);
+    await norename.put(fromBytes(data), { remote: "keep.bin", size: data.length, modTime: new Date() });
+    const kept = filesOnDisk(dir);
+    expect(kept.filter((f) => f.startsWith("keep.bin.rclone_chunk.")).length).toBe(3);
+    const stray = [
+      "keep.bin.rclone_chunk.001_zz99aa",
+      "gone.bin.rclone_chunk.002..tmp_1234567890",
+      "sub/x.bin.rclone_chunk.001_abcd12",
+      "sub/deeper/y.rclone_chunk._ctrl_0de0ia",
+    ];
+    const other = ["keep.bin.rclone_chunk._ctrl", "notes_abcdef", "sub/x.bin"];
+    mkdirSync(join(dir, "sub/deeper"), { recursive: true });
+    for (const f of [...stray, ...other]) writeFileSync(join(dir, f), "x");
+    const before = filesOnDisk(dir);
+
+    setLogLevel("INFO");
+    setLogSink((line) => lines.push(line));
+    // A rename-mode remote over the same directory must keep the norename file's chunks too.
+    const fs = await newFs(`:chunker,remote=${dir},chunk_size=1000b:`, ctx);
+    await cleanUp(fs, { dryRun: true });
+    expect(filesOnDisk(dir)).toEqual(before);
+    for (const f of stray)
+      expect(lines.some((l) => l.includes(`NOTICE: ${f}: Skipped remove leftover chunk`))).toBe(true);
+    expect(lines.filter((l) => l.includes("leftover chunk")).length).toBe(stray.length);
+
+    lines.length = 0;
+    await cleanUp(fs);
+    expect(filesOnDisk(dir)).toEqual([...kept, ...other].sort());
+    for (const f of stray) expect(lines.some((l) => l.includes(`INFO  : ${f}: Removed leftover chunk`))).toBe(true);
+    expect(sha256(await toBytes(await (await norename.newObject("keep.bin")).open()))).toBe(sha256(data));
+  });
+
+  it("calls the wrapped remote's cleanUp (local partials), and fails with NotImplemented without one", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, ".strata-0123456789ab.partial"), "x");
+    await cleanUp(await newFs(`:chunker,remote=${dir}:`, createContext()));
+    expect(filesOnDisk(dir)).toEqual([]);
+    const err = await cleanUp(await newFs(":memory:x", createContext())).catch((e: unknown) => e);
+    expect(isFsError(err, "NotImplemented")).toBe(true);
+  });
+});
