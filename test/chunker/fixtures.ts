@@ -1,10 +1,34 @@
 /** Helpers for the chunker tests over the rclone 1.60 fixture set (see its README). */
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { quoteValue } from "../../src/fs/fspath.js";
 
-export const FIXTURES = join(import.meta.dirname, "../../../shared/fixtures/rclone-1.60");
+/**
+ * The rclone 1.60 fixture set, in the shared folder beside the repository. A clone elsewhere (CI
+ * clones to a scratch folder) finds it through STRATA_SHARED or at /work/shared.
+ */
+export const FIXTURES = fixturesDir(
+  [process.env.STRATA_SHARED, join(import.meta.dirname, "../../../shared"), "/work/shared"]
+    .filter((d): d is string => d !== undefined)
+    .map((d) => join(d, "fixtures/rclone-1.60"))
+    .find((d) => existsSync(d)),
+);
+
+function fixturesDir(found: string | undefined): string {
+  if (!found) throw new Error("rclone 1.60 fixtures not found: set STRATA_SHARED to the shared folder");
+  return found;
+}
 export const CHUNKER_CASES = [
   "01-chunker-defaults",
   "02-chunker-name-format",
