@@ -5,7 +5,7 @@
  * copies the intact files, exits non-zero and leaves no partial destination file.
  */
 import { createHash } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, unlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, truncateSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -16,6 +16,7 @@ import { createContext, newFs } from "../../src/fs/new-fs.js";
 import type { Fs, FsObject } from "../../src/fs/types.js";
 import { strata } from "../commands/run-cli.js";
 import { seededBytes } from "./fixtures/seeded.js";
+import { filesUnder } from "./fixtures.js";
 
 const sha256 = (data: Uint8Array) => createHash("sha256").update(data).digest("hex");
 const dirs: string[] = [];
@@ -23,16 +24,6 @@ function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), "strata-ck-corrupt-"));
   dirs.push(dir);
   return dir;
-}
-
-/** Every file on disk under `dir`, relative, with `/` separators, sorted. */
-function filesOnDisk(dir: string, prefix = ""): string[] {
-  return readdirSync(join(dir, prefix), { withFileTypes: true })
-    .flatMap((d) => {
-      const rel = prefix === "" ? d.name : `${prefix}/${d.name}`;
-      return d.isDirectory() ? filesOnDisk(dir, rel) : [rel];
-    })
-    .sort();
 }
 
 const CONTENT: Record<string, Buffer> = {
@@ -162,7 +153,7 @@ describe("chunker: corrupt trees", () => {
     expect(res.code).not.toBe(0);
     expect(res.stderr).toContain("trunc.bin");
     expect(res.stderr).toContain("badmeta.bin");
-    expect(filesOnDisk(dst)).toEqual([...INTACT].sort());
+    expect(filesUnder(dst)).toEqual([...INTACT].sort());
     for (const remote of INTACT) {
       expect(sha256(readFileSync(join(dst, remote)))).toBe(sha256(CONTENT[remote] as Buffer));
     }

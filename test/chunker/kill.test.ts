@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,6 +17,7 @@ import { createContext, newFs } from "../../src/fs/new-fs.js";
 import { cleanUp } from "../../src/fs/operations/cleanup.js";
 import { strata } from "../commands/run-cli.js";
 import { seededBytes, seededRandom } from "./fixtures/seeded.js";
+import { filesUnder } from "./fixtures.js";
 
 const REPO = fileURLToPath(new URL("../..", import.meta.url));
 const FIXTURE = fileURLToPath(new URL("./fixtures/slow-chunker-put.ts", import.meta.url));
@@ -37,16 +38,6 @@ function tempDir(): string {
 afterAll(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
-
-/** Every file on disk under `dir`, relative, with `/` separators, sorted. */
-function filesOnDisk(dir: string, prefix = ""): string[] {
-  return readdirSync(join(dir, prefix), { withFileTypes: true })
-    .flatMap((d) => {
-      const rel = prefix === "" ? d.name : `${prefix}/${d.name}`;
-      return d.isDirectory() ? filesOnDisk(dir, rel) : [rel];
-    })
-    .sort();
-}
 
 /** Resolves once the child reports `minBytes` taken; rejects if it exits or stalls first. */
 function waitForProgress(child: ChildProcess, minBytes: number, output: { out: string; err: string }): Promise<void> {
@@ -80,7 +71,7 @@ describe("chunker: uploads killed with SIGKILL", () => {
     const fs = await newFs(spec, ctx);
     const old = seededBytes("previous", 3 * MiB + 12_345);
     await fs.put(fromBytes(old), { remote: "big.bin", size: old.length, modTime: new Date() });
-    const oldFiles = filesOnDisk(dir);
+    const oldFiles = filesUnder(dir);
     expect(oldFiles).toEqual([
       "big.bin",
       "big.bin.rclone_chunk.001",
@@ -115,7 +106,7 @@ describe("chunker: uploads killed with SIGKILL", () => {
       expect(output.out).not.toContain("done");
 
       // The killed upload left temporary chunks on disk, or the kill proved nothing.
-      const now = filesOnDisk(dir);
+      const now = filesUnder(dir);
       const tempNow = now.filter((f) => TEMP.test(f)).length;
       expect(tempNow, `trial ${trial}`).toBeGreaterThan(temps);
       temps = tempNow;
@@ -127,18 +118,18 @@ describe("chunker: uploads killed with SIGKILL", () => {
       expect(sha256(await toBytes(await kept.open()))).toBe(sha256(old));
     }
 
-    const leftovers = filesOnDisk(dir).filter((f) => !oldFiles.includes(f));
+    const leftovers = filesUnder(dir).filter((f) => !oldFiles.includes(f));
     const dry = await strata(["cleanup", "--dry-run", spec]);
     expect(dry.code, dry.stderr).toBe(0);
     for (const f of leftovers.filter((l) => TEMP.test(l))) {
       expect(dry.stderr).toContain(`${f}: Skipped remove leftover chunk as --dry-run is set`);
     }
-    expect(filesOnDisk(dir)).toEqual([...oldFiles, ...leftovers].sort());
+    expect(filesUnder(dir)).toEqual([...oldFiles, ...leftovers].sort());
 
     const res = await strata(["cleanup", "-v", spec]);
     expect(res.code, res.stderr).toBe(0);
     expect(res.stderr.match(/Removed leftover chunk/g)?.length).toBe(temps);
-    expect(filesOnDisk(dir)).toEqual(oldFiles);
+    expect(filesUnder(dir)).toEqual(oldFiles);
     const kept = await fs.newObject("big.bin");
     expect(sha256(await toBytes(await kept.open()))).toBe(sha256(old));
   });
@@ -158,7 +149,7 @@ describe("chunker: cleanUp", () => {
     const norename = await newFs(`:chunker,remote=${dir},chunk_size=1000b,transactions=norename:`, ctx);
     const data = seededBytes("norename", 2500);
     await norename.put(fromBytes(data), { remote: "keep.bin", size: data.length, modTime: new Date() });
-    const kept = filesOnDisk(dir);
+    const kept = filesUnder(dir);
     expect(kept.filter((f) => f.startsWith("keep.bin.rclone_chunk.")).length).toBe(3);
     const stray = [
       "keep.bin.rclone_chunk.001_zz99aa",
@@ -169,21 +160,21 @@ describe("chunker: cleanUp", () => {
     const other = ["keep.bin.rclone_chunk._ctrl", "notes_abcdef", "sub/x.bin"];
     mkdirSync(join(dir, "sub/deeper"), { recursive: true });
     for (const f of [...stray, ...other]) writeFileSync(join(dir, f), "x");
-    const before = filesOnDisk(dir);
+    const before = filesUnder(dir);
 
     setLogLevel("INFO");
     setLogSink((line) => lines.push(line));
     // A rename-mode remote over the same directory must keep the norename file's chunks too.
     const fs = await newFs(`:chunker,remote=${dir},chunk_size=1000b:`, ctx);
     await cleanUp(fs, { dryRun: true });
-    expect(filesOnDisk(dir)).toEqual(before);
+    expect(filesUnder(dir)).toEqual(before);
     for (const f of stray)
       expect(lines.some((l) => l.includes(`NOTICE: ${f}: Skipped remove leftover chunk`))).toBe(true);
     expect(lines.filter((l) => l.includes("leftover chunk")).length).toBe(stray.length);
 
     lines.length = 0;
     await cleanUp(fs);
-    expect(filesOnDisk(dir)).toEqual([...kept, ...other].sort());
+    expect(filesUnder(dir)).toEqual([...kept, ...other].sort());
     for (const f of stray) expect(lines.some((l) => l.includes(`INFO  : ${f}: Removed leftover chunk`))).toBe(true);
     expect(sha256(await toBytes(await (await norename.newObject("keep.bin")).open()))).toBe(sha256(data));
   });
@@ -192,7 +183,7 @@ describe("chunker: cleanUp", () => {
     const dir = tempDir();
     writeFileSync(join(dir, ".strata-0123456789ab.partial"), "x");
     await cleanUp(await newFs(`:chunker,remote=${dir}:`, createContext()));
-    expect(filesOnDisk(dir)).toEqual([]);
+    expect(filesUnder(dir)).toEqual([]);
     const err = await cleanUp(await newFs(":memory:x", createContext())).catch((e: unknown) => e);
     expect(isFsError(err, "NotImplemented")).toBe(true);
   });

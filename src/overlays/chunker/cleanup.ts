@@ -29,7 +29,7 @@ export interface CleanUpTarget {
  * object is not metadata or has none. Read whatever `transactions` is configured now, so chunks of
  * files written with `norename` are never taken for leftovers.
  */
-async function metaTxn(main: FsObject, options?: CallOptions): Promise<string> {
+export async function metaTxn(main: FsObject, options?: CallOptions): Promise<string> {
   if (main.size > MAX_META_READ) return "";
   try {
     const parsed = parseMeta(await toBytes(await main.open({ signal: options?.signal })));

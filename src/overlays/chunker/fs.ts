@@ -21,7 +21,7 @@ import type {
   OpenOptions,
   PutOptions,
 } from "../../fs/types.js";
-import { type ChunkerCleanUpOptions, cleanUpChunks } from "./cleanup.js";
+import { type ChunkerCleanUpOptions, cleanUpChunks, metaTxn } from "./cleanup.js";
 import type { ChunkerOptions } from "./index.js";
 import { type ChunkerMeta, MAX_CHUNKS, MAX_META_READ, marshalMeta, parseMeta } from "./meta.js";
 import { ChunkNamer } from "./name-format.js";
@@ -141,14 +141,7 @@ export class ChunkerFs implements Fs {
 
   /** The txn of a small main object under norename: read from its metadata ("" when none). */
   private async currentTxn(main: FsObject | undefined, options?: CallOptions): Promise<string> {
-    if (!this.noRename || !main || main.size > MAX_META_READ) return "";
-    try {
-      const parsed = parseMeta(await toBytes(await main.open({ signal: options?.signal })));
-      return parsed.status === "not-metadata" ? "" : (parsed.meta.txn ?? "");
-    } catch (err) {
-      if (isFsError(err, "ObjectNotFound")) return "";
-      throw err;
-    }
+    return this.noRename && main ? metaTxn(main, options) : "";
   }
 
   /**
