@@ -1,15 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { isFsError } from "../../src/fs/errors.js";
 import { formatRemote, isValidRemoteName, type ParsedRemote, parseRemote, quoteValue } from "../../src/fs/fspath.js";
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  throw new Error("expected a throw");
-}
+import { thrown } from "./thrown.js";
 
 describe("parseRemote", () => {
   describe("local paths", () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { isFsError } from "../../src/fs/errors.js";
 import { looksObscured, obscure, obscureBytes, reveal, revealBytes } from "../../src/fs/obscure.js";
+import { thrown } from "./thrown.js";
 
 const hex = (s: string) => Uint8Array.from(Buffer.from(s, "hex"));
 
@@ -21,15 +22,6 @@ const RANDOM_IV = [
   { obscured: "9thXyVxBgPrQFaGwS1pbaG0AhxPfGWU", plain: "hunter2" },
   { obscured: "DVKmwK73wwgD-d07rQSL0_Vz7XUlpyCY3cUP9sF3FA", plain: "pässwörd 🔑" },
 ];
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (err) {
-    return err;
-  }
-  throw new Error("expected a throw");
-}
 
 describe("obscure with a fixed IV", () => {
   it.each(FIXED_IV)("obscures $plain byte-exactly", ({ iv, plain, obscured }) => {
