@@ -5,12 +5,12 @@
  * compared with rclone 1.60. Listing order is not compared where rclone's is not fixed (it lists directories
  * in parallel); everything else is, exactly.
  */
-import { cpSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildFilterTree, FILTER_CASES, materializeArgs } from "../filter/cases.js";
-import { type CliResult, hasRclone, rclone, sortedLines, strata } from "./run-cli.js";
+import { type CliResult, hasRclone, rclone, snapshot, sortedLines, strata } from "./run-cli.js";
 
 let work: string;
 let tree: string;
@@ -177,23 +177,6 @@ describe.runIf(hasRclone)("hash sums with filters", () => {
     }
   });
 });
-
-/** Every path under `root`: directories with a slash, files with size and modtime. */
-function snapshot(root: string): string[] {
-  const out: string[] = [];
-  const visit = (dir: string, rel: string) => {
-    for (const name of readdirSync(dir)) {
-      const st = statSync(join(dir, name));
-      const path = rel ? `${rel}/${name}` : name;
-      if (st.isDirectory()) {
-        out.push(`${path}/`);
-        visit(join(dir, name), path);
-      } else out.push(`${path} ${st.size} ${st.mtime.toISOString()}`);
-    }
-  };
-  visit(root, "");
-  return out.sort();
-}
 
 describe.runIf(hasRclone)("delete with filters", () => {
   let copies = 0;

@@ -3,7 +3,6 @@
  * rclone on another; the trees afterwards (names, sizes, modtimes), exit codes and --dry-run notices
  * must agree. Where strata's exit codes differ from rclone's on purpose the test says so.
  */
-import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import {
@@ -13,6 +12,7 @@ import {
   rclone,
   removeTree,
   STANDARD,
+  snapshot,
   strata,
   stripStamps,
   type TreeSpec,
@@ -29,27 +29,6 @@ function tree(spec: TreeSpec = MUTABLE): string {
   const r = makeTree(spec);
   roots.push(r);
   return r;
-}
-
-/** Every path under `root` with its kind, and size and modtime for files. */
-function snapshot(root: string): string[] {
-  const out: string[] = [];
-  const visit = (dir: string, rel: string) => {
-    for (const name of readdirSync(dir).sort()) {
-      const st = statSync(join(dir, name));
-      const path = rel ? `${rel}/${name}` : name;
-      if (st.isDirectory()) {
-        out.push(`${path}/`);
-        visit(join(dir, name), path);
-      } else out.push(`${path} ${st.size} ${st.mtime.toISOString()}`);
-    }
-  };
-  try {
-    visit(root, "");
-  } catch {
-    return ["<missing>"];
-  }
-  return out;
 }
 
 /** Log lines without timestamps, with the tree's root replaced by ROOT, sorted. */

@@ -4,7 +4,7 @@
  * can be compared.
  */
 import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll } from "vitest";
@@ -126,4 +126,28 @@ export const STANDARD: TreeSpec = {
 
 export function removeTree(root: string): void {
   rmSync(root, { recursive: true, force: true });
+}
+
+/**
+ * Every path under `root`, depth first in name order: directories with a slash, files with size and
+ * modtime; `["<missing>"]` when `root` does not exist.
+ */
+export function snapshot(root: string): string[] {
+  const out: string[] = [];
+  const visit = (dir: string, rel: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const st = statSync(join(dir, name));
+      const path = rel ? `${rel}/${name}` : name;
+      if (st.isDirectory()) {
+        out.push(`${path}/`);
+        visit(join(dir, name), path);
+      } else out.push(`${path} ${st.size} ${st.mtime.toISOString()}`);
+    }
+  };
+  try {
+    visit(root, "");
+  } catch {
+    return ["<missing>"];
+  }
+  return out;
 }
