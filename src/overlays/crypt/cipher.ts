@@ -1,0 +1,188 @@
+/**
+ * rclone's crypt file format: "RCLONE\0\0", a 24-byte nonce, then the plaintext in 64 KiB blocks, each
+ * sealed with NaCl secretbox under the data key and the nonce plus the block number (a little-endian
+ * 192-bit addition). There is no length field and no file MAC: cutting a file exactly at a block
+ * boundary cannot be detected (rclone issue #7192).
+ */
+import { randomBytes } from "node:crypto";
+import { FsError } from "../../fs/errors.js";
+import type { Body } from "../../fs/types.js";
+import { type SecretBox, TAG_BYTES } from "./secretbox.js";
+
+export const MAGIC = Uint8Array.from([0x52, 0x43, 0x4c, 0x4f, 0x4e, 0x45, 0x00, 0x00]);
+export const NONCE_BYTES = 24;
+export const HEADER_BYTES = MAGIC.length + NONCE_BYTES;
+export const BLOCK_BYTES = 64 * 1024;
+export const SEALED_BLOCK_BYTES = BLOCK_BYTES + TAG_BYTES;
+
+/** The stored size of `n` plaintext bytes (-1 stays unknown). */
+export function encryptedSize(n: number): number {
+  if (n < 0) return -1;
+  const full = Math.floor(n / BLOCK_BYTES);
+  const rest = n % BLOCK_BYTES;
+  return HEADER_BYTES + full * SEALED_BLOCK_BYTES + (rest === 0 ? 0 : rest + TAG_BYTES);
+}
+
+/** The plaintext size of a stored object of `s` bytes. Throws Error for a size no plaintext gives. */
+export function decryptedSize(s: number): number {
+  const m = s - HEADER_BYTES;
+  if (m < 0) throw new Error("file is too short to be encrypted");
+  const full = Math.floor(m / SEALED_BLOCK_BYTES);
+  const rest = m % SEALED_BLOCK_BYTES;
+  if (rest === 0) return full * BLOCK_BYTES;
+  if (rest <= TAG_BYTES) throw new Error("file has truncated block header");
+  return full * BLOCK_BYTES + rest - TAG_BYTES;
+}
+
+/** `nonce` + `n` as little-endian 192-bit integers (wrapping), in a new array. */
+export function addToNonce(nonce: Uint8Array, n: number): Uint8Array {
+  const out = Uint8Array.from(nonce);
+  let carry = n;
+  for (let i = 0; i < out.length && carry > 0; i++) {
+    const sum = (out[i] as number) + (carry % 256);
+    out[i] = sum & 0xff;
+    carry = Math.floor(carry / 256) + (sum >> 8);
+  }
+  return out;
+}
+
+/** Increments `nonce` by one in place. */
+function incrementNonce(nonce: Uint8Array): void {
+  for (let i = 0; i < nonce.length; i++) {
+    nonce[i] = ((nonce[i] as number) + 1) & 0xff;
+    if (nonce[i] !== 0) return;
+  }
+}
+
+export const newNonce = (): Uint8Array => randomBytes(NONCE_BYTES);
+
+/** The header of a file sealed with `nonce`. */
+export function fileHeader(nonce: Uint8Array): Uint8Array {
+  const out = new Uint8Array(HEADER_BYTES);
+  out.set(MAGIC);
+  out.set(nonce, MAGIC.length);
+  return out;
+}
+
+/**
+ * The nonce of a stored file's header. Throws `Corrupt` naming `path` for a short header or bad magic.
+ */
+export function parseHeader(header: Uint8Array, path: string): Uint8Array {
+  if (header.length < HEADER_BYTES) {
+    throw new FsError("Corrupt", "file is too short to be encrypted", { path });
+  }
+  for (let i = 0; i < MAGIC.length; i++) {
+    if (header[i] !== MAGIC[i]) throw new FsError("Corrupt", "not an encrypted file - bad magic string", { path });
+  }
+  return header.slice(MAGIC.length, HEADER_BYTES);
+}
+
+/**
+ * Collects a body into pieces of exactly `size` bytes (the last one shorter), copying only when a
+ * piece spans input chunks. Memory: one piece.
+ */
+async function* blocks(body: Body, size: number): AsyncGenerator<Uint8Array> {
+  let pending: Uint8Array | undefined;
+  let filled = 0;
+  for await (let part of body) {
+    if (pending) {
+      const n = Math.min(size - filled, part.length);
+      pending.set(part.subarray(0, n), filled);
+      filled += n;
+      part = part.subarray(n);
+      if (filled < size) continue;
+      yield pending;
+      pending = undefined;
+    }
+    while (part.length >= size) {
+      yield part.subarray(0, size);
+      part = part.subarray(size);
+    }
+    if (part.length > 0) {
+      pending = new Uint8Array(size);
+      pending.set(part);
+      filled = part.length;
+    }
+  }
+  if (pending) yield pending.subarray(0, filled);
+}
+
+/** Encrypts `body` into the whole stored form (header and blocks), one block at a time. */
+export async function* encryptBody(body: Body, key: Uint8Array, nonce: Uint8Array, box: SecretBox): Body {
+  yield fileHeader(nonce);
+  const n = Uint8Array.from(nonce);
+  for await (const block of blocks(body, BLOCK_BYTES)) {
+    yield box.seal(block, n, key);
+    incrementNonce(n);
+  }
+}
+
+/**
+ * Decrypts sealed blocks read from the start of block `first` (the stored bytes after the header
+ * when 0), whose file header held `nonce`. Throws `AuthFailed` for a block that does not authenticate
+ * (wrong password or altered bytes) and `Corrupt` for a truncated block, naming `path`.
+ */
+export async function* decryptBlocks(
+  sealed: Body,
+  key: Uint8Array,
+  nonce: Uint8Array,
+  first: number,
+  box: SecretBox,
+  path: string,
+): Body {
+  const n = addToNonce(nonce, first);
+  let index = first;
+  for await (const block of blocks(sealed, SEALED_BLOCK_BYTES)) {
+    if (block.length <= TAG_BYTES) {
+      throw new FsError("Corrupt", `file has truncated block header (block ${index})`, { path });
+    }
+    const plain = box.open(block, n, key);
+    if (!plain) {
+      throw new FsError("AuthFailed", `failed to authenticate decrypted block ${index} - bad password?`, { path });
+    }
+    yield plain;
+    incrementNonce(n);
+    index++;
+  }
+}
+
+/** Splits a stored body into its header's nonce and the sealed blocks after it. */
+export async function splitHeader(stored: Body, path: string): Promise<{ nonce: Uint8Array; rest: Body }> {
+  const it = stored[Symbol.asyncIterator]();
+  const head = new Uint8Array(HEADER_BYTES);
+  let got = 0;
+  let extra: Uint8Array | undefined;
+  try {
+    while (got < HEADER_BYTES) {
+      const r = await it.next();
+      if (r.done) break;
+      const n = Math.min(HEADER_BYTES - got, r.value.length);
+      head.set(r.value.subarray(0, n), got);
+      got += n;
+      if (n < r.value.length) extra = r.value.subarray(n);
+    }
+  } catch (err) {
+    await it.return?.();
+    throw err;
+  }
+  let nonce: Uint8Array;
+  try {
+    nonce = parseHeader(head.subarray(0, got), path);
+  } catch (err) {
+    await it.return?.();
+    throw err;
+  }
+  async function* rest(): Body {
+    try {
+      if (extra) yield extra;
+      for (;;) {
+        const r = await it.next();
+        if (r.done) return;
+        yield r.value;
+      }
+    } finally {
+      await it.return?.();
+    }
+  }
+  return { nonce, rest: rest() };
+}
