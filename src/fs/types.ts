@@ -40,6 +40,12 @@ export interface ObjectInfo {
   hash?(type: HashType, options?: CallOptions): Promise<string | undefined>;
   /** The Fs the source object lives on, when it is one; server-side operations check it. */
   readonly fs?: Fs;
+  /**
+   * A hash type the caller computes over the body passed with this info while it is read. Once the
+   * body has been consumed, `hash(type)` resolves to the digest of exactly those bytes, so a
+   * destination that would hash the same bytes itself can take that digest instead.
+   */
+  readonly hashedInFlight?: HashType;
 }
 
 /** A file on a remote, as returned by `list` and `newObject`. */

@@ -1,8 +1,9 @@
 /**
  * A chunker tree damaged behind the chunker's back (spec §9–11): a missing middle chunk is skipped
  * from listings with a notice (an error with fail_hard); a truncated chunk or malformed metadata
- * makes reads fail with `Corrupt`. No read ever yields wrong bytes, and `strata copy` of the tree
- * copies the intact files, exits non-zero and leaves no partial destination file.
+ * makes reads fail with `Corrupt`. No read ever yields wrong bytes of the wrong size, a flipped byte
+ * is caught by the md5 in the metadata when copied, and `strata copy` of the tree copies the intact
+ * files, exits non-zero and leaves no partial destination file.
  */
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, truncateSync, unlinkSync, writeFileSync } from "node:fs";
@@ -33,6 +34,7 @@ const CONTENT: Record<string, Buffer> = {
   "gap.bin": seededBytes("gap", 2500),
   "trunc.bin": seededBytes("trunc", 2500),
   "badmeta.bin": seededBytes("badmeta", 2500),
+  "flipped.bin": seededBytes("flipped", 2500),
 };
 const INTACT = ["ok1.bin", "ok2.txt", "sub/ok3.bin"];
 
@@ -51,6 +53,11 @@ beforeAll(async () => {
   truncateSync(join(dir, "trunc.bin.rclone_chunk.002"), 500);
   const meta = readFileSync(join(dir, "badmeta.bin"), "utf8");
   writeFileSync(join(dir, "badmeta.bin"), `${meta.slice(0, -1)},}`);
+  // (d) a flipped byte in a middle chunk: sizes agree, only the md5 in the metadata can tell.
+  const chunk = join(dir, "flipped.bin.rclone_chunk.002");
+  const bytes = readFileSync(chunk);
+  bytes[123] = (bytes[123] as number) ^ 0x40;
+  writeFileSync(chunk, bytes);
 });
 afterAll(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
@@ -153,6 +160,8 @@ describe("chunker: corrupt trees", () => {
     expect(res.code).not.toBe(0);
     expect(res.stderr).toContain("trunc.bin");
     expect(res.stderr).toContain("badmeta.bin");
+    // The copy checks what it wrote against the md5 kept in the metadata.
+    expect(res.stderr).toMatch(/flipped\.bin.*md5 hashes differ/);
     expect(filesUnder(dst)).toEqual([...INTACT].sort());
     for (const remote of INTACT) {
       expect(sha256(readFileSync(join(dst, remote)))).toBe(sha256(CONTENT[remote] as Buffer));

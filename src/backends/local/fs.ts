@@ -147,8 +147,10 @@ export class LocalFs implements Fs {
 
   async put(body: Body, src: ObjectInfo, options?: PutOptions): Promise<FsObject> {
     // Hashes asked for are computed from the bytes as they are written, as rclone's local backend
-    // does, instead of reading the file back.
-    const hashers = (options?.hashes ?? []).map((t) => [t, streamHasher(t, src.size)] as const);
+    // does, instead of reading the file back; one the caller computes in flight is taken from it.
+    const wanted = options?.hashes ?? [];
+    const hashers = wanted.filter((t) => t !== src.hashedInFlight).map((t) => [t, streamHasher(t, src.size)] as const);
+    const adopted = wanted.filter((t) => t === src.hashedInFlight);
     const parent = parentOf(src.remote);
     const tmp = this.native(joinRemote(parent, partialName()));
     let fd: number | undefined;
@@ -170,6 +172,10 @@ export class LocalFs implements Fs {
       fd = undefined;
       const o = this.commit(tmp, src.remote, size, src.modTime);
       for (const [t, h] of hashers) o.hashes.set(t, await h.digest());
+      for (const t of adopted) {
+        const digest = await src.hash?.(t, options);
+        if (digest) o.hashes.set(t, digest);
+      }
       return o;
     } catch (err) {
       if (fd !== undefined) closeSync(fd);
@@ -259,7 +265,7 @@ export class LocalFs implements Fs {
     try {
       await copyFile(src.fs.native(src.remote), tmp, constants.COPYFILE_EXCL);
       if (!this.options.no_set_modtime) await utimes(tmp, src.modTime, src.modTime);
-      return this.commit(tmp, remote, src.size, src.modTime);
+      return this.commit(tmp, remote, src.size, src.modTime).withHashesOf(src);
     } catch (err) {
       rmSync(tmp, { force: true });
       throw fromErrno(err, remote, "file");
@@ -279,7 +285,7 @@ export class LocalFs implements Fs {
       if (code === "EISDIR" || code === "ENOTEMPTY") throw new FsError("IsDir", "is a directory", { path: remote });
       throw fromErrno(err, src.remote, "file");
     }
-    return new LocalObject(this, remote, src.size, src.modTime);
+    return new LocalObject(this, remote, src.size, src.modTime).withHashesOf(src);
   }
 
   async dirMove(src: Fs, srcRemote: string, dstRemote: string): Promise<void> {
@@ -332,6 +338,12 @@ class LocalObject implements FsObject {
   readonly kind = "file";
   /** Hashes computed while this object was written; valid until it is changed. */
   readonly hashes = new Map<HashType, string>();
+
+  /** Takes the hashes `other` already knows: a copy or rename has the same content. */
+  withHashesOf(other: LocalObject): this {
+    for (const [t, h] of other.hashes) this.hashes.set(t, h);
+    return this;
+  }
   constructor(
     readonly fs: LocalFs,
     readonly remote: string,

@@ -3,7 +3,7 @@ import { prefetch, tapBody } from "../body.js";
 import { FsError, isFsError } from "../errors.js";
 import { streamHasher } from "../hash-worker.js";
 import { HASH_TYPES, type HashType } from "../hashes.js";
-import type { Body, CallOptions, Fs, FsObject } from "../types.js";
+import type { Body, CallOptions, Fs, FsObject, ObjectInfo } from "../types.js";
 
 /** Chunks read ahead of the writer during a streamed copy (1 MiB each from the disk backends). */
 const READ_AHEAD = 4;
@@ -42,29 +42,43 @@ export async function copyFile(src: FsObject, dst: Fs, remote: string, options: 
 
 async function streamCopy(src: FsObject, dst: Fs, remote: string, options: CopyOptions): Promise<FsObject> {
   const hashType = options.noVerifyHash ? undefined : commonHash(src.fs, dst);
-  // Both sides hash the bytes in flight (the destination while writing, if it would otherwise read
-  // them back), as rclone does; large streams hash in worker threads.
-  const hasher = hashType ? streamHasher(hashType, src.size) : undefined;
+  // A source that would have to read its data again to hash it is hashed in flight (in a worker
+  // for large streams) and the destination takes that digest instead of hashing the same bytes a
+  // second time. Any other source's hash (stored, like chunker metadata or an S3 ETag) is compared
+  // afterwards with what the destination computed from the bytes it received, as rclone does.
+  const inFlight = hashType && src.fs.features.slowHash ? streamHasher(hashType, src.size) : undefined;
+  let inFlightDigest: Promise<string> | undefined;
+  const digest = () => {
+    inFlightDigest ??= (inFlight as NonNullable<typeof inFlight>).digest();
+    return inFlightDigest;
+  };
   let copied: FsObject;
   try {
     let body = prefetch(await src.open(options), READ_AHEAD);
     if (options.account) body = options.account(body);
-    if (hasher) body = tapBody(body, (part) => hasher.update(part));
-    const info = { remote, size: src.size, modTime: src.modTime, fs: src.fs, hash: src.hash.bind(src) };
+    if (inFlight) body = tapBody(body, (part) => inFlight.update(part));
+    const info: ObjectInfo = {
+      remote,
+      size: src.size,
+      modTime: src.modTime,
+      fs: src.fs,
+      hashedInFlight: inFlight ? hashType : undefined,
+      hash: (type, o) => (inFlight && type === hashType ? digest() : src.hash(type, o)),
+    };
     const put = src.size < 0 && dst.features.putStream ? dst.features.putStream : dst.put.bind(dst);
     copied = await put(body, info, { ...options, hashes: hashType ? [hashType] : undefined });
   } catch (err) {
-    await hasher?.digest();
+    if (inFlight) await digest();
     throw err;
   }
-  const want = await hasher?.digest();
   if (src.size >= 0 && copied.size >= 0 && copied.size !== src.size) {
     await copied.remove().catch(() => undefined);
     throw new FsError("Corrupt", `corrupted on transfer: sizes differ ${src.size} vs ${copied.size}`, { path: remote });
   }
-  if (want !== undefined && hashType) {
-    const got = await copied.hash(hashType, options);
-    if (got !== undefined && got !== want) {
+  if (hashType) {
+    const want = inFlight ? await digest() : await src.hash(hashType, options);
+    const got = want === undefined ? undefined : await copied.hash(hashType, options);
+    if (want !== undefined && got !== undefined && got.toLowerCase() !== want.toLowerCase()) {
       await copied.remove().catch(() => undefined);
       throw new FsError("Corrupt", `corrupted on transfer: ${hashType} hashes differ ${want} vs ${got}`, {
         path: remote,

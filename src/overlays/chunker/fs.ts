@@ -6,6 +6,7 @@
 import { fromBytes, resolveRange, toBytes } from "../../fs/body.js";
 import { FsError, isFsError, notImplemented, objectNotFound } from "../../fs/errors.js";
 import { fillFeatures, maskFeatures } from "../../fs/features.js";
+import { streamHasher } from "../../fs/hash-worker.js";
 import { type HashType, newHasher } from "../../fs/hashes.js";
 import { LayerFs } from "../../fs/layers/layer.js";
 import { log } from "../../fs/log.js";
@@ -96,7 +97,13 @@ export class ChunkerFs implements Fs {
     // A hash is advertised only when every file, plain or composite, can have it.
     this.hashes = new Set(h && !this.quickHash && (this.hashAll || base.hashes.has(h)) ? [h] : []);
     this.precision = base.precision;
-    this.features = maskFeatures(fillFeatures(this), base.features, ["copy", "move", "dirMove", "purge", "putStream"]);
+    // Hashes of composite files are read from their metadata, so a copy takes the stored hash
+    // rather than hashing in flight, and checks what it wrote against it (small files are hashed
+    // by the wrapped remote, as rclone's chunker does).
+    this.features = {
+      ...maskFeatures(fillFeatures(this), base.features, ["copy", "move", "dirMove", "purge", "putStream"]),
+      slowHash: false,
+    };
   }
 
   toString(): string {
@@ -368,9 +375,12 @@ export class ChunkerFs implements Fs {
     const txn = await this.newTxn(remote, options);
     const key = `${remote}\0${txn}`;
     const written: FsObject[] = [];
+    // The hash kept in metadata: computed in transit (in a worker when large), unless quick mode
+    // takes the source's or the caller already hashes this body in flight.
+    const adopt = this.hashType !== undefined && src.hashedInFlight === this.hashType;
+    const hasher = this.hashType && !this.quickHash && !adopt ? streamHasher(this.hashType, src.size) : undefined;
+    let hashed: Promise<string> | undefined;
     try {
-      // The hash kept in metadata: computed in transit, unless quick mode takes the source's.
-      const hasher = this.hashType && !this.quickHash ? newHasher(this.hashType) : undefined;
       // Small content of known size is kept to check whether it looks like metadata (spec §7).
       const keepHead = known && src.size <= this.chunkSize && src.size <= MAX_META_READ && this.useMeta;
       const head: Uint8Array[] = [];
@@ -404,7 +414,8 @@ export class ChunkerFs implements Fs {
           }
           left -= part.length;
           total += part.length;
-          hasher?.update(part);
+          const hashing = hasher?.update(part);
+          if (hashing) await hashing;
           if (keepHead) head.push(part.slice());
           yield part;
         }
@@ -417,10 +428,21 @@ export class ChunkerFs implements Fs {
         signal?.throwIfAborted();
         const size = known ? Math.min(src.size - total, this.chunkSize) : -1;
         const chunkRemote = joinRemote(dir, this.namer.dataName(name, index, txn));
-        const info: ObjectInfo = { remote: chunkRemote, size, modTime: src.modTime };
+        // A file that fits one chunk is that chunk: the wrapped remote may take hashes the caller
+        // computes in flight, and computes those it asks for, as for any plain file.
+        const whole = known && src.size <= this.chunkSize;
+        const info: ObjectInfo = whole
+          ? {
+              remote: chunkRemote,
+              size,
+              modTime: src.modTime,
+              hashedInFlight: src.hashedInFlight,
+              hash: src.hash?.bind(src),
+            }
+          : { remote: chunkRemote, size, modTime: src.modTime };
         const chunkData = chunkBody(known ? size : this.chunkSize, known);
         const put = known ? this.base.put.bind(this.base) : (this.base.features.putStream as NonNullable<Fs["put"]>);
-        written.push(await put(chunkData, info, { signal }));
+        written.push(await put(chunkData, info, whole ? { signal, hashes: options?.hashes } : { signal }));
         if (known ? total >= src.size : ended || total % this.chunkSize !== 0) break;
         if (!known) {
           // Only start another chunk when there is more data, so no empty last chunk is written.
@@ -440,7 +462,14 @@ export class ChunkerFs implements Fs {
       signal?.throwIfAborted();
       let md5: string | undefined;
       let sha1: string | undefined;
-      const digest = hasher?.digest() ?? (this.quickHash ? await this.quickSourceHash(src, options) : undefined);
+      hashed = hasher?.digest();
+      const digest = hashed
+        ? await hashed
+        : adopt
+          ? await src.hash?.(this.hashType as HashType, options)
+          : this.quickHash
+            ? await this.quickSourceHash(src, options)
+            : undefined;
       if (digest !== undefined) {
         if (digest.length === 32) md5 = digest;
         else sha1 = digest;
@@ -452,6 +481,8 @@ export class ChunkerFs implements Fs {
         this.commit(remote, written, { needMeta, txn, size: total, md5, sha1, modTime: src.modTime }, options),
       );
     } catch (err) {
+      // A worker hasher is released by its digest.
+      if (hasher && !hashed) await hasher.digest();
       await this.removeObjects(written).catch(() => undefined);
       throw err;
     } finally {
