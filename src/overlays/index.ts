@@ -3,4 +3,5 @@ import { registerLoaders } from "../fs/registry.js";
 
 registerLoaders({
   chunker: async () => (await import("./chunker/index.js")).default,
+  crypt: async () => (await import("./crypt/index.js")).default,
 });

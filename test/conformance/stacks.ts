@@ -35,6 +35,26 @@ export function removeStackTemps(): void {
 
 const randomName = () => randomBytes(6).toString("hex");
 
+/** "hunter2", obscured as the crypt rows' config must hold it. */
+const CRYPT_PASSWORD = "AAECAwQFBgcICQoLDA0OD2nqCVFioHI";
+const crypt = (remote: string, extra = "") => `:crypt,remote=${quoteValue(remote)},password=${CRYPT_PASSWORD}${extra}:`;
+/**
+ * crypt refuses names it would refuse to list back (control characters, undecodable bytes), so a
+ * name written with another key can never smuggle them in.
+ */
+const CRYPT_REFUSED: FsSuiteOptions["unsupportedNames"] = [
+  "control-chars",
+  "leading-cr",
+  "trailing-cr",
+  "leading-lf",
+  "trailing-lf",
+  "leading-ht",
+  "trailing-ht",
+  "leading-vt",
+  "trailing-vt",
+  "invalid-utf8",
+];
+
 export const stacks: Stack[] = [
   {
     label: "memory",
@@ -121,5 +141,39 @@ export const stacks: Stack[] = [
         `:chunker,remote=${quoteValue(`:memory:conf-${randomName()}`)},chunk_size=1000b,transactions=auto:`,
         createContext(),
       ),
+  },
+  {
+    label: "crypt(memory)",
+    make: () => newFs(crypt(`:memory:conf-${randomName()}`), createContext()),
+    options: { unsupportedNames: CRYPT_REFUSED },
+  },
+  {
+    label: "crypt(local)",
+    make: () => newFs(crypt(tempDir()), createContext()),
+    // base32 of EME blocks: a 255-byte stored name holds at most 143 plaintext bytes.
+    options: { unsupportedNames: CRYPT_REFUSED, maxNameBytes: 143 },
+  },
+  {
+    label: "crypt(memory, obfuscate)",
+    make: () => newFs(crypt(`:memory:conf-${randomName()}`, ",filename_encryption=obfuscate"), createContext()),
+    options: { unsupportedNames: CRYPT_REFUSED },
+  },
+  {
+    label: "crypt(local, off)",
+    make: () => newFs(crypt(tempDir(), ",filename_encryption=off"), createContext()),
+    // ".bin" is appended to every file name.
+    options: { unsupportedNames: CRYPT_REFUSED, maxNameBytes: 251 },
+  },
+  {
+    label: "crypt(chunker(memory))",
+    make: () =>
+      newFs(crypt(`:chunker,remote=${quoteValue(`:memory:conf-${randomName()}`)},chunk_size=1000b:`), createContext()),
+    options: { unsupportedNames: CRYPT_REFUSED },
+  },
+  {
+    label: "chunker(crypt(memory))",
+    make: () =>
+      newFs(`:chunker,remote=${quoteValue(crypt(`:memory:conf-${randomName()}`))},chunk_size=1000b:`, createContext()),
+    options: { unsupportedNames: CRYPT_REFUSED },
   },
 ];

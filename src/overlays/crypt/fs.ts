@@ -1,0 +1,389 @@
+/**
+ * The crypt overlay: names through `NameCipher`, contents through the block format of `cipher.ts`,
+ * on the wrapped remote. Nothing is forwarded by default: every operation maps names (and bytes)
+ * here, so a missing method cannot leak plaintext.
+ */
+import { resolveRange, sliceBody, toBytes } from "../../fs/body.js";
+import { FsError, isFsError, notImplemented } from "../../fs/errors.js";
+import { fillFeatures, maskFeatures, type OptionalOps } from "../../fs/features.js";
+import { type HashType, newHasher } from "../../fs/hashes.js";
+import { LayerFs, LayerObject } from "../../fs/layers/layer.js";
+import { log } from "../../fs/log.js";
+import { baseName, joinRemote, printable } from "../../fs/path.js";
+import type {
+  Body,
+  CallOptions,
+  Entry,
+  Fs,
+  FsObject,
+  ObjectInfo,
+  OpenOptions,
+  PutOptions,
+  Usage,
+} from "../../fs/types.js";
+import {
+  BLOCK_BYTES,
+  decryptBlocks,
+  decryptedSize,
+  encryptBody,
+  encryptedSize,
+  HEADER_BYTES,
+  newNonce,
+  parseHeader,
+  SEALED_BLOCK_BYTES,
+  splitHeader,
+} from "./cipher.js";
+import type { CryptOptions } from "./index.js";
+import type { CryptKeys } from "./keys.js";
+import type { NameCipher } from "./names.js";
+import type { SecretBox } from "./secretbox.js";
+
+const sameBytes = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
+
+/** An FsError from the wrapped remote, re-addressed to the plaintext path. */
+function readdress(err: unknown, remote: string): unknown {
+  if (!isFsError(err) || err.path === remote) return err;
+  const prefix = err.path === undefined ? "" : `${err.path}: `;
+  const message = err.message.startsWith(prefix) ? err.message.slice(prefix.length) : err.message;
+  return new FsError(err.code, message, { path: remote, retry: err.retry, cause: err });
+}
+
+export class CryptFs implements Fs {
+  readonly features;
+  /** rclone's crypt offers no hash, even without data encryption: see `wrappedHashOf` for cryptcheck. */
+  readonly hashes: ReadonlySet<HashType> = new Set();
+  readonly precision: number;
+
+  constructor(
+    readonly name: string,
+    readonly root: string,
+    readonly base: Fs,
+    readonly options: CryptOptions,
+    readonly keys: CryptKeys,
+    readonly names: NameCipher,
+    readonly box: SecretBox,
+  ) {
+    this.precision = base.precision;
+    this.features = maskFeatures(
+      fillFeatures(this, { serverSideAcrossConfigs: options.server_side_across_configs }),
+      base.features,
+      ["copy", "move", "dirMove", "purge", "putStream", "about", "cleanUp"],
+    );
+  }
+
+  toString(): string {
+    return `Encrypted drive '${this.name}:${this.root}'`;
+  }
+
+  get encryptsData(): boolean {
+    return !this.options.no_data_encryption;
+  }
+
+  /** Whether objects stored by `other` hold bytes this remote decrypts (same data key, same mode). */
+  sameData(other: CryptFs): boolean {
+    if (other === this) return true;
+    if (other.encryptsData !== this.encryptsData) return false;
+    return !this.encryptsData || sameBytes(other.keys.dataKey, this.keys.dataKey);
+  }
+
+  /** Whether `other` maps names exactly as this remote does, so a directory can move as it is. */
+  sameNames(other: CryptFs): boolean {
+    const a = this.names.o;
+    const b = other.names.o;
+    return (
+      a.mode === b.mode &&
+      a.dirNames === b.dirNames &&
+      a.encoding === b.encoding &&
+      a.suffix === b.suffix &&
+      sameBytes(a.nameKey, b.nameKey) &&
+      sameBytes(a.nameTweak, b.nameTweak)
+    );
+  }
+
+  /** A name that does not decrypt: skipped with a notice, or an error with `strict_names`. */
+  private undecryptable(kind: "file" | "dir", stored: string, why: unknown): void {
+    const reason = why instanceof Error ? why.message : String(why);
+    if (this.options.strict_names) {
+      throw new FsError("Corrupt", `undecryptable ${kind} name: ${reason}`, { path: printable(stored) });
+    }
+    log.notice(printable(stored), `Skipping undecryptable ${kind} name: ${reason}`);
+  }
+
+  async list(dir: string, options?: CallOptions): Promise<Entry[]> {
+    let entries: Entry[];
+    try {
+      entries = await this.base.list(this.names.encryptDir(dir), options);
+    } catch (err) {
+      throw readdress(err, dir);
+    }
+    const out: Entry[] = [];
+    for (const e of entries) {
+      const stored = baseName(e.remote);
+      let plain: string;
+      try {
+        plain = e.kind === "file" ? this.names.decryptFile(stored) : this.names.decryptDir(stored);
+      } catch (err) {
+        this.undecryptable(e.kind, e.remote, err);
+        continue;
+      }
+      const remote = joinRemote(dir, plain);
+      if (this.options.show_mapping) log.notice(remote, `Encrypts to ${JSON.stringify(e.remote)}`);
+      out.push(e.kind === "file" ? new CryptObject(this, remote, e) : { kind: "dir", remote, modTime: e.modTime });
+    }
+    return out;
+  }
+
+  async newObject(remote: string, options?: CallOptions): Promise<FsObject> {
+    try {
+      return new CryptObject(this, remote, await this.base.newObject(this.names.encryptFile(remote), options));
+    } catch (err) {
+      // With names off, a directory's stored name lacks the suffix: ask for it to report IsDir.
+      const dir = this.names.encryptDir(remote);
+      if (isFsError(err, "ObjectNotFound") && dir !== this.names.encryptFile(remote)) {
+        try {
+          await this.base.newObject(dir, options);
+        } catch (dirErr) {
+          if (isFsError(dirErr, "IsDir")) throw readdress(dirErr, remote);
+        }
+      }
+      throw readdress(err, remote);
+    }
+  }
+
+  /** The stored name of a file, or `Other` naming the file when a segment cannot be encrypted. */
+  private storedName(remote: string): string {
+    try {
+      return this.names.encryptFile(remote);
+    } catch (err) {
+      throw readdress(err, remote);
+    }
+  }
+
+  async put(body: Body, src: ObjectInfo, options?: PutOptions): Promise<FsObject> {
+    return this.upload(body, src, this.base.put.bind(this.base), options);
+  }
+
+  async putStream(body: Body, src: ObjectInfo, options?: PutOptions): Promise<FsObject> {
+    const putStream = this.base.features.putStream as NonNullable<OptionalOps["putStream"]>;
+    return this.upload(body, src, putStream, options);
+  }
+
+  /**
+   * Encrypts `body` on its way to the wrapped remote. The source's hashes describe plaintext, so
+   * none are passed down. A name too long for the wrapped remote once encrypted fails naming the file.
+   */
+  private async upload(
+    body: Body,
+    src: ObjectInfo,
+    put: (body: Body, src: ObjectInfo, options?: PutOptions) => Promise<FsObject>,
+    options?: PutOptions,
+  ): Promise<FsObject> {
+    const stored = this.storedName(src.remote);
+    const info: ObjectInfo = {
+      remote: stored,
+      size: this.encryptsData ? encryptedSize(src.size) : src.size,
+      modTime: src.modTime,
+    };
+    const data = this.encryptsData ? encryptBody(body, this.keys.dataKey, newNonce(), this.box) : body;
+    try {
+      return new CryptObject(this, src.remote, await put(data, info, { signal: options?.signal }));
+    } catch (err) {
+      if (isFsError(err) && /name too long/i.test(err.message)) {
+        const longest = Math.max(...stored.split("/").map((s) => Buffer.byteLength(s)));
+        throw new FsError(
+          "Other",
+          `file name too long for ${this.base} once encrypted (a stored name segment of ${longest} bytes); ` +
+            "use shorter names or filename_encoding=base32768",
+          { path: src.remote, cause: err },
+        );
+      }
+      throw readdress(err, src.remote);
+    }
+  }
+
+  async mkdir(dir: string, options?: CallOptions): Promise<void> {
+    return this.base.mkdir(this.names.encryptDir(dir), options).catch((err) => Promise.reject(readdress(err, dir)));
+  }
+
+  async rmdir(dir: string, options?: CallOptions): Promise<void> {
+    return this.base.rmdir(this.names.encryptDir(dir), options).catch((err) => Promise.reject(readdress(err, dir)));
+  }
+
+  async purge(dir: string, options?: CallOptions): Promise<void> {
+    const purge = this.base.features.purge as NonNullable<OptionalOps["purge"]>;
+    return purge(this.names.encryptDir(dir), options).catch((err) => Promise.reject(readdress(err, dir)));
+  }
+
+  async copy(src: FsObject, remote: string, options?: CallOptions): Promise<FsObject> {
+    return this.copyOrMove(src, remote, "copy", options);
+  }
+
+  async move(src: FsObject, remote: string, options?: CallOptions): Promise<FsObject> {
+    return this.copyOrMove(src, remote, "move", options);
+  }
+
+  /**
+   * Server-side copy/move of a crypt object whose bytes this remote can read (same data key): the
+   * wrapped object is copied to this remote's stored name. Throws `CantCopy`/`CantMove` otherwise.
+   */
+  private async copyOrMove(
+    src: FsObject,
+    remote: string,
+    op: "copy" | "move",
+    options?: CallOptions,
+  ): Promise<FsObject> {
+    if (!(src instanceof CryptObject) || !this.sameData(src.fs)) {
+      throw new FsError(op === "copy" ? "CantCopy" : "CantMove", "source is not a crypt object with the same key", {
+        path: src.remote,
+      });
+    }
+    const doOp = this.base.features[op] as NonNullable<OptionalOps["copy"]>;
+    try {
+      return new CryptObject(this, remote, await doOp(src.wrapped, this.storedName(remote), options));
+    } catch (err) {
+      throw readdress(err, remote);
+    }
+  }
+
+  async dirMove(src: Fs, srcRemote: string, dstRemote: string, options?: CallOptions): Promise<void> {
+    if (!(src instanceof CryptFs) || !this.sameData(src) || !this.sameNames(src)) {
+      throw new FsError("CantDirMove", "source is not a crypt remote with the same keys and name encryption");
+    }
+    const dirMove = this.base.features.dirMove as NonNullable<OptionalOps["dirMove"]>;
+    return dirMove(src.base, src.names.encryptDir(srcRemote), this.names.encryptDir(dstRemote), options).catch((err) =>
+      Promise.reject(readdress(err, dstRemote)),
+    );
+  }
+
+  about(options?: CallOptions): Promise<Usage> {
+    return (this.base.features.about as NonNullable<OptionalOps["about"]>)(options);
+  }
+
+  cleanUp(options?: CallOptions): Promise<void> {
+    return (this.base.features.cleanUp as NonNullable<OptionalOps["cleanUp"]>)(options);
+  }
+
+  /** The nonce in the header of a stored object. Throws `Corrupt` naming `remote` for a bad header. */
+  async nonceOf(wrapped: FsObject, remote: string, options?: CallOptions): Promise<Uint8Array> {
+    const head = await toBytes(await wrapped.open({ offset: 0, length: HEADER_BYTES, signal: options?.signal }));
+    return parseHeader(head, remote);
+  }
+
+  /**
+   * What the wrapped remote's `type` hash of `dst` should be if it holds `src`'s content: `src`
+   * encrypted again with the nonce of `dst`'s header, hashed (rclone's cryptcheck). Without data
+   * encryption, `src`'s own hash. Reads `src` whole and `dst`'s 32-byte header.
+   */
+  async wrappedHashOf(dst: CryptObject, src: FsObject, type: HashType, options?: CallOptions): Promise<string> {
+    if (!this.encryptsData) {
+      const h = await src.hash(type, options);
+      if (h === undefined) throw new FsError("Other", `source has no ${type} hash`, { path: src.remote });
+      return h;
+    }
+    const nonce = await this.nonceOf(dst.wrapped, dst.remote, options);
+    if (nonce.every((b) => b === 0)) log.error(dst.remote, "empty nonce read");
+    const hasher = newHasher(type);
+    const plain = await src.open({ signal: options?.signal });
+    for await (const part of encryptBody(plain, this.keys.dataKey, nonce, this.box)) hasher.update(part);
+    return hasher.digest();
+  }
+}
+
+/** A file seen through crypt: the wrapped object under its decrypted name. */
+export class CryptObject implements FsObject {
+  readonly kind = "file";
+  readonly size: number;
+  modTime: Date;
+  /** Why the stored size cannot be an encrypted file's, when it cannot. */
+  private readonly badSize: string | undefined;
+
+  constructor(
+    readonly fs: CryptFs,
+    readonly remote: string,
+    readonly wrapped: FsObject,
+  ) {
+    let size = wrapped.size;
+    if (fs.encryptsData && size >= 0) {
+      try {
+        size = decryptedSize(size);
+      } catch (err) {
+        // Listed with size 0 as rclone does; reading it fails.
+        this.badSize = (err as Error).message;
+        log.debug(remote, `Bad size for decrypt: ${this.badSize}`);
+        size = 0;
+      }
+    }
+    this.size = size;
+    this.modTime = wrapped.modTime;
+  }
+
+  /**
+   * Decrypts the blocks a range touches (the header is read too, for the nonce). Throws `Corrupt` for a
+   * bad header or size and `AuthFailed` for a block that does not authenticate, naming the file.
+   */
+  async open(options?: OpenOptions): Promise<Body> {
+    const { fs, wrapped, remote } = this;
+    if (!fs.encryptsData) return wrapped.open(options);
+    if (this.badSize) throw new FsError("Corrupt", this.badSize, { path: remote });
+    const { start, end } = resolveRange(options, this.size);
+    const signal = options?.signal;
+    const first = Math.floor(start / BLOCK_BYTES);
+    const blocks = Math.ceil(end / BLOCK_BYTES) - first;
+    let nonce: Uint8Array;
+    let sealed: Body;
+    if (first === 0) {
+      const all = await wrapped.open({ offset: 0, length: HEADER_BYTES + blocks * SEALED_BLOCK_BYTES, signal });
+      ({ nonce, rest: sealed } = await splitHeader(all, remote));
+    } else {
+      nonce = await fs.nonceOf(wrapped, remote, { signal });
+      sealed = await wrapped.open({
+        offset: HEADER_BYTES + first * SEALED_BLOCK_BYTES,
+        length: blocks * SEALED_BLOCK_BYTES,
+        signal,
+      });
+    }
+    const plain = decryptBlocks(sealed, fs.keys.dataKey, nonce, first, fs.box, remote);
+    return exactly(sliceBody(plain, start - first * BLOCK_BYTES, end - start), end - start, remote);
+  }
+
+  async remove(options?: CallOptions): Promise<void> {
+    return this.wrapped.remove(options).catch((err) => Promise.reject(readdress(err, this.remote)));
+  }
+
+  async setModTime(modTime: Date, options?: CallOptions): Promise<void> {
+    await this.wrapped.setModTime(modTime, options);
+    this.modTime = modTime;
+  }
+
+  async hash(type: HashType): Promise<string | undefined> {
+    throw notImplemented(`hash ${type}`, this.remote);
+  }
+}
+
+/** Passes `body` on, failing with `Corrupt` if it ends before `length` bytes (changed since listed). */
+async function* exactly(body: Body, length: number, remote: string): Body {
+  let got = 0;
+  for await (const part of body) {
+    got += part.length;
+    yield part;
+  }
+  if (got !== length) {
+    throw new FsError("Corrupt", `file is shorter than listed (${got} of ${length} bytes): truncated or changed`, {
+      path: remote,
+    });
+  }
+}
+
+/** The crypt remote under transparent layers (path guard, counting), or undefined if `fs` is not one. */
+export function cryptFsOf(fs: Fs): CryptFs | undefined {
+  let inner = fs;
+  while (inner instanceof LayerFs) inner = inner.inner;
+  return inner instanceof CryptFs ? inner : undefined;
+}
+
+/** The crypt object under transparent layers, or undefined. */
+export function cryptObjectOf(o: FsObject): CryptObject | undefined {
+  let inner = o;
+  while (inner instanceof LayerObject) inner = inner.inner;
+  return inner instanceof CryptObject ? inner : undefined;
+}
