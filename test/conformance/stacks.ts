@@ -176,4 +176,30 @@ export const stacks: Stack[] = [
       newFs(`:chunker,remote=${quoteValue(crypt(`:memory:conf-${randomName()}`))},chunk_size=1000b:`, createContext()),
     options: { unsupportedNames: CRYPT_REFUSED },
   },
+  {
+    label: "compress(memory)",
+    make: () => newFs(`:compress,remote=${quoteValue(`:memory:conf-${randomName()}`)}:`, createContext()),
+    // Data names add ".<size in 11 base64 characters>.gz" to the file's name.
+    options: { maxNameBytes: 240 },
+  },
+  {
+    label: "compress(local)",
+    make: () => newFs(`:compress,remote=${quoteValue(tempDir())}:`, createContext()),
+    options: { maxNameBytes: 240 },
+  },
+  {
+    label: "compress(chunker(memory))",
+    make: () =>
+      newFs(
+        `:compress,remote=${quoteValue(`:chunker,remote=${quoteValue(`:memory:conf-${randomName()}`)},chunk_size=1000b:`)}:`,
+        createContext(),
+      ),
+    options: { maxNameBytes: 240 },
+  },
+  {
+    label: "compress(local, zstd)",
+    make: () => newFs(`:compress,remote=${quoteValue(tempDir())},mode=zstd:`, createContext()),
+    // ".<size>.zst": one byte more than gzip's extension.
+    options: { maxNameBytes: 239 },
+  },
 ];
