@@ -1,5 +1,5 @@
 import { createWriteStream, type WriteStream } from "node:fs";
-import type { CommandModule } from "yargs";
+import type { Argv, CommandModule } from "yargs";
 import { Stats } from "../fs/accounting/stats.js";
 import { Filter } from "../fs/filter/filter.js";
 import { type FilterArgs, filterFlags, filterOptionsFromArgs } from "../fs/filter/flags.js";
@@ -23,7 +23,7 @@ interface Args extends GlobalArgs, FilterArgs {
   error?: string;
 }
 
-const REPORTS: [keyof Args, CheckVerdict | "combined"][] = [
+const REPORTS: [keyof ReportArgs, CheckVerdict | "combined"][] = [
   ["combined", "combined"],
   ["missing-on-src", "missingOnSrc"],
   ["missing-on-dst", "missingOnDst"],
@@ -32,8 +32,39 @@ const REPORTS: [keyof Args, CheckVerdict | "combined"][] = [
   ["error", "error"],
 ];
 
+/** The flags `check` shares with `cryptcheck`: what to check and where to report it. */
+export type ReportArgs = Pick<
+  Args,
+  "one-way" | "checkers" | "combined" | "missing-on-src" | "missing-on-dst" | "match" | "differ" | "error"
+>;
+
+export function reportFlags<T>(y: Argv<T>): Argv<T & ReportArgs> {
+  return y
+    .option("one-way", {
+      type: "boolean",
+      default: false,
+      description: "Check one way only, source files must exist on remote",
+    })
+    .option("checkers", { type: "number", default: 8, description: "Number of checkers to run in parallel" })
+    .option("combined", { type: "string", description: "Make a combined report of changes to this file" })
+    .option("missing-on-src", {
+      type: "string",
+      description: "Report all files missing from the source to this file",
+    })
+    .option("missing-on-dst", {
+      type: "string",
+      description: "Report all files missing from the destination to this file",
+    })
+    .option("match", { type: "string", description: "Report all matching files to this file" })
+    .option("differ", { type: "string", description: "Report all non-matching files to this file" })
+    .option("error", {
+      type: "string",
+      description: "Report all files with errors (hashing or reading) to this file",
+    }) as unknown as Argv<T & ReportArgs>;
+}
+
 /** Opens the report files (`-` is stdout) and returns the report callback and a closer. */
-function openReports(argv: Args) {
+export function openReports(argv: ReportArgs) {
   const sinks: { kind: CheckVerdict | "combined"; out: NodeJS.WritableStream; file?: WriteStream }[] = [];
   for (const [flag, kind] of REPORTS) {
     const path = argv[flag] as string | undefined;
@@ -57,12 +88,7 @@ const command: CommandModule<object, Args> = {
   command: "check <source> <dest>",
   describe: "Check if the files in the source and destination match",
   builder: (y) =>
-    filterFlags(y)
-      .option("one-way", {
-        type: "boolean",
-        default: false,
-        description: "Check one way only, source files must exist on remote",
-      })
+    reportFlags(filterFlags(y))
       .option("download", {
         type: "boolean",
         default: false,
@@ -72,22 +98,6 @@ const command: CommandModule<object, Args> = {
         type: "boolean",
         default: false,
         description: "Only compare the sizes, not the hashes as well",
-      })
-      .option("checkers", { type: "number", default: 8, description: "Number of checkers to run in parallel" })
-      .option("combined", { type: "string", description: "Make a combined report of changes to this file" })
-      .option("missing-on-src", {
-        type: "string",
-        description: "Report all files missing from the source to this file",
-      })
-      .option("missing-on-dst", {
-        type: "string",
-        description: "Report all files missing from the destination to this file",
-      })
-      .option("match", { type: "string", description: "Report all matching files to this file" })
-      .option("differ", { type: "string", description: "Report all non-matching files to this file" })
-      .option("error", {
-        type: "string",
-        description: "Report all files with errors (hashing or reading) to this file",
       })
       .positional("source", { type: "string", demandOption: true })
       .positional("dest", { type: "string", demandOption: true }) as never,

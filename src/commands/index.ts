@@ -7,6 +7,8 @@ import cleanup from "./cleanup.js";
 import config from "./config.js";
 import copy from "./copy.js";
 import copyto from "./copyto.js";
+import cryptcheck from "./cryptcheck.js";
+import cryptdecode from "./cryptdecode.js";
 import deleteCommand from "./delete.js";
 import deletefile from "./deletefile.js";
 import hashsum from "./hashsum.js";
@@ -41,6 +43,8 @@ export const commands = [
   config,
   copy,
   copyto,
+  cryptcheck,
+  cryptdecode,
   deleteCommand,
   deletefile,
   hashsum,

@@ -1,0 +1,45 @@
+import type { CommandModule } from "yargs";
+import { Stats } from "../fs/accounting/stats.js";
+import { Filter } from "../fs/filter/filter.js";
+import { type FilterArgs, filterFlags, filterOptionsFromArgs } from "../fs/filter/flags.js";
+import { newFs } from "../fs/new-fs.js";
+import { openTarget } from "../fs/operations/target.js";
+import { cryptCheck } from "../overlays/crypt/cryptcheck.js";
+import { openReports, type ReportArgs, reportFlags } from "./check.js";
+import { type GlobalArgs, run } from "./shared.js";
+
+interface Args extends GlobalArgs, FilterArgs, ReportArgs {
+  source: string;
+  dest: string;
+}
+
+/** `cryptcheck`: checks a plaintext tree against a crypt remote by hashes of the encrypted data. */
+const command: CommandModule<object, Args> = {
+  command: "cryptcheck <source> <dest>",
+  describe: "Cryptcheck checks the integrity of an encrypted remote",
+  builder: (y) =>
+    reportFlags(filterFlags(y))
+      .positional("source", { type: "string", demandOption: true })
+      .positional("dest", { type: "string", demandOption: true }) as never,
+  handler: run("cryptcheck", async (argv) => {
+    const src = await openTarget(argv.source);
+    const dst = await newFs(argv.dest);
+    const filter = await Filter.create({
+      ...filterOptionsFromArgs(argv),
+      ...(src.file ? { include: [`/${src.file.remote.replace(/[[\]*?{}\\]/g, "\\$&")}`] } : {}),
+    });
+    const { report, close } = openReports(argv);
+    try {
+      await cryptCheck(src.fs, dst, {
+        stats: new Stats(),
+        checkers: argv.checkers,
+        filter,
+        oneWay: argv["one-way"],
+        report,
+      });
+    } finally {
+      await close();
+    }
+  }),
+};
+export default command;
