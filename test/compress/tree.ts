@@ -20,3 +20,8 @@ export function compressibleText(seed: string, n: number): Buffer {
   }
   return Buffer.from(parts.join("")).subarray(0, n);
 }
+
+/** One version of a file in the kill test: compressible text (stored .gz) or random bytes (.bin). */
+export function versionContent(kind: "text" | "random", size: number, seed: string): Buffer {
+  return kind === "text" ? compressibleText(seed, size) : seededBytes(seed, size);
+}

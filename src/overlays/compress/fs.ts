@@ -266,7 +266,7 @@ export class CompressFs implements Fs {
           await removeIfThere(old.metaObj, options);
           await removeIfThere(old.data, options);
         }
-        data = await (this.base.features.move as NonNullable<Fs["features"]["move"]>)(data, final, { signal });
+        data = await this.relocate(data, final, { signal });
       }
     } catch (err) {
       await data.remove().catch(() => undefined);
@@ -289,6 +289,22 @@ export class CompressFs implements Fs {
     const obj = new CompressObject(this, remote, data, total, metaObj);
     obj.setMeta(meta);
     return obj;
+  }
+
+  /**
+   * Moves a temporary data object to its final name with the wrapped remote's move; when that
+   * refuses the object (`CantMove`), copies its bytes there through a stream and removes it.
+   */
+  private async relocate(temp: FsObject, final: string, options?: CallOptions): Promise<FsObject> {
+    try {
+      return await (this.base.features.move as NonNullable<Fs["features"]["move"]>)(temp, final, options);
+    } catch (err) {
+      if (!isFsError(err, "CantMove")) throw err;
+    }
+    const info = { remote: final, size: temp.size, modTime: temp.modTime };
+    const moved = await this.base.put(await temp.open({ signal: options?.signal }), info, options);
+    await temp.remove(options);
+    return moved;
   }
 
   // ---- directories and server-side operations -------------------------------------------------
