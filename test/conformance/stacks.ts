@@ -202,4 +202,11 @@ export const stacks: Stack[] = [
     // ".<size>.zst": one byte more than gzip's extension.
     options: { maxNameBytes: 239 },
   },
+  {
+    label: "crypt(compress(local))",
+    // Compression before encryption: encrypted bytes would not compress.
+    make: () => newFs(crypt(`:compress,remote=${quoteValue(tempDir())}:`), createContext()),
+    // The encrypted names (231 characters for 143 bytes) plus compress's 15-byte suffix still fit 255.
+    options: { unsupportedNames: CRYPT_REFUSED, maxNameBytes: 143 },
+  },
 ];
