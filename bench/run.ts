@@ -2,6 +2,7 @@
  * strata vs the real rclone on this machine, same workloads, same run, alternating, median of N.
  *
  *   npm run bench -- [sync|copy|check|big-tree|chunker|all] [--runs 5] [--files 10000] [--big-mib 1024] [--tree 200000]
+ *   npm run bench -- rs [--runs 5]      (Reed–Solomon kernels only, in this process: bench/rs.ts)
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -20,6 +21,12 @@ const RUNS = flag("runs", 5);
 const FILES = flag("files", 10_000);
 const BIG_MIB = flag("big-mib", 1024);
 const TREE = flag("tree", 200_000);
+
+// The Reed–Solomon rows time the erasure code in this process: no rclone, no CLI build.
+if (which === "rs") {
+  await (await import("./rs.js")).benchRs(RUNS);
+  process.exit(0);
+}
 
 const repo = resolve(import.meta.dirname, "..");
 const work = mkdtempSync(join(tmpdir(), "strata-bench-"));
