@@ -1,13 +1,14 @@
 /**
  * strata vs the real rclone on this machine, same workloads, same run, alternating, median of N.
  *
- *   npm run bench -- [sync|copy|check|big-tree|chunker|all] [--runs 5] [--files 10000] [--big-mib 1024] [--tree 200000]
+ *   npm run bench -- [sync|copy|check|big-tree|chunker|compress|all] [--runs 5] [--files 10000] [--big-mib 1024] [--tree 200000]
  *   npm run bench -- rs [--runs 5]      (Reed–Solomon kernels only, in this process: bench/rs.ts)
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { benchCompress } from "./compress.js";
 import { type Measurement, measure, median } from "./measure.js";
 import { bigFile, emptyFiles, smallFiles, warm } from "./workloads.js";
 
@@ -162,6 +163,9 @@ try {
     rmSync(src, { recursive: true, force: true });
     rmSync(stored, { recursive: true, force: true });
     rmSync(back, { recursive: true, force: true });
+  }
+  if (which === "compress" || which === "all") {
+    benchCompress({ work, runs: RUNS, bigMib: BIG_MIB, env, strata, compare });
   }
   if (which === "big-tree" || which === "all") {
     const src = join(work, "tree");
