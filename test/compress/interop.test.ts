@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { hasRclone, makeTree, rclone, removeTree, sortedLines, strata } from "../commands/run-cli.js";
+import { hasRclone, makeTree, rclone, removeTree, snapshot, sortedLines, strata } from "../commands/run-cli.js";
 import { compressibleText, seededBytes } from "./tree.js";
 
 const MiB = 1 << 20;
@@ -68,6 +68,13 @@ describe.runIf(hasRclone)("compress interop with rclone 1.60", () => {
     const at = 3 * MiB + 4321;
     const cat = await rclone(["cat", "--offset", String(at), "--count", "64", `${remote(dst)}big.log`]);
     expect(cat.stdout).toBe(big.subarray(at, at + 64).toString());
+    // MD5s come from the metadata: check and sync --checksum compare without rewriting anything.
+    const stored = snapshot(dst);
+    const own = await strata(["check", src, remote(dst)]);
+    expect(own.code, own.stderr).toBe(0);
+    expect(own.stderr).toContain("0 differences found");
+    expect((await strata(["sync", "--checksum", src, remote(dst)])).code).toBe(0);
+    expect(snapshot(dst)).toEqual(stored);
   });
 
   it("writes the objects rclone writes: same names, same .bin bytes, same metadata but for gzip block lengths", async () => {

@@ -14,7 +14,15 @@ import { log } from "../../fs/log.js";
 import { baseName, cleanRemote, joinRemote } from "../../fs/path.js";
 import type { Body, CallOptions, Entry, Fs, FsObject, ObjectInfo, OpenOptions, PutOptions } from "../../fs/types.js";
 import { type Block, splitBlocks } from "./blocks.js";
-import { GZIP_BLOCK_SIZE, gzipCompressible, gzipDecode, gzipEncode, gzipLayout, type OpenRange } from "./gzip.js";
+import {
+  GZIP_BLOCK_SIZE,
+  GZIP_DEFAULT_LEVEL,
+  gzipCompressible,
+  gzipDecode,
+  gzipEncode,
+  gzipLayout,
+  type OpenRange,
+} from "./gzip.js";
 import type { CompressOptions } from "./index.js";
 import { type CompressMeta, marshalMeta, parseMeta } from "./meta.js";
 import {
@@ -195,6 +203,40 @@ export class CompressFs implements Fs {
   }
 
   /**
+   * The data object's bytes for `body`: rclone's compressibility test on the first block decides
+   * between this remote's mode and storing as is; the MIME type is sniffed from the same block.
+   * `blockMeta` (compressed modes) is valid once `dataBody` has been read to its end.
+   */
+  private async encode(body: Body): Promise<{
+    mode: Mode;
+    mime: string;
+    dataBody: Body;
+    blockMeta?: () => CompressMeta["blocks"];
+  }> {
+    const zstd = this.mode === MODE_ZSTD;
+    const blocks = splitBlocks(body, zstd ? ZSTD_FRAME_SIZE : GZIP_BLOCK_SIZE);
+    const first = (await blocks.next()).value as Block;
+    const mime = sniffMime(first.data);
+    const test = zstd ? await zstdCompressible(first) : await gzipCompressible(first);
+    const all = (async function* () {
+      yield first;
+      yield* blocks;
+    })();
+    if (!test.compressible) {
+      const dataBody = (async function* () {
+        for await (const b of all) if (b.data.length > 0) yield b.data;
+      })();
+      return { mode: MODE_STORED, mime, dataBody };
+    }
+    // The test compressed the first block at the default level: a default-level write reuses it.
+    const reuse = "frame" in test ? test.frame : test.deflated;
+    const enc = zstd
+      ? zstdEncode(all, this.level, this.concurrency, this.level === ZSTD_DEFAULT_LEVEL ? reuse : undefined)
+      : gzipEncode(all, this.level, this.concurrency, this.level === GZIP_DEFAULT_LEVEL ? reuse : undefined);
+    return { mode: this.mode, mime, dataBody: enc.body, blockMeta: () => enc.result().blocks };
+  }
+
+  /**
    * Writes the data object, then the metadata, then removes the previous version's data object if
    * its name differs (rclone's order). A compressed object whose final name is not known yet (size
    * unknown) or already taken by the previous version is first written under the temporary name and
@@ -217,32 +259,7 @@ export class CompressFs implements Fs {
         throw new FsError("Corrupt", `size mismatch: expected ${src.size}, got ${total}`, { path: remote });
       }
     };
-    const blockSize = this.mode === MODE_ZSTD ? ZSTD_FRAME_SIZE : GZIP_BLOCK_SIZE;
-    const blocks = splitBlocks(counted(), blockSize);
-    const first = (await blocks.next()).value as Block;
-    const mime = sniffMime(first.data.subarray(0, Math.min(first.data.length, 1 << 20)));
-    const test = this.mode === MODE_ZSTD ? await zstdCompressible(first) : await gzipCompressible(first);
-    const mode = test.compressible ? this.mode : MODE_STORED;
-    const all = (async function* () {
-      yield first;
-      yield* blocks;
-    })();
-    let dataBody: Body;
-    let encoded: (() => { blocks: CompressMeta["blocks"] }) | undefined;
-    if (mode === MODE_STORED) {
-      dataBody = (async function* () {
-        for await (const b of all) if (b.data.length > 0) yield b.data;
-      })();
-    } else {
-      const defaultLevel = this.mode === MODE_ZSTD ? this.level === ZSTD_DEFAULT_LEVEL : this.level === -1;
-      const reuse = defaultLevel ? ("frame" in test ? test.frame : test.deflated) : undefined;
-      const enc =
-        this.mode === MODE_ZSTD
-          ? zstdEncode(all, this.level, this.concurrency, reuse)
-          : gzipEncode(all, this.level, this.concurrency, reuse);
-      dataBody = enc.body;
-      encoded = enc.result;
-    }
+    const { mode, mime, dataBody, blockMeta } = await this.encode(counted());
 
     const canMove = Boolean(this.base.features.move);
     // A stored file's name has no size in it, so it is known even when the size is not.
@@ -258,7 +275,7 @@ export class CompressFs implements Fs {
     }
     const final = dataName(remote, total, mode);
     const meta: CompressMeta = { Mode: mode, Size: total, MD5: md5.digest("hex"), MimeType: mime };
-    if (encoded) meta.blocks = encoded().blocks;
+    if (blockMeta) meta.blocks = blockMeta();
     try {
       if (viaTemp) {
         if (old && old.data.remote === final) {
