@@ -1,16 +1,19 @@
 /**
  * Uploads into compress(local) killed with SIGKILL at seeded random points, from the first piece to
  * past the last (the data, metadata and clean-up steps): afterwards every listed file reads back
- * completely as one of the versions written, never a mix and never an error.
+ * completely as one of the versions written, never a mix and never an error; `cleanup` then removes
+ * what the kills left behind.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
+import { readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { fromBytes, toBytes } from "../../src/fs/body.js";
 import { createContext, newFs } from "../../src/fs/new-fs.js";
+import { encodeSize } from "../../src/overlays/compress/names.js";
 import { seededRandom } from "../chunker/fixtures/seeded.js";
-import { makeTree, removeTree } from "../commands/run-cli.js";
+import { makeTree, removeTree, strata } from "../commands/run-cli.js";
 import { versionContent } from "./tree.js";
 
 const REPO = fileURLToPath(new URL("../..", import.meta.url));
@@ -102,5 +105,25 @@ describe("compress: uploads killed with SIGKILL", () => {
     }
     // The kills spread over the upload: some left the file listed mid-way, some after the commit.
     expect([...outcomes].sort()).toContain("listed");
+
+    // cleanup removes what the kills left (temporary, orphaned and superseded data objects, local
+    // partial files) and keeps the current version; --dry-run only names the data objects.
+    const current = await fs.newObject("f");
+    const content = sha256(await toBytes(await current.open()));
+    const keep = readdirSync(dir).filter(
+      (n) => n === "f.json" || n === `f.${encodeSize(current.size)}.gz` || n === "f.bin",
+    );
+    expect(keep.length).toBe(2);
+    const before = readdirSync(dir).sort();
+    const leftovers = before.filter((n) => !keep.includes(n) && !n.startsWith(".strata-"));
+    expect(leftovers.length).toBeGreaterThan(0);
+    const dry = await strata(["cleanup", "--dry-run", `:compress,remote=${dir}:`]);
+    expect(dry.code, dry.stderr).toBe(0);
+    for (const n of leftovers) expect(dry.stderr).toContain(`${n}: Skipped remove leftover data object`);
+    expect(readdirSync(dir).sort()).toEqual(before);
+    const res = await strata(["cleanup", `:compress,remote=${dir}:`]);
+    expect(res.code, res.stderr).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(keep.sort());
+    expect(sha256(await toBytes(await (await fs.newObject("f")).open()))).toBe(content);
   }, 120_000);
 });

@@ -11,9 +11,10 @@ import { fillFeatures, maskFeatures } from "../../fs/features.js";
 import type { HashType } from "../../fs/hashes.js";
 import { LayerFs } from "../../fs/layers/layer.js";
 import { log } from "../../fs/log.js";
-import { baseName, cleanRemote, joinRemote } from "../../fs/path.js";
+import { baseName, cleanRemote, joinRemote, parentOf } from "../../fs/path.js";
 import type { Body, CallOptions, Entry, Fs, FsObject, ObjectInfo, OpenOptions, PutOptions } from "../../fs/types.js";
 import { type Block, splitBlocks } from "./blocks.js";
+import { type CompressCleanUpOptions, cleanUpData } from "./cleanup.js";
 import {
   GZIP_BLOCK_SIZE,
   GZIP_DEFAULT_LEVEL,
@@ -54,6 +55,8 @@ export class CompressFs implements Fs {
   readonly concurrency = Math.max(2, Math.min(4, availableParallelism()));
   /** Serialises writes to one name: a write reads the previous version and replaces it. */
   private readonly writes = new Map<string, Promise<unknown>>();
+  /** `NAME.` of every file an upload in this process is writing, whose data objects `cleanUp` leaves alone. */
+  private readonly writingPrefixes = new Set<string>();
 
   constructor(
     readonly name: string,
@@ -181,7 +184,30 @@ export class CompressFs implements Fs {
 
   async put(body: Body, src: ObjectInfo, options?: PutOptions): Promise<FsObject> {
     const remote = cleanRemote(src.remote);
-    return this.serialized(remote, () => this.write(body, { ...src, remote }, options));
+    return this.serialized(remote, async () => {
+      // Every data name this write may use, whatever its mode and size turn out to be.
+      const prefix = `${remote}.`;
+      this.writingPrefixes.add(prefix);
+      try {
+        return await this.write(body, { ...src, remote }, options);
+      } finally {
+        this.writingPrefixes.delete(prefix);
+      }
+    });
+  }
+
+  /** Whether an upload in this process may be writing the wrapped object `wrapped`. */
+  isWriting(wrapped: string): boolean {
+    const parsed = parseDataName(baseName(wrapped));
+    return parsed !== undefined && this.writingPrefixes.has(`${joinRemote(parentOf(wrapped), parsed.name)}.`);
+  }
+
+  /** `cleanUp` honours `dryRun` (see `cleanup.ts`), so a dry run may call it. */
+  readonly cleanUpDryRun = true;
+
+  /** Removes data objects left by killed or failed uploads, then runs the wrapped `cleanUp`. See `cleanUpData`. */
+  async cleanUp(options?: CompressCleanUpOptions): Promise<void> {
+    return cleanUpData(this, options);
   }
 
   async putStream(body: Body, src: ObjectInfo, options?: PutOptions): Promise<FsObject> {
