@@ -15,6 +15,7 @@ export interface GlobalArgs {
   "copy-links": boolean;
   "use-json-log": boolean;
   disable: string;
+  "crypt-strict-names": boolean;
 }
 
 export function globalOptions<T>(y: Argv<T>): Argv<T & GlobalArgs> {
@@ -44,6 +45,11 @@ export function globalOptions<T>(y: Argv<T>): Argv<T & GlobalArgs> {
       description: "Follow symlinks and copy the pointed to item",
     })
     .option("use-json-log", { type: "boolean", default: false, description: "Use json log format" })
+    .option("crypt-strict-names", {
+      type: "boolean",
+      default: false,
+      description: "Make crypt names that cannot be decrypted an error instead of skipping them",
+    })
     .option("disable", {
       type: "string",
       default: "",
@@ -61,6 +67,7 @@ export async function setup(argv: GlobalArgs): Promise<void> {
   setJsonLog(argv["use-json-log"]);
   const config = await ConfigStore.load(argv.config);
   const flags: FsContext["flags"] = argv["copy-links"] ? { local: { copy_links: "true" } } : {};
+  if (argv["crypt-strict-names"]) flags.crypt = { strict_names: "true" };
   const disabled = argv.disable.split(",").filter((d) => d !== "");
   context = createContext(config, process.env, flags, disabled);
   setDefaultContext(context);

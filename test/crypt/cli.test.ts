@@ -135,6 +135,9 @@ describe.runIf(hasRclone)("sync into crypt", () => {
     const strict = await strata(["ls", cryptOf(store, HUNTER2, ",strict_names=true")]);
     expect(strict.code).not.toBe(0);
     expect(strict.stderr).toContain("undecryptable file name");
+    const flagged = await strata(["ls", "--crypt-strict-names", cryptOf(store)]);
+    expect(flagged.code).not.toBe(0);
+    expect(flagged.stderr).toContain("undecryptable file name");
   });
 });
 

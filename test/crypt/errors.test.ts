@@ -1,4 +1,7 @@
 /** Damaged stored files through the library: each read fails with a typed error naming the file. */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fromBytes, toBytes } from "../../src/fs/body.js";
 import { type FsError, isFsError } from "../../src/fs/errors.js";
@@ -85,5 +88,22 @@ describe("crypt read errors", () => {
     const bytes = (await toBytes(await stored.open())).subarray(0, 32 + 65552);
     await base.put(fromBytes(bytes), { remote: stored.remote, size: bytes.length, modTime: new Date() });
     await expect(toBytes(await listed.open())).rejects.toMatchObject({ code: "Corrupt", path: "g.bin" });
+  });
+
+  it("a name too long for the wrapped remote once encrypted fails naming the file", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "strata-crypt-long-"));
+    try {
+      const crypt = await newFs(`:crypt,remote=${quoteValue(dir)},password=${PASSWORD}:`, createContext());
+      const name = `${"n".repeat(150)}.txt`;
+      await expect(
+        crypt.put(fromBytes(new Uint8Array(1)), { remote: `d/${name}`, size: 1, modTime: new Date() }),
+      ).rejects.toMatchObject({
+        path: `d/${name}`,
+        message: expect.stringMatching(/file name too long .* once encrypted/),
+      });
+      await crypt.put(fromBytes(new Uint8Array(1)), { remote: "n".repeat(143), size: 1, modTime: new Date() });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -11,10 +11,10 @@ export const TAG_BYTES = 16;
 
 export interface SecretBox {
   readonly impl: "native" | "js";
-  /** `tag ‖ ciphertext` of `plain` in a new buffer. */
-  seal(plain: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array;
-  /** The plaintext of `box` in a new buffer, or undefined when it does not authenticate. */
-  open(box: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array | undefined;
+  /** Writes `tag ‖ ciphertext` of `plain` to `out` (`plain.length + 16` bytes). */
+  seal(out: Uint8Array, plain: Uint8Array, nonce: Uint8Array, key: Uint8Array): void;
+  /** Writes the plaintext of `box` to `out` (`box.length - 16` bytes); false when it does not authenticate. */
+  open(out: Uint8Array, box: Uint8Array, nonce: Uint8Array, key: Uint8Array): boolean;
 }
 
 const asBuffer = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
@@ -28,14 +28,11 @@ async function nativeBox(): Promise<SecretBox> {
   const sodium = (await import("sodium-native")).default;
   return {
     impl: "native",
-    seal(plain, nonce, key) {
-      const out = Buffer.allocUnsafe(plain.length + TAG_BYTES);
-      sodium.crypto_secretbox_easy(out, asBuffer(plain), asBuffer(nonce), asBuffer(key));
-      return out;
+    seal(out, plain, nonce, key) {
+      sodium.crypto_secretbox_easy(asBuffer(out), asBuffer(plain), asBuffer(nonce), asBuffer(key));
     },
-    open(box, nonce, key) {
-      const out = Buffer.allocUnsafe(box.length - TAG_BYTES);
-      return sodium.crypto_secretbox_open_easy(out, asBuffer(box), asBuffer(nonce), asBuffer(key)) ? out : undefined;
+    open(out, box, nonce, key) {
+      return sodium.crypto_secretbox_open_easy(asBuffer(out), asBuffer(box), asBuffer(nonce), asBuffer(key));
     },
   };
 }
@@ -44,13 +41,18 @@ async function jsBox(): Promise<SecretBox> {
   const { xsalsa20poly1305 } = await import("@noble/ciphers/salsa.js");
   return {
     impl: "js",
-    seal: (plain, nonce, key) => xsalsa20poly1305(key, nonce).encrypt(plain),
-    open(box, nonce, key) {
+    seal(out, plain, nonce, key) {
+      out.set(xsalsa20poly1305(key, nonce).encrypt(plain));
+    },
+    open(out, box, nonce, key) {
+      let plain: Uint8Array;
       try {
-        return xsalsa20poly1305(key, nonce).decrypt(box);
+        plain = xsalsa20poly1305(key, nonce).decrypt(box);
       } catch {
-        return undefined;
+        return false;
       }
+      out.set(plain);
+      return true;
     },
   };
 }
