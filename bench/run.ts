@@ -170,8 +170,8 @@ try {
     bigFile(join(src, "big.bin"), size);
     const stored = join(work, "cr-stored");
     const back = join(work, "cr-back");
-    // "hunter2", obscured. Both tools encrypt with the same keys; rclone also md5s the ciphertext it
-    // uploads and compares it with the wrapped remote's md5, strata checks sizes only.
+    // "hunter2", obscured. Both tools encrypt with the same keys and md5 the ciphertext they upload to
+    // compare it with the wrapped remote's md5.
     const crypt = (remote: string) => `:crypt,remote=${remote},password=AAECAwQFBgcICQoLDA0OD2nqCVFioHI:`;
     compare(
       `crypt ${BIG_MIB} MiB local → crypt(local)`,

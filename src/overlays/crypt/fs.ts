@@ -3,10 +3,11 @@
  * on the wrapped remote. Nothing is forwarded by default: every operation maps names (and bytes)
  * here, so a missing method cannot leak plaintext.
  */
-import { resolveRange, sliceBody, toBytes } from "../../fs/body.js";
+import { resolveRange, sliceBody, tapBody, toBytes } from "../../fs/body.js";
 import { FsError, isFsError, notImplemented } from "../../fs/errors.js";
 import { fillFeatures, maskFeatures, type OptionalOps } from "../../fs/features.js";
-import { type HashType, newHasher } from "../../fs/hashes.js";
+import { type AsyncHasher, streamHasher } from "../../fs/hash-worker.js";
+import { HASH_TYPES, type HashType, newHasher } from "../../fs/hashes.js";
 import { LayerFs, LayerObject } from "../../fs/layers/layer.js";
 import { log } from "../../fs/log.js";
 import { baseName, joinRemote, printable } from "../../fs/path.js";
@@ -170,7 +171,9 @@ export class CryptFs implements Fs {
 
   /**
    * Encrypts `body` on its way to the wrapped remote. The source's hashes describe plaintext, so
-   * none are passed down. A name too long for the wrapped remote once encrypted fails naming the file.
+   * none are passed down; instead, as rclone, the ciphertext is hashed in flight with the wrapped
+   * remote's first hash and checked against what it stored (a mismatch removes the object and throws
+   * `Corrupt`). A name too long for the wrapped remote once encrypted fails naming the file.
    */
   private async upload(
     body: Body,
@@ -179,15 +182,29 @@ export class CryptFs implements Fs {
     options?: PutOptions,
   ): Promise<FsObject> {
     const stored = this.storedName(src.remote);
+    const size = this.encryptsData ? encryptedSize(src.size) : src.size;
+    const type = this.encryptsData ? HASH_TYPES.find((t) => this.base.hashes.has(t)) : undefined;
+    const hasher = type ? streamHasher(type, size) : undefined;
+    let digest: Promise<string> | undefined;
+    const sent = () => {
+      digest ??= (hasher as AsyncHasher).digest();
+      return digest;
+    };
+    let data = this.encryptsData ? encryptBody(body, this.keys.dataKey, newNonce(), this.box) : body;
+    if (hasher) data = tapBody(data, (part) => hasher.update(part));
     const info: ObjectInfo = {
       remote: stored,
-      size: this.encryptsData ? encryptedSize(src.size) : src.size,
+      size,
       modTime: src.modTime,
+      hashedInFlight: type,
+      hash: async (t) => (t === type ? sent() : undefined),
     };
-    const data = this.encryptsData ? encryptBody(body, this.keys.dataKey, newNonce(), this.box) : body;
+    let obj: FsObject;
     try {
-      return new CryptObject(this, src.remote, await put(data, info, { signal: options?.signal }));
+      obj = await put(data, info, { signal: options?.signal, hashes: type ? [type] : undefined });
     } catch (err) {
+      // A worker hasher is released only once its digest is taken.
+      if (hasher) await sent().catch(() => undefined);
       if (isFsError(err) && /name too long/i.test(err.message)) {
         const longest = Math.max(...stored.split("/").map((s) => Buffer.byteLength(s)));
         throw new FsError(
@@ -198,6 +215,30 @@ export class CryptFs implements Fs {
         );
       }
       throw readdress(err, src.remote);
+    }
+    if (type) {
+      const want = await sent();
+      const got = await obj.hash(type, options);
+      if (got && got.toLowerCase() !== want.toLowerCase() && (await this.stillOurs(stored, obj, options))) {
+        await obj.remove().catch(() => undefined);
+        throw new FsError("Corrupt", `corrupted on transfer: ${type} crypted hash differ "${want}" vs "${got}"`, {
+          path: src.remote,
+        });
+      }
+    }
+    return new CryptObject(this, src.remote, obj);
+  }
+
+  /**
+   * Whether the object at `stored` is still the one a put returned: a concurrent write of the same name
+   * may have replaced it before its hash was asked, and that is no corruption (compared by size, so a
+   * same-size replacement still counts as ours).
+   */
+  private async stillOurs(stored: string, obj: FsObject, options?: CallOptions): Promise<boolean> {
+    try {
+      return (await this.base.newObject(stored, options)).size === obj.size;
+    } catch {
+      return false;
     }
   }
 
