@@ -4,7 +4,7 @@
  * `Corrupt` naming the file (a data object without metadata is skipped by listings, as documented);
  * `strata copy` meeting one writes no partial file, exits non-zero and copies the rest.
  */
-import { readdirSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from "node:fs";
+import { appendFileSync, readdirSync, readFileSync, renameSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { fromBytes, toBytes } from "../../src/fs/body.js";
@@ -13,7 +13,7 @@ import { createContext, newFs } from "../../src/fs/new-fs.js";
 import type { Fs } from "../../src/fs/types.js";
 import { encodeSize } from "../../src/overlays/compress/names.js";
 import { makeTree, removeTree, snapshot, strata } from "../commands/run-cli.js";
-import { compressibleText } from "./tree.js";
+import { compressibleText, seededBytes } from "./tree.js";
 
 const MiB = 1 << 20;
 const roots: string[] = [];
@@ -34,6 +34,7 @@ const FILES: Record<string, Buffer> = {
   "badmeta.txt": compressibleText("badmeta", 10_000),
   "renamed.txt": compressibleText("renamed", 10_000),
   "ok-2.txt": compressibleText("ok2", 5_000),
+  "grown.bin": seededBytes("grown", 5_000),
 };
 const MTIME = new Date("2022-02-02T02:02:02Z");
 
@@ -54,6 +55,8 @@ async function damagedStore(mode: "gzip" | "zstd"): Promise<{ root: string; fs: 
   truncateSync(data("short.txt"), readFileSync(data("short.txt")).length - 100);
   rmSync(join(root, "nometa.txt.json"));
   writeFileSync(join(root, "badmeta.txt.json"), '{"Mode":2,"Size":');
+  // Stored as is (random data): a byte more than the metadata says.
+  appendFileSync(join(root, "grown.bin.bin"), "x");
   renameSync(data("renamed.txt"), join(root, `renamed.txt.${encodeSize(12_345)}.${ext}`));
   // A fresh instance, so nothing written above is remembered.
   return { root, fs: await newFs(spec, createContext()) };
@@ -76,10 +79,10 @@ for (const mode of ["gzip", "zstd"] as const) {
       const { fs } = await damagedStore(mode);
       const listed = (await fs.list("")).map((e) => [e.remote, e.kind === "file" ? e.size : -1]);
       expect(listed.map((l) => l[0]).sort()).toEqual(
-        ["badmeta.txt", "big.txt", "ok-1.txt", "ok-2.txt", "renamed.txt", "short.txt"].sort(),
+        ["badmeta.txt", "big.txt", "grown.bin", "ok-1.txt", "ok-2.txt", "renamed.txt", "short.txt"].sort(),
       );
       expect(listed.find((l) => l[0] === "renamed.txt")?.[1]).toBe(12_345);
-      for (const name of ["big.txt", "short.txt", "badmeta.txt", "renamed.txt"]) {
+      for (const name of ["big.txt", "short.txt", "badmeta.txt", "renamed.txt", "grown.bin"]) {
         const err = await readError(fs, name);
         expect(isFsError(err, "Corrupt"), `${name}: ${String(err)}`).toBe(true);
         expect(String(err)).toContain(name);
@@ -90,8 +93,10 @@ for (const mode of ["gzip", "zstd"] as const) {
       expect(Buffer.from(head).equals(FILES["big.txt"]!.subarray(10, 110))).toBe(true);
       const nometa = await fs.newObject("nometa.txt").catch((e: unknown) => e);
       expect(isFsError(nometa, "ObjectNotFound")).toBe(true);
-      const badmeta = await fs.newObject("badmeta.txt").catch((e: unknown) => e);
-      expect(isFsError(badmeta, "Corrupt") && String(badmeta).includes("badmeta.txt")).toBe(true);
+      for (const name of ["badmeta.txt", "grown.bin"]) {
+        const err = await fs.newObject(name).catch((e: unknown) => e);
+        expect(isFsError(err, "Corrupt") && String(err).includes(name), String(err)).toBe(true);
+      }
       for (const name of ["ok-1.txt", "ok-2.txt"]) {
         const o = await fs.newObject(name);
         expect(Buffer.from(await toBytes(await o.open())).equals(FILES[name]!)).toBe(true);
@@ -111,7 +116,9 @@ for (const mode of ["gzip", "zstd"] as const) {
         dst,
       ]);
       expect(res.code, res.stderr).not.toBe(0);
-      for (const name of ["big.txt", "short.txt", "badmeta.txt", "renamed.txt"]) expect(res.stderr).toContain(name);
+      for (const name of ["big.txt", "short.txt", "badmeta.txt", "renamed.txt", "grown.bin"]) {
+        expect(res.stderr).toContain(name);
+      }
       expect(snapshot(dst)).toEqual([
         `ok-1.txt ${FILES["ok-1.txt"]!.length} ${MTIME.toISOString()}`,
         `ok-2.txt ${FILES["ok-2.txt"]!.length} ${MTIME.toISOString()}`,

@@ -116,7 +116,10 @@ export class CompressFs implements Fs {
       const remote = joinRemote(dir, name);
       const meta = metas.get(metaName(name));
       if (!meta) {
-        log.notice(remote, "data object has no metadata object (an interrupted upload?), skipped");
+        // An upload in this process writes its data before its metadata: not worth a notice.
+        if (!this.isWriting((found[0] as { obj: FsObject }).obj.remote)) {
+          log.notice(remote, "data object has no metadata object (an interrupted upload?), skipped");
+        }
         continue;
       }
       const one = found.length === 1 ? found[0] : await this.pickData(remote, meta, found, options);
@@ -163,7 +166,7 @@ export class CompressFs implements Fs {
     const meta = await readMeta(remote, metaObj, options);
     const data = await this.base.newObject(dataName(remote, meta.Size, meta.Mode), options);
     const obj = new CompressObject(this, remote, data, meta.Size, metaObj);
-    obj.setMeta(meta);
+    obj.adoptMeta(meta);
     return obj;
   }
 
@@ -456,7 +459,7 @@ export class CompressObject implements FsObject {
     this.modTime = data.modTime;
   }
 
-  /** Records metadata just written or read by name, so it is not read again. */
+  /** Records metadata this process has just written or copied, so it is not read again. */
   setMeta(meta: CompressMeta): void {
     this.meta = meta;
   }
@@ -474,6 +477,12 @@ export class CompressObject implements FsObject {
   async loadMeta(options?: CallOptions): Promise<CompressMeta> {
     if (this.meta) return this.meta;
     const meta = await readMeta(this.remote, await this.metaObject(options), options);
+    this.adoptMeta(meta);
+    return meta;
+  }
+
+  /** Checks metadata read from the remote against the data object (see `loadMeta`) and keeps it. */
+  adoptMeta(meta: CompressMeta): void {
     const parsed = parseDataName(baseName(this.data.remote));
     const bad = (why: string) => new FsError("Corrupt", why, { path: this.remote });
     if (meta.Mode === MODE_STORED) {
@@ -489,7 +498,6 @@ export class CompressObject implements FsObject {
     }
     this.meta = meta;
     this.size = meta.Size;
-    return meta;
   }
 
   async open(options?: OpenOptions): Promise<Body> {
