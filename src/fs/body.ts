@@ -107,3 +107,51 @@ export async function* prefetch(body: Body, depth = 4): Body {
     await it.return?.();
   }
 }
+
+/**
+ * Reads a body in exact amounts: `read(n)` returns the next `n` bytes (fewer only at the end), for
+ * formats made of fixed-size records (erasure pieces, headers). Buffers at most one source chunk.
+ */
+export class ByteReader {
+  private readonly it: AsyncIterator<Uint8Array>;
+  private rest: Uint8Array = new Uint8Array(0);
+  private ended = false;
+
+  constructor(body: Body) {
+    this.it = body[Symbol.asyncIterator]();
+  }
+
+  async read(n: number): Promise<Uint8Array> {
+    if (this.rest.length >= n) return this.take(n);
+    const out = new Uint8Array(n);
+    let at = 0;
+    while (at < n) {
+      if (this.rest.length === 0) {
+        if (this.ended) return out.subarray(0, at);
+        const r = await this.it.next();
+        if (r.done) {
+          this.ended = true;
+          continue;
+        }
+        this.rest = r.value;
+      }
+      const part = this.take(Math.min(n - at, this.rest.length));
+      out.set(part, at);
+      at += part.length;
+    }
+    return out;
+  }
+
+  /** Stops the underlying body (closing its connection or file). */
+  async close(): Promise<void> {
+    this.ended = true;
+    this.rest = new Uint8Array(0);
+    await this.it.return?.();
+  }
+
+  private take(n: number): Uint8Array {
+    const part = this.rest.subarray(0, n);
+    this.rest = this.rest.subarray(n);
+    return part;
+  }
+}

@@ -8,8 +8,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { quoteValue } from "../../src/fs/fspath.js";
+import { FaultFs } from "../../src/fs/layers/fault.js";
+import { PathGuardFs } from "../../src/fs/layers/path-guard.js";
 import { createContext, newFs } from "../../src/fs/new-fs.js";
 import type { Fs } from "../../src/fs/types.js";
+import { ErasureFs } from "../../src/overlays/erasure/fs.js";
+import { planErasure } from "../../src/overlays/erasure/options.js";
+import { reedSolomon } from "../../src/overlays/erasure/rs/index.js";
 import type { FsSuiteOptions } from "./suite.js";
 
 export interface Stack {
@@ -37,6 +42,39 @@ const randomName = () => randomBytes(6).toString("hex");
 
 /** "hunter2", obscured as the crypt rows' config must hold it. */
 const CRYPT_PASSWORD = "AAECAwQFBgcICQoLDA0OD2nqCVFioHI";
+/** An erasure remote over `remotes` (k data shards, the rest parity) with 1000-byte segments. */
+const erasure = (remotes: string[], k: number, extra = "") =>
+  `:erasure,remotes=${quoteValue(remotes.map((r) => `'${r.replaceAll("'", "''")}'`).join(" "))},data_shards=${k},parity_shards=${remotes.length - k},segment_size=1000b${extra}:`;
+const memories = (n: number) => Array.from({ length: n }, () => `:memory:conf-${randomName()}`);
+
+/**
+ * erasure over five memory remotes, two of which are gone (every call fails): reads and writes
+ * work from the three left.
+ */
+async function erasureWithDeadRemotes(): Promise<Fs> {
+  const ctx = createContext();
+  const upstreams = await Promise.all(memories(5).map((r) => newFs(r, ctx)));
+  const [dead1, dead2] = [new FaultFs(upstreams[1] as Fs), new FaultFs(upstreams[3] as Fs)];
+  dead1.vanish();
+  dead2.vanish();
+  upstreams[1] = dead1;
+  upstreams[3] = dead2;
+  const plan = planErasure({
+    remotes: "a b c d e",
+    data_shards: 3,
+    parity_shards: 2,
+    happy: 3,
+    optimal: 0,
+    download_extra: 0,
+    segment_size: 1000,
+    groups: "",
+    redundant_groups: 0,
+    redundant_nodes: 0,
+  });
+  // newFs puts a path guard on every remote; this one is built by hand.
+  return new PathGuardFs(new ErasureFs(":erasure", "", upstreams, plan, await reedSolomon(3, 2)));
+}
+
 const crypt = (remote: string, extra = "") => `:crypt,remote=${quoteValue(remote)},password=${CRYPT_PASSWORD}${extra}:`;
 /**
  * crypt refuses names it would refuse to list back (control characters, undecodable bytes), so a
@@ -208,5 +246,52 @@ export const stacks: Stack[] = [
     make: () => newFs(crypt(`:compress,remote=${quoteValue(tempDir())}:`), createContext()),
     // The encrypted names (231 characters for 143 bytes) plus compress's 15-byte suffix still fit 255.
     options: { unsupportedNames: CRYPT_REFUSED, maxNameBytes: 143 },
+  },
+  {
+    label: "erasure(6 × memory, 4+2)",
+    make: () => newFs(erasure(memories(6), 4), createContext()),
+  },
+  {
+    label: "erasure(5 × memory, 3+2, 2 dead)",
+    make: erasureWithDeadRemotes,
+  },
+  {
+    label: "erasure(6 × local, 4+2)",
+    make: () =>
+      newFs(
+        erasure(
+          [1, 2, 3, 4, 5, 6].map(() => tempDir()),
+          4,
+        ),
+        createContext(),
+      ),
+    // A shard's temporary name adds ".<size>.<12-hex version>.s<index>.tmp" to the file's name.
+    options: { maxNameBytes: 220 },
+  },
+  {
+    label: "erasure(6 × crypt(memory), 4+2)",
+    make: () =>
+      newFs(
+        erasure(
+          memories(6).map((r) => crypt(r)),
+          4,
+        ),
+        createContext(),
+      ),
+    options: { unsupportedNames: CRYPT_REFUSED, maxNameBytes: 200 },
+  },
+  {
+    label: "crypt(erasure(6 × memory, 4+2))",
+    make: () => newFs(crypt(erasure(memories(6), 4)), createContext()),
+    options: { unsupportedNames: CRYPT_REFUSED },
+  },
+  {
+    label: "chunker(erasure(6 × memory, 4+2))",
+    make: () => newFs(`:chunker,remote=${quoteValue(erasure(memories(6), 4))},chunk_size=1000b:`, createContext()),
+  },
+  {
+    label: "compress(erasure(6 × memory, 4+2))",
+    make: () => newFs(`:compress,remote=${quoteValue(erasure(memories(6), 4))}:`, createContext()),
+    options: { maxNameBytes: 240 },
   },
 ];

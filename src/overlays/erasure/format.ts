@@ -1,0 +1,162 @@
+/** The stored format of one shard object (docs/erasure-format.md): names, header, pieces, trailer. */
+import { createHash } from "node:crypto";
+
+export const MAGIC = Buffer.from("STRATAEC", "latin1");
+export const FORMAT_VERSION = 1;
+export const HEADER_SIZE = 64;
+export const TRAILER_SIZE = 96;
+export const CHECKSUM_SIZE = 32;
+const TMP_SUFFIX = ".tmp";
+
+/** What a shard's name says. */
+export interface ShardName {
+  /** The file's name (last path element). */
+  name: string;
+  size: number;
+  /** Version id: upload start in ms since the epoch (see `newVid`). */
+  vid: number;
+  index: number;
+}
+
+const SHARD_NAME = /^(.+)\.(0|[1-9][0-9]{0,15})\.([0-9a-f]{12})\.s(0|[1-9][0-9]{0,2})$/s;
+
+export function shardName(s: ShardName): string {
+  return `${s.name}.${s.size}.${s.vid.toString(16).padStart(12, "0")}.s${s.index}`;
+}
+
+export function tempShardName(s: ShardName): string {
+  return shardName(s) + TMP_SUFFIX;
+}
+
+/** Parses a committed shard's name; undefined for anything else (temporary shards included). */
+export function parseShardName(name: string): ShardName | undefined {
+  const m = SHARD_NAME.exec(name);
+  if (!m) return undefined;
+  const size = Number(m[2]);
+  if (!Number.isSafeInteger(size)) return undefined;
+  return { name: m[1] as string, size, vid: Number.parseInt(m[3] as string, 16), index: Number(m[4]) };
+}
+
+/** Parses a temporary shard's name (an upload in progress, or one that was killed). */
+export function parseTempShardName(name: string): ShardName | undefined {
+  return name.endsWith(TMP_SUFFIX) ? parseShardName(name.slice(0, -TMP_SUFFIX.length)) : undefined;
+}
+
+/** Facts every shard of one version shares; `index` is the shard's own. */
+export interface ShardHeader {
+  k: number;
+  m: number;
+  index: number;
+  segmentSize: number;
+  /** Modtime in nanoseconds since the epoch. */
+  modTimeNs: bigint;
+  vid: number;
+}
+
+export function encodeHeader(h: ShardHeader): Buffer {
+  const b = Buffer.alloc(HEADER_SIZE);
+  MAGIC.copy(b, 0);
+  b[8] = FORMAT_VERSION;
+  b[9] = h.k;
+  b[10] = h.m;
+  b[11] = h.index;
+  b.writeUInt32LE(h.segmentSize, 12);
+  b.writeBigInt64LE(h.modTimeNs, 16);
+  b.writeUIntBE(h.vid, 24, 6);
+  createHash("sha256").update(b.subarray(0, 32)).digest().copy(b, 32);
+  return b;
+}
+
+/** Decodes a header; a reason string when it is not a valid version-1 header. */
+export function decodeHeader(b: Uint8Array): ShardHeader | string {
+  const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+  if (buf.length < HEADER_SIZE) return "shard too short for a header";
+  if (!buf.subarray(0, 8).equals(MAGIC)) return "bad magic";
+  if (buf[8] !== FORMAT_VERSION) return `unknown format version ${buf[8]}`;
+  const sum = createHash("sha256").update(buf.subarray(0, 32)).digest();
+  if (!sum.equals(buf.subarray(32, 64))) return "header checksum mismatch";
+  return {
+    k: buf[9] as number,
+    m: buf[10] as number,
+    index: buf[11] as number,
+    segmentSize: buf.readUInt32LE(12),
+    modTimeNs: buf.readBigInt64LE(16),
+    vid: buf.readUIntBE(24, 6),
+  };
+}
+
+export interface ShardTrailer {
+  size: number;
+  segments: number;
+  md5: string;
+  sha1: string;
+}
+
+export function encodeTrailer(t: ShardTrailer, header: Uint8Array): Buffer {
+  const b = Buffer.alloc(TRAILER_SIZE);
+  b.writeBigUInt64LE(BigInt(t.size), 0);
+  b.writeUInt32LE(t.segments, 8);
+  Buffer.from(t.md5, "hex").copy(b, 12);
+  Buffer.from(t.sha1, "hex").copy(b, 28);
+  createHash("sha256").update(b.subarray(0, 64)).update(header.subarray(0, 32)).digest().copy(b, 64);
+  return b;
+}
+
+export function decodeTrailer(b: Uint8Array, header: Uint8Array): ShardTrailer | string {
+  const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+  if (buf.length !== TRAILER_SIZE) return "shard too short for a trailer";
+  const sum = createHash("sha256").update(buf.subarray(0, 64)).update(header.subarray(0, 32)).digest();
+  if (!sum.equals(buf.subarray(64, 96))) return "trailer checksum mismatch";
+  return {
+    size: Number(buf.readBigUInt64LE(0)),
+    segments: buf.readUInt32LE(8),
+    md5: buf.subarray(12, 28).toString("hex"),
+    sha1: buf.subarray(28, 48).toString("hex"),
+  };
+}
+
+/** The checksum stored after a piece: binds it to its segment and shard. */
+export function pieceChecksum(piece: Uint8Array, segment: number, index: number): Buffer {
+  const where = Buffer.alloc(5);
+  where.writeUInt32LE(segment, 0);
+  where[4] = index;
+  return createHash("sha256").update(piece).update(where).digest();
+}
+
+/** The geometry of one file's segments and pieces. */
+export class Layout {
+  readonly segments: number;
+
+  constructor(
+    readonly size: number,
+    readonly k: number,
+    readonly segmentSize: number,
+  ) {
+    this.segments = Math.ceil(size / segmentSize);
+  }
+
+  /** Plaintext bytes in segment `j`. */
+  segmentLength(j: number): number {
+    return Math.min(this.segmentSize, this.size - j * this.segmentSize);
+  }
+
+  /** Bytes of each piece of segment `j`. */
+  pieceLength(j: number): number {
+    return Math.ceil(this.segmentLength(j) / this.k);
+  }
+
+  /** Offset of segment `j`'s piece in a shard object (all but the last segment are full). */
+  pieceOffset(j: number): number {
+    return HEADER_SIZE + j * (Math.ceil(this.segmentSize / this.k) + CHECKSUM_SIZE);
+  }
+
+  /** The size every shard object of this file has. */
+  get shardObjectSize(): number {
+    return this.pieceOffset(this.segments) - (this.segments > 0 ? this.fullPieceShortfall() : 0) + TRAILER_SIZE;
+  }
+
+  /** How much shorter the last piece is than a full one. */
+  private fullPieceShortfall(): number {
+    return Math.ceil(this.segmentSize / this.k) - this.pieceLength(this.segments - 1);
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * erasure: Reed-Solomon k-of-n over several upstream remotes. Each file is stored as n shards, one
+ * per upstream, any k of which rebuild it (docs/erasure.md; format: docs/erasure-format.md).
+ */
+import { cleanRemote } from "../../fs/path.js";
+import { defineDescriptor } from "../../fs/registry.js";
+import { type ErasureOptions, planErasure } from "./options.js";
+
+export default defineDescriptor<ErasureOptions>({
+  name: "erasure",
+  kind: "overlay",
+  description:
+    "Spread files over several remotes with Reed-Solomon erasure coding: any data_shards of the " +
+    "data_shards + parity_shards remotes give every file back.",
+  options: {
+    type: "object",
+    properties: {
+      remotes: {
+        type: "string",
+        description:
+          'Space-separated list of upstream remotes, one per shard (quote a remote with spaces: "my remote:dir").',
+      },
+      data_shards: {
+        type: "integer",
+        default: 0,
+        description: "Shards needed to read a file (k). 0: every remote not used for parity.",
+      },
+      parity_shards: {
+        type: "integer",
+        default: 2,
+        description: "Extra shards (m): how many remotes may be lost without losing data.",
+      },
+      happy: {
+        type: "integer",
+        default: 0,
+        description: "Shards that must be stored for an upload to succeed. 0: all of them.",
+      },
+      optimal: {
+        type: "integer",
+        default: 0,
+        description:
+          "Once this many shards keep up with an upload, slower ones are cancelled (long-tail cancellation). 0: all.",
+        advanced: true,
+      },
+      download_extra: {
+        type: "integer",
+        default: 0,
+        description: "Shards read beyond data_shards; the first data_shards that verify are used.",
+        advanced: true,
+      },
+      segment_size: {
+        type: "integer",
+        size: true,
+        default: 4 * 1024 * 1024,
+        description: "Files are encoded in segments of this many bytes; memory per upload is a few segments.",
+        advanced: true,
+      },
+      groups: {
+        type: "string",
+        default: "",
+        description:
+          'Failure domains: remotes (as in "remotes") that can fail together, space-separated, groups separated by ";".',
+        advanced: true,
+      },
+      redundant_groups: {
+        type: "integer",
+        default: 0,
+        description: "Whole groups that may be lost; the config is refused if the shards cannot survive it.",
+        advanced: true,
+      },
+      redundant_nodes: {
+        type: "integer",
+        default: 0,
+        description: "Further remotes that may be lost beyond redundant_groups.",
+        advanced: true,
+      },
+    },
+    required: ["remotes"],
+    additionalProperties: false,
+  },
+  async create({ name, root, options, newFs }) {
+    const plan = planErasure(options);
+    const sub = cleanRemote(root.replace(/^\/+/, ""));
+    const upstreams = await Promise.all(
+      plan.remotes.map((base) => {
+        const sep = base.endsWith(":") || base.endsWith("/") ? "" : "/";
+        return newFs(sub === "" ? base : `${base}${sep}${sub}`);
+      }),
+    );
+    const [{ ErasureFs }, { reedSolomon }] = await Promise.all([import("./fs.js"), import("./rs/index.js")]);
+    return new ErasureFs(name, sub, upstreams, plan, await reedSolomon(plan.k, plan.m));
+  },
+});

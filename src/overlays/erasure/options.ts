@@ -1,0 +1,148 @@
+/** The erasure overlay's options: parsing the remote lists and checking that the placement is sound. */
+import { FsError } from "../../fs/errors.js";
+
+export interface ErasureOptions {
+  remotes: string;
+  data_shards: number;
+  parity_shards: number;
+  happy: number;
+  optimal: number;
+  download_extra: number;
+  segment_size: number;
+  groups: string;
+  redundant_groups: number;
+  redundant_nodes: number;
+}
+
+/** Options resolved: defaults filled in, lists parsed, every constraint checked. */
+export interface ErasurePlan {
+  remotes: string[];
+  k: number;
+  m: number;
+  happy: number;
+  optimal: number;
+  downloadExtra: number;
+  segmentSize: number;
+}
+
+const MAX_SEGMENT = 1 << 30;
+
+const invalid = (key: string, why: string) => new FsError("ConfigInvalid", `erasure: option "${key}" ${why}`);
+
+/**
+ * Splits a space-separated list of remote strings, as rclone's union `upstreams`: a remote holding
+ * spaces, quotes or `;` is written in double or single quotes (a doubled quote inside stands for
+ * itself). With `groups`, `;` separates lists.
+ */
+export function splitRemoteLists(text: string): string[][] {
+  const lists: string[][] = [[]];
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i] as string;
+    if (/\s/.test(c)) {
+      i++;
+    } else if (c === ";") {
+      lists.push([]);
+      i++;
+    } else if (c === '"' || c === "'") {
+      // Quoted as in rclone's connection strings: a doubled quote stands for itself.
+      let token = "";
+      let end = i + 1;
+      for (;;) {
+        const q = text.indexOf(c, end);
+        if (q < 0) throw new Error("unterminated quote");
+        token += text.slice(end, q);
+        if (text[q + 1] !== c) {
+          end = q + 1;
+          break;
+        }
+        token += c;
+        end = q + 2;
+      }
+      (lists.at(-1) as string[]).push(token);
+      i = end;
+    } else {
+      let end = i;
+      while (end < text.length && !/[\s;]/.test(text[end] as string)) end++;
+      (lists.at(-1) as string[]).push(text.slice(i, end));
+      i = end;
+    }
+  }
+  return lists;
+}
+
+/** Resolves and checks the options; throws `ConfigInvalid` naming the option and saying why. */
+export function planErasure(o: ErasureOptions): ErasurePlan {
+  let lists: string[][];
+  try {
+    lists = splitRemoteLists(o.remotes);
+  } catch (err) {
+    throw invalid("remotes", (err as Error).message);
+  }
+  if (lists.length !== 1) throw invalid("remotes", 'is one space-separated list (";" separates groups only)');
+  const remotes = lists[0] as string[];
+  const n = remotes.length;
+  const m = o.parity_shards;
+  const k = o.data_shards === 0 ? n - m : o.data_shards;
+  if (m < 0) throw invalid("parity_shards", `must not be negative, found ${m}`);
+  if (k < 1) throw invalid("data_shards", `must be at least 1 (with ${n} remotes and ${m} parity shards)`);
+  if (k + m !== n) {
+    throw invalid("remotes", `must list data_shards + parity_shards = ${k + m} remotes (one per shard), found ${n}`);
+  }
+  if (n > 256) throw invalid("remotes", `at most 256 shards, found ${n}`);
+  if (new Set(remotes).size !== n) throw invalid("remotes", "lists a remote twice");
+  const happy = o.happy === 0 ? n : o.happy;
+  const optimal = o.optimal === 0 ? n : o.optimal;
+  if (happy < k || happy > n) throw invalid("happy", `must be between data_shards (${k}) and ${n}, found ${happy}`);
+  if (optimal < happy || optimal > n) {
+    throw invalid("optimal", `must be between happy (${happy}) and ${n}, found ${optimal}`);
+  }
+  if (o.download_extra < 0 || k + o.download_extra > n) {
+    throw invalid("download_extra", `must be between 0 and parity_shards (${m}), found ${o.download_extra}`);
+  }
+  if (!(o.segment_size >= k) || o.segment_size > MAX_SEGMENT) {
+    throw invalid("segment_size", `must be between data_shards (${k}) bytes and 1Gi, found ${o.segment_size}`);
+  }
+  checkFailureDomains(o, remotes, m);
+  return { remotes, k, m, happy, optimal, downloadExtra: o.download_extra, segmentSize: o.segment_size };
+}
+
+/**
+ * zstor's rule: losing any `redundant_groups` whole groups plus any `redundant_nodes` more remotes
+ * must leave at least k shards, i.e. the worst such loss must be at most m shards (one shard per
+ * remote). Remotes in no group are groups of one.
+ */
+function checkFailureDomains(o: ErasureOptions, remotes: string[], m: number): void {
+  let groups: string[][];
+  try {
+    groups = o.groups.trim() === "" ? [] : splitRemoteLists(o.groups).filter((g) => g.length > 0);
+  } catch (err) {
+    throw invalid("groups", (err as Error).message);
+  }
+  const seen = new Set<string>();
+  for (const g of groups) {
+    for (const r of g) {
+      if (!remotes.includes(r)) throw invalid("groups", `names "${r}", which is not in remotes`);
+      if (seen.has(r)) throw invalid("groups", `puts "${r}" in two groups`);
+      seen.add(r);
+    }
+  }
+  for (const r of remotes) if (!seen.has(r)) groups.push([r]);
+  if (o.redundant_groups < 0 || o.redundant_nodes < 0) {
+    throw invalid(o.redundant_groups < 0 ? "redundant_groups" : "redundant_nodes", "must not be negative");
+  }
+  if (o.redundant_groups > groups.length) {
+    throw invalid("redundant_groups", `is ${o.redundant_groups}, but there are only ${groups.length} groups`);
+  }
+  const sizes = groups.map((g) => g.length).sort((a, b) => b - a);
+  const lostInGroups = sizes.slice(0, o.redundant_groups).reduce((a, b) => a + b, 0);
+  const lost = lostInGroups + Math.min(o.redundant_nodes, remotes.length - lostInGroups);
+  if (lost > m) {
+    const key = o.redundant_nodes > 0 && lostInGroups <= m ? "redundant_nodes" : "redundant_groups";
+    throw invalid(
+      key,
+      `cannot be met: losing the ${o.redundant_groups} largest group(s) (${lostInGroups} remotes) and ` +
+        `${o.redundant_nodes} more remote(s) loses ${lost} shards, but parity_shards is ${m}`,
+    );
+  }
+}

@@ -1,0 +1,239 @@
+/**
+ * Writing one file: cut the body into segments, encode each into k data and m parity pieces, stream
+ * every shard to its upstream under a temporary name, then rename the shards that finished.
+ * Stragglers are cancelled once `optimal` shards keep up (Storj's long-tail cancellation); the
+ * upload fails unless `happy` shards are committed (Tahoe's shares.happy).
+ */
+import { ByteReader } from "../../fs/body.js";
+import { FsError, isFsError } from "../../fs/errors.js";
+import { streamHasher } from "../../fs/hash-worker.js";
+import { joinRemote } from "../../fs/path.js";
+import type { Body, CallOptions, Fs, FsObject } from "../../fs/types.js";
+import {
+  encodeHeader,
+  encodeTrailer,
+  Layout,
+  pieceChecksum,
+  type ShardName,
+  shardName,
+  tempShardName,
+} from "./format.js";
+import type { ErasurePlan } from "./options.js";
+import type { ReedSolomon } from "./rs/index.js";
+import { ShardSink } from "./sink.js";
+
+export interface UploadRequest {
+  body: Body;
+  dir: string;
+  name: string;
+  /** -1 when unknown. */
+  size: number;
+  modTime: Date;
+  vid: number;
+}
+
+export interface Uploaded {
+  size: number;
+  md5: string;
+  sha1: string;
+  /** The committed shard objects, by shard index (undefined where a shard was not stored). */
+  shards: (FsObject | undefined)[];
+}
+
+export class ShardUploader {
+  constructor(
+    private readonly plan: ErasurePlan,
+    private readonly upstreams: readonly Fs[],
+    private readonly rs: ReedSolomon,
+  ) {}
+
+  async upload(req: UploadRequest, options?: CallOptions): Promise<Uploaded> {
+    const { k, m, segmentSize } = this.plan;
+    const known = req.size >= 0;
+    const tempOf = (index: number, size: number) =>
+      joinRemote(req.dir, tempShardName({ name: req.name, size, vid: req.vid, index }));
+    const layout = new Layout(Math.max(req.size, 0), k, segmentSize);
+    const sinks = this.upstreams.map(
+      (fs, index) =>
+        new ShardSink(
+          index,
+          fs,
+          tempOf(index, known ? req.size : 0),
+          known ? layout.shardObjectSize : -1,
+          req.modTime,
+          options?.signal,
+        ),
+    );
+    const md5 = streamHasher("md5", req.size);
+    const sha1 = streamHasher("sha1", req.size);
+    const headers = sinks.map((s) =>
+      encodeHeader({
+        k,
+        m,
+        index: s.index,
+        segmentSize,
+        modTimeNs: BigInt(req.modTime.getTime()) * 1_000_000n,
+        vid: req.vid,
+      }),
+    );
+    let size = 0;
+    let segments = 0;
+    try {
+      for (const s of sinks) s.push(headers[s.index] as Buffer);
+      const reader = new ByteReader(req.body);
+      for (;;) {
+        options?.signal?.throwIfAborted();
+        const want = known ? layout.segmentLength(segments) : segmentSize;
+        if (known && segments >= layout.segments) break;
+        const segment = await reader.read(want);
+        if (segment.length === 0) break;
+        if (known && segment.length < want) {
+          throw new FsError("Corrupt", `size mismatch: expected ${req.size}, got ${size + segment.length}`);
+        }
+        await Promise.all([md5.update(segment), sha1.update(segment)]);
+        this.sendSegment(segment, segments, sinks);
+        size += segment.length;
+        segments++;
+        await this.keepUp(sinks);
+        if (!known && segment.length < want) break;
+      }
+      if (known && (await reader.read(1)).length > 0) {
+        throw new FsError("Corrupt", `size mismatch: body is larger than ${req.size}`);
+      }
+      const hashes = { md5: await md5.digest(), sha1: await sha1.digest() };
+      for (const s of sinks) {
+        s.push(encodeTrailer({ size, segments, ...hashes }, headers[s.index] as Buffer));
+        s.close();
+      }
+      const temps = await this.finish(sinks);
+      const shards = await this.commit(temps, req, size, options);
+      return { size, ...hashes, shards };
+    } catch (err) {
+      for (const s of sinks) s.cancel(err);
+      await Promise.allSettled(sinks.map((s) => s.done));
+      await Promise.allSettled([md5.digest(), sha1.digest()]);
+      throw err;
+    }
+  }
+
+  /** Splits one segment into pieces, encodes parity and queues every piece with its checksum. */
+  private sendSegment(segment: Uint8Array, j: number, sinks: ShardSink[]): void {
+    const { k, m } = this.plan;
+    const p = Math.ceil(segment.length / k);
+    const data: Uint8Array[] = [];
+    for (let d = 0; d < k; d++) {
+      const start = d * p;
+      const end = Math.min(start + p, segment.length);
+      if (end - start === p) {
+        data.push(segment.subarray(start, end));
+      } else {
+        const padded = new Uint8Array(p);
+        if (end > start) padded.set(segment.subarray(start, end));
+        data.push(padded);
+      }
+    }
+    const parity = Array.from({ length: m }, () => new Uint8Array(p));
+    if (m > 0 && p > 0) this.rs.encode(data, parity);
+    for (const s of sinks) {
+      if (s.failed) continue;
+      const piece = (s.index < k ? data[s.index] : parity[s.index - k]) as Uint8Array;
+      s.push(piece);
+      s.push(pieceChecksum(piece, j, s.index));
+    }
+  }
+
+  /**
+   * Waits until the shards keep up. Once `optimal` of them have room, those still full are
+   * stragglers and are cancelled (when more than `optimal` are alive), so a slow remote never sets
+   * the pace of an upload. Fails early when fewer than `happy` shards are left.
+   */
+  private async keepUp(sinks: ShardSink[]): Promise<void> {
+    for (;;) {
+      const alive = sinks.filter((s) => !s.failed);
+      if (alive.length < this.plan.happy) throw this.tooFew(sinks);
+      const waiting = alive.filter((s) => !s.ready);
+      if (waiting.length === 0) return;
+      const ready = alive.length - waiting.length;
+      if (ready >= this.plan.optimal) {
+        for (const s of waiting) s.cancel(new FsError("Transient", "cancelled: slower than the other shards"));
+        return;
+      }
+      await Promise.race(waiting.map((s) => s.whenReady()));
+    }
+  }
+
+  /** Waits for the puts: once `optimal` shards are stored, the rest are cancelled. */
+  private async finish(sinks: ShardSink[]): Promise<(FsObject | undefined)[]> {
+    const stored: (FsObject | undefined)[] = sinks.map(() => undefined);
+    await new Promise<void>((resolve) => {
+      let settled = 0;
+      let count = 0;
+      for (const s of sinks) {
+        s.done.then(
+          (obj) => {
+            stored[s.index] = obj;
+            count++;
+            if (count >= this.plan.optimal) {
+              for (const other of sinks) {
+                if (!other.finished) other.cancel(new FsError("Transient", "cancelled: enough shards stored"));
+              }
+            }
+          },
+          () => undefined,
+        );
+        s.done.finally(() => {
+          if (++settled === sinks.length) resolve();
+        });
+      }
+    });
+    if (stored.filter(Boolean).length < this.plan.happy) {
+      await Promise.allSettled(stored.map((o) => o?.remove()));
+      throw this.tooFew(sinks);
+    }
+    return stored;
+  }
+
+  /** Renames the temporary shards to their final names; fails (removing them) below `happy`. */
+  private async commit(
+    temps: (FsObject | undefined)[],
+    req: UploadRequest,
+    size: number,
+    options?: CallOptions,
+  ): Promise<(FsObject | undefined)[]> {
+    const results = await Promise.allSettled(
+      temps.map(async (obj, index) => {
+        if (!obj) return undefined;
+        const s: ShardName = { name: req.name, size, vid: req.vid, index };
+        return rename(this.upstreams[index] as Fs, obj, joinRemote(req.dir, shardName(s)), options);
+      }),
+    );
+    const shards = results.map((r) => (r.status === "fulfilled" ? r.value : undefined));
+    if (shards.filter(Boolean).length < this.plan.happy) {
+      await Promise.allSettled([...shards, ...temps].map((o) => o?.remove()));
+      const why = results.find((r) => r.status === "rejected") as PromiseRejectedResult | undefined;
+      throw new FsError("Other", `could not commit ${this.plan.happy} shards: ${String(why?.reason)}`);
+    }
+    return shards;
+  }
+
+  private tooFew(sinks: ShardSink[]): FsError {
+    const failures = sinks
+      .filter((s) => s.failed)
+      .map((s) => `${this.upstreams[s.index]}: ${(s.failure as Error)?.message ?? String(s.failure)}`);
+    const transient = sinks.some((s) => isFsError(s.failure, "Transient"));
+    return new FsError(
+      transient ? "Transient" : "Other",
+      `fewer than happy=${this.plan.happy} shards could be stored (${failures.join("; ")})`,
+    );
+  }
+}
+
+/** Moves an upstream object to a new name: server-side move, else copy and delete. */
+export async function rename(fs: Fs, obj: FsObject, remote: string, options?: CallOptions): Promise<FsObject> {
+  const { move, copy } = fs.features;
+  if (move) return move(obj, remote, options);
+  if (!copy) throw new FsError("NotImplemented", `${fs} can neither move nor copy`);
+  const copied = await copy(obj, remote, options);
+  await obj.remove(options);
+  return copied;
+}
