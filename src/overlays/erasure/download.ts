@@ -29,8 +29,6 @@ interface ShardStream {
   reader: ByteReader;
   /** The next segment this stream will deliver. */
   next: number;
-  /** A read in flight (for a segment not yet needed, when it lagged). */
-  pending?: Promise<Uint8Array | undefined>;
 }
 
 /** The file was written with another segment size than the reader assumed (the option changed). */
@@ -42,9 +40,13 @@ export class SegmentSizeDiffers extends Error {
 
 export class SegmentReader {
   private readonly layout: Layout;
-  private readonly streams: ShardStream[] = [];
-  private readonly tried = new Set<number>();
+  private readonly streams = new Map<number, ShardStream>();
+  /** Shards that failed (unreadable, bad header, bad piece): never asked again. */
+  private readonly failed = new Set<number>();
+  /** Shards that were too slow for a segment: asked again only when nothing else is left. */
+  private readonly lagging = new Set<number>();
   private readonly failures: string[] = [];
+  private closed = false;
 
   constructor(
     private readonly v: StoredVersion,
@@ -70,115 +72,126 @@ export class SegmentReader {
         yield segment.subarray(from, to);
       }
     } finally {
-      await Promise.allSettled(this.streams.map((s) => s.reader.close()));
+      this.closed = true;
+      await Promise.allSettled([...this.streams.values()].map((s) => s.reader.close()));
     }
   }
 
-  /** One segment's plaintext from the first k good pieces. */
+  /**
+   * One segment's plaintext from the first k good pieces. Asks k + download_extra shards at once
+   * (open streams first, then data shards, then parity); each failure brings in another shard.
+   */
   private async segment(j: number, last: number): Promise<Uint8Array> {
     const { k } = this.v;
     const pieces = new Map<number, Uint8Array>();
-    for (;;) {
-      await this.openStreams(j, last, k - pieces.size + this.extra);
-      const live = this.streams.filter((s) => !pieces.has(s.index));
-      if (pieces.size + live.length < k) throw this.notEnough(j);
-      const results = live.map((s) => this.piece(s, j).then((piece) => ({ s, piece })));
-      // Take pieces as they come; stop as soon as k verified ones are in.
-      const outstanding = new Set(results);
-      while (outstanding.size > 0 && pieces.size < k) {
-        const done = await Promise.race([...outstanding].map((p) => p.then((r) => ({ p, r }))));
-        outstanding.delete(done.p);
-        const { s, piece } = done.r;
-        if (piece) pieces.set(s.index, piece);
-        else this.drop(s);
-      }
-      // Streams still reading this segment lag behind the others: keep them only if not needed later.
-      for (const p of outstanding) {
-        void p.then(({ s, piece }) => {
-          if (!piece) this.drop(s);
-        });
-      }
-      if (pieces.size >= k) return this.assemble(j, pieces);
+    const inflight = new Map<number, Promise<{ index: number; piece: Uint8Array | undefined }>>();
+    const launch = (index: number) =>
+      inflight.set(
+        index,
+        this.fetch(index, j, last).then((piece) => ({ index, piece })),
+      );
+    for (const s of [...this.streams.values()]) {
+      if (s.next === j) launch(s.index);
+      else this.drop(s.index, true);
     }
+    for (;;) {
+      for (const index of this.candidates(inflight, pieces)) {
+        if (pieces.size + inflight.size >= k + this.extra) break;
+        launch(index);
+      }
+      if (pieces.size + inflight.size < k && inflight.size === 0) throw this.notEnough(j);
+      const { index, piece } = await Promise.race(inflight.values());
+      inflight.delete(index);
+      if (piece) pieces.set(index, piece);
+      if (pieces.size >= k) break;
+    }
+    // Shards still reading this segment lag behind: they are dropped at the next one.
+    for (const index of inflight.keys()) this.lagging.add(index);
+    return this.assemble(j, pieces);
   }
 
-  /** Reads segment `j`'s piece from a stream and verifies it; undefined if missing or bad. */
-  private async piece(s: ShardStream, j: number): Promise<Uint8Array | undefined> {
+  /** Shards to ask next: data before parity, lagging ones last, failed or busy ones never. */
+  private candidates(busy: Map<number, unknown>, done: Map<number, unknown>): number[] {
+    const free = this.v.shards
+      .map((obj, index) => (obj ? index : -1))
+      .filter((i) => i >= 0 && !this.failed.has(i) && !busy.has(i) && !done.has(i));
+    return [...free.filter((i) => !this.lagging.has(i)), ...free.filter((i) => this.lagging.has(i))];
+  }
+
+  /** Segment `j`'s verified piece from shard `index`, opening the shard if needed. */
+  private async fetch(index: number, j: number, last: number): Promise<Uint8Array | undefined> {
+    let s = this.streams.get(index);
+    if (!s) {
+      s = await this.open(index, j, last);
+      if (!s) return undefined;
+    }
     const length = this.layout.pieceLength(j);
     try {
       const bytes = await s.reader.read(length + CHECKSUM_SIZE);
+      if (this.streams.get(index) !== s) return undefined;
       s.next = j + 1;
-      if (bytes.length < length + CHECKSUM_SIZE) return this.bad(s, `shard ${s.index} is truncated`);
+      this.lagging.delete(index);
+      if (bytes.length < length + CHECKSUM_SIZE) return this.bad(index, `shard ${index} is truncated`);
       const piece = bytes.subarray(0, length);
-      if (!pieceChecksum(piece, j, s.index).equals(bytes.subarray(length))) {
-        return this.bad(s, `shard ${s.index} failed its checksum at segment ${j}`);
+      if (!pieceChecksum(piece, j, index).equals(bytes.subarray(length))) {
+        return this.bad(index, `shard ${index} failed its checksum at segment ${j}`);
       }
       return piece;
     } catch (err) {
-      return this.bad(s, `shard ${s.index}: ${(err as Error).message}`);
+      if (err instanceof SegmentSizeDiffers) throw err;
+      return this.bad(index, `shard ${index}: ${(err as Error).message}`);
     }
   }
 
-  private bad(s: ShardStream, why: string): undefined {
-    this.failures.push(`${this.v.shards[s.index]?.fs ?? `shard ${s.index}`}: ${why}`);
+  private bad(index: number, why: string): undefined {
+    this.failures.push(`${this.v.shards[index]?.fs ?? `shard ${index}`}: ${why}`);
     log.notice(this.v.remote, why);
-    this.drop(s);
+    this.failed.add(index);
+    this.drop(index, false);
     return undefined;
   }
 
-  private drop(s: ShardStream): void {
-    const i = this.streams.indexOf(s);
-    if (i >= 0) this.streams.splice(i, 1);
+  private drop(index: number, lagged: boolean): void {
+    const s = this.streams.get(index);
+    if (!s) return;
+    this.streams.delete(index);
+    if (lagged) this.lagging.add(index);
     void s.reader.close().catch(() => undefined);
   }
 
-  /** Opens more shard streams at segment `j` until `want` are live, data shards first. */
-  private async openStreams(j: number, last: number, want: number): Promise<void> {
-    // A stream behind segment j (it lagged) is dropped and reopened if still wanted.
-    for (const s of [...this.streams]) if (s.next !== j) this.drop(s);
-    const candidates = this.v.shards
-      .map((obj, index) => ({ obj, index }))
-      .filter((c) => c.obj && !this.tried.has(c.index));
-    const opening: Promise<void>[] = [];
-    for (const c of candidates) {
-      if (this.streams.length + opening.length >= want) break;
-      this.tried.add(c.index);
-      opening.push(this.open(c.obj as FsObject, c.index, j, last));
-    }
-    await Promise.all(opening);
-  }
-
-  private async open(obj: FsObject, index: number, j: number, last: number): Promise<void> {
+  /** Opens shard `index` at segment `j`, checking its header; undefined (and marked failed) if it cannot. */
+  private async open(index: number, j: number, last: number): Promise<ShardStream | undefined> {
+    const obj = this.v.shards[index] as FsObject;
     const from = this.layout.pieceOffset(j);
     const to = this.layout.pieceOffset(last) + this.layout.pieceLength(last) + CHECKSUM_SIZE;
+    let reader: ByteReader | undefined;
     try {
+      let header: Uint8Array;
       if (j === 0) {
-        const reader = new ByteReader(await obj.open({ ...this.options, offset: 0, length: to }));
-        const why = this.checkHeader(await reader.read(HEADER_SIZE), index);
-        if (why) {
-          await reader.close();
-          this.bad({ index, reader, next: j }, why);
-          return;
-        }
-        this.streams.push({ index, reader, next: j });
-        return;
+        reader = new ByteReader(await obj.open({ ...this.options, offset: 0, length: to }));
+        header = await reader.read(HEADER_SIZE);
+      } else {
+        const [h, body] = await Promise.all([
+          obj
+            .open({ ...this.options, offset: 0, length: HEADER_SIZE })
+            .then((b) => new ByteReader(b).read(HEADER_SIZE)),
+          obj.open({ ...this.options, offset: from, length: to - from }),
+        ]);
+        header = h;
+        reader = new ByteReader(body);
       }
-      const [header, body] = await Promise.all([
-        obj.open({ ...this.options, offset: 0, length: HEADER_SIZE }).then((b) => new ByteReader(b).read(HEADER_SIZE)),
-        obj.open({ ...this.options, offset: from, length: to - from }),
-      ]);
-      const reader = new ByteReader(body);
       const why = this.checkHeader(header, index);
-      if (why) {
+      if (why || this.closed) {
         await reader.close();
-        this.bad({ index, reader, next: j }, why);
-        return;
+        return why ? this.bad(index, why) : undefined;
       }
-      this.streams.push({ index, reader, next: j });
+      const s = { index, reader, next: j };
+      this.streams.set(index, s);
+      return s;
     } catch (err) {
+      await reader?.close().catch(() => undefined);
       if (err instanceof SegmentSizeDiffers) throw err;
-      this.failures.push(`${obj.fs}: ${(err as Error).message}`);
-      log.notice(this.v.remote, `shard ${index} cannot be read: ${(err as Error).message}`);
+      return this.bad(index, `shard ${index} cannot be read: ${(err as Error).message}`);
     }
   }
 

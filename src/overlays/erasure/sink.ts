@@ -18,6 +18,8 @@ export class ShardSink {
   readonly done: Promise<FsObject>;
   failure: unknown;
   finished = false;
+  /** Cancelled: its result no longer matters, and nobody waits for it. */
+  cancelled = false;
 
   constructor(
     readonly index: number,
@@ -31,9 +33,11 @@ export class ShardSink {
     const put = size < 0 && upstream.features.putStream ? upstream.features.putStream : upstream.put.bind(upstream);
     this.done = put(this.body(abort), { remote, size, modTime }, { signal: abort });
     this.done.then(
-      () => {
+      (obj) => {
         this.finished = true;
         this.wakeProducer?.();
+        // A put that ignored the abort and completed leaves a temporary shard nobody will commit.
+        if (this.cancelled) void obj.remove().catch(() => undefined);
       },
       (err) => {
         this.failure ??= err;
@@ -76,6 +80,8 @@ export class ShardSink {
 
   /** Aborts the put (it removes its partial object). */
   cancel(reason: unknown): void {
+    if (this.finished && !this.failed) return;
+    this.cancelled = true;
     this.failure ??= reason;
     this.closed = true;
     this.parts.length = 0;

@@ -7,6 +7,7 @@
 import { ByteReader } from "../../fs/body.js";
 import { FsError, isFsError } from "../../fs/errors.js";
 import { streamHasher } from "../../fs/hash-worker.js";
+import { moveFile } from "../../fs/operations/copy.js";
 import { joinRemote } from "../../fs/path.js";
 import type { Body, CallOptions, Fs, FsObject } from "../../fs/types.js";
 import {
@@ -109,8 +110,8 @@ export class ShardUploader {
       const shards = await this.commit(temps, req, size, options);
       return { size, ...hashes, shards };
     } catch (err) {
+      // Each cancelled put removes what it wrote; a hung upstream must not hold up the error.
       for (const s of sinks) s.cancel(err);
-      await Promise.allSettled(sinks.map((s) => s.done));
       await Promise.allSettled([md5.digest(), sha1.digest()]);
       throw err;
     }
@@ -162,29 +163,26 @@ export class ShardUploader {
     }
   }
 
-  /** Waits for the puts: once `optimal` shards are stored, the rest are cancelled. */
+  /**
+   * Waits for the puts: once `optimal` shards are stored, the rest are cancelled and not waited
+   * for (a hung upstream cannot hold the upload).
+   */
   private async finish(sinks: ShardSink[]): Promise<(FsObject | undefined)[]> {
     const stored: (FsObject | undefined)[] = sinks.map(() => undefined);
     await new Promise<void>((resolve) => {
-      let settled = 0;
-      let count = 0;
+      const settle = () => {
+        if (stored.filter(Boolean).length >= this.plan.optimal) {
+          for (const s of sinks) if (!s.finished) s.cancel(new FsError("Transient", "cancelled: enough shards stored"));
+        }
+        if (sinks.every((s) => s.finished || s.cancelled)) resolve();
+      };
       for (const s of sinks) {
-        s.done.then(
-          (obj) => {
-            stored[s.index] = obj;
-            count++;
-            if (count >= this.plan.optimal) {
-              for (const other of sinks) {
-                if (!other.finished) other.cancel(new FsError("Transient", "cancelled: enough shards stored"));
-              }
-            }
-          },
-          () => undefined,
-        );
-        s.done.finally(() => {
-          if (++settled === sinks.length) resolve();
-        });
+        s.done.then((obj) => {
+          if (!s.cancelled) stored[s.index] = obj;
+          settle();
+        }, settle);
       }
+      settle();
     });
     if (stored.filter(Boolean).length < this.plan.happy) {
       await Promise.allSettled(stored.map((o) => o?.remove()));
@@ -228,12 +226,10 @@ export class ShardUploader {
   }
 }
 
-/** Moves an upstream object to a new name: server-side move, else copy and delete. */
-export async function rename(fs: Fs, obj: FsObject, remote: string, options?: CallOptions): Promise<FsObject> {
-  const { move, copy } = fs.features;
-  if (move) return move(obj, remote, options);
-  if (!copy) throw new FsError("NotImplemented", `${fs} can neither move nor copy`);
-  const copied = await copy(obj, remote, options);
-  await obj.remove(options);
-  return copied;
+/**
+ * Moves an upstream object to a new name: server-side where the upstream can, else copied and
+ * removed (shards carry their own checksums, so the copy is not hashed again).
+ */
+export function rename(fs: Fs, obj: FsObject, remote: string, options?: CallOptions): Promise<FsObject> {
+  return moveFile(obj, fs, remote, { signal: options?.signal, noVerifyHash: true });
 }
