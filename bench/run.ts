@@ -1,7 +1,7 @@
 /**
  * strata vs the real rclone on this machine, same workloads, same run, alternating, median of N.
  *
- *   npm run bench -- [sync|copy|check|big-tree|chunker|compress|crypt|all] [--runs 5] [--files 10000] [--big-mib 1024] [--tree 200000]
+ *   npm run bench -- [sync|copy|check|big-tree|chunker|compress|crypt|erasure|all] [--runs 5] [--files 10000] [--big-mib 1024] [--tree 200000]
  *   npm run bench -- rs [--runs 5]      (Reed–Solomon kernels only, in this process: bench/rs.ts)
  */
 import { execFileSync } from "node:child_process";
@@ -53,10 +53,11 @@ const rows: Row[] = [];
  */
 function compare(
   name: string,
-  cmd: string[],
+  cmd: string[] | { strata: string[]; rclone: string[] },
   prepare: () => void,
   extra: { bytes?: number; files?: number } = {},
 ): void {
+  const argsOf = (tool: "strata" | "rclone") => (Array.isArray(cmd) ? cmd : cmd[tool]);
   const times: Record<"strata" | "rclone", Measurement[]> = { strata: [], rclone: [] };
   for (let i = 0; i < RUNS; i++) {
     for (const [tool, bin] of [
@@ -64,7 +65,7 @@ function compare(
       ["rclone", rclone],
     ] as const) {
       prepare();
-      times[tool].push(measure([...bin, ...cmd], env));
+      times[tool].push(measure([...bin, ...argsOf(tool)], env));
     }
   }
   const pick = (ms: Measurement[]): Measurement => ({
@@ -206,6 +207,28 @@ try {
   }
   if (which === "compress" || which === "all") {
     benchCompress({ work, runs: RUNS, bigMib: BIG_MIB, env, strata, compare });
+  }
+  if (which === "erasure" || which === "all") {
+    const src = join(work, "ec-src");
+    const size = BIG_MIB * 1024 * 1024;
+    bigFile(join(src, "big.bin"), size);
+    const shards = Array.from({ length: 6 }, (_, i) => join(work, `ec-shard-${i}`));
+    const plainDst = join(work, "ec-plain");
+    // rclone has no erasure code: its row is the plain local → local copy the target is set against.
+    // strata keeps the md5 and sha1 of the plaintext in every shard and SHA-256s every piece.
+    compare(
+      `erasure ${BIG_MIB} MiB local → erasure(6 × local, 4+2) [rclone: local → local]`,
+      {
+        strata: ["copy", src, `:erasure,remotes="${shards.join(" ")}",data_shards=4,parity_shards=2:`],
+        rclone: ["copy", src, plainDst],
+      },
+      () => {
+        for (const d of [...shards, plainDst]) rmSync(d, { recursive: true, force: true });
+        warm(src);
+      },
+      { bytes: size },
+    );
+    for (const d of [src, plainDst, ...shards]) rmSync(d, { recursive: true, force: true });
   }
   if (which === "big-tree" || which === "all") {
     const src = join(work, "tree");

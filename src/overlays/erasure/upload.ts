@@ -11,6 +11,7 @@ import { moveFile } from "../../fs/operations/copy.js";
 import { joinRemote } from "../../fs/path.js";
 import type { Body, CallOptions, Fs, FsObject } from "../../fs/types.js";
 import {
+  CHECKSUM_SIZE,
   encodeHeader,
   encodeTrailer,
   Layout,
@@ -117,29 +118,25 @@ export class ShardUploader {
     }
   }
 
-  /** Splits one segment into pieces, encodes parity and queues every piece with its checksum. */
+  /**
+   * Splits one segment into pieces, encodes parity and queues every piece with its checksum. Each
+   * piece is laid out with room for its checksum behind it, so a shard gets one write per segment.
+   */
   private sendSegment(segment: Uint8Array, j: number, sinks: ShardSink[]): void {
     const { k, m } = this.plan;
     const p = Math.ceil(segment.length / k);
-    const data: Uint8Array[] = [];
+    const records = Array.from({ length: k + m }, () => new Uint8Array(p + CHECKSUM_SIZE));
     for (let d = 0; d < k; d++) {
-      const start = d * p;
-      const end = Math.min(start + p, segment.length);
-      if (end - start === p) {
-        data.push(segment.subarray(start, end));
-      } else {
-        const padded = new Uint8Array(p);
-        if (end > start) padded.set(segment.subarray(start, end));
-        data.push(padded);
-      }
+      const start = Math.min(d * p, segment.length);
+      (records[d] as Uint8Array).set(segment.subarray(start, Math.min(start + p, segment.length)));
     }
-    const parity = Array.from({ length: m }, () => new Uint8Array(p));
-    if (m > 0 && p > 0) this.rs.encode(data, parity);
+    const pieces = records.map((r) => r.subarray(0, p));
+    if (m > 0 && p > 0) this.rs.encode(pieces.slice(0, k), pieces.slice(k));
     for (const s of sinks) {
       if (s.failed) continue;
-      const piece = (s.index < k ? data[s.index] : parity[s.index - k]) as Uint8Array;
-      s.push(piece);
-      s.push(pieceChecksum(piece, j, s.index));
+      const record = records[s.index] as Uint8Array;
+      record.set(pieceChecksum(record.subarray(0, p), j, s.index), p);
+      s.push(record);
     }
   }
 
