@@ -11,6 +11,7 @@ import cryptcheck from "./cryptcheck.js";
 import cryptdecode from "./cryptdecode.js";
 import deleteCommand from "./delete.js";
 import deletefile from "./deletefile.js";
+import erasure from "./erasure.js";
 import hashsum from "./hashsum.js";
 import help from "./help.js";
 import ls from "./ls.js";
@@ -47,6 +48,7 @@ export const commands = [
   cryptdecode,
   deleteCommand,
   deletefile,
+  erasure,
   hashsum,
   help,
   ls,

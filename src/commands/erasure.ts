@@ -1,0 +1,110 @@
+import type { Argv, CommandModule } from "yargs";
+import { openTarget } from "../fs/operations/target.js";
+import { formatSize } from "../fs/units.js";
+import type { ErasureFs } from "../overlays/erasure/fs.js";
+import { erasureOf, type ScanOptions, type UpstreamTally } from "../overlays/erasure/scan.js";
+import { erasureStatus, type FileStatus } from "../overlays/erasure/status.js";
+import { type FileCheck, verifyErasure, verifyProblem } from "../overlays/erasure/verify.js";
+import { type GlobalArgs, Output, run } from "./shared.js";
+
+interface Args extends GlobalArgs {
+  remote: string;
+  json: boolean;
+  files: boolean;
+}
+
+/** The erasure Fs and what to scan: a directory tree, or one file when the argument names one. */
+async function openErasure(spec: string): Promise<{ fs: ErasureFs; scope: ScanOptions }> {
+  const target = await openTarget(spec);
+  return { fs: erasureOf(target.fs), scope: target.file ? { file: target.file.remote } : {} };
+}
+
+function upstreamLine(t: UpstreamTally): string {
+  const state = t.reachable ? `${t.shards} shards, ${formatSize(t.bytes)}` : `unreachable (${t.error})`;
+  return `upstream ${t.index} ${t.upstream}: ${state}`;
+}
+
+function fileStatusLine(f: FileStatus, k: number, n: number): string {
+  const mark = !f.readable ? " UNREADABLE" : f.present < k + 1 ? " AT RISK" : "";
+  return `${f.present}/${n} present, ${f.healthy}/${n} healthy${mark}: ${f.remote}`;
+}
+
+function fileCheckLine(f: FileCheck, n: number): string {
+  const problems = f.shards.flatMap((s) =>
+    s.state === "missing" ? [`shard ${s.index} missing`] : s.state === "bad" ? [`shard ${s.index} ${s.reason}`] : [],
+  );
+  return `${f.healthy}/${n} healthy: ${f.remote}${problems.length > 0 ? ` (${problems.join("; ")})` : ""}`;
+}
+
+const status: CommandModule<GlobalArgs, Args> = {
+  command: "status <remote>",
+  describe: "Show shard presence per upstream and per file, from listings alone",
+  builder: (y) =>
+    y
+      .positional("remote", { type: "string", demandOption: true })
+      .option("files", { type: "boolean", default: false, description: "List every file (also with -v)" })
+      .option("json", { type: "boolean", default: false, description: "Format output as JSON" }) as Argv<Args>,
+  handler: run("erasure status", async (argv) => {
+    const { fs, scope } = await openErasure(argv.remote);
+    const out = new Output();
+    const files: FileStatus[] = [];
+    const { k, m } = fs.plan;
+    const showFiles = argv.files || argv.verbose > 0;
+    const report = await erasureStatus(fs, {
+      ...scope,
+      onFile: (f) => {
+        if (argv.json) files.push(f);
+        else if (showFiles || !f.readable || f.present < k + 1) out.line(fileStatusLine(f, k, k + m));
+      },
+    });
+    if (argv.json) {
+      out.line(JSON.stringify({ ...report, fileList: files }, null, "\t"));
+    } else {
+      for (const t of report.upstreams) out.line(upstreamLine(t));
+      out.line(
+        `${report.files} files: ${report.healthy} healthy, ${report.atRisk} at risk, ${report.unreadable} unreadable`,
+      );
+    }
+    await out.end();
+  }),
+};
+
+const verify: CommandModule<GlobalArgs, Args> = {
+  command: "verify <remote>",
+  describe: "Read every shard and check its checksums; exit 1 if a file lacks shards, 2 if one cannot be read",
+  builder: (y) =>
+    y.positional("remote", { type: "string", demandOption: true }).option("files", {
+      type: "boolean",
+      default: false,
+      description: "List every file (also with -v)",
+    }) as Argv<Args>,
+  handler: run("erasure verify", async (argv) => {
+    const { fs, scope } = await openErasure(argv.remote);
+    const out = new Output();
+    const n = fs.plan.k + fs.plan.m;
+    const showAll = argv.files || argv.verbose > 0;
+    const report = await verifyErasure(fs, {
+      ...scope,
+      onFile: (f) => {
+        if (showAll || f.healthy < n) out.line(fileCheckLine(f, n));
+      },
+    });
+    for (const t of report.upstreams) if (!t.reachable) out.line(upstreamLine(t));
+    out.line(
+      `${report.files} files verified: ${report.files - report.degraded.length} healthy, ` +
+        `${report.degraded.length - report.unreadable.length} degraded, ${report.unreadable.length} unreadable`,
+    );
+    await out.end();
+    const problem = verifyProblem(report);
+    if (problem) throw problem;
+  }),
+};
+
+/** `erasure`: health of an erasure remote's shards, and repair. */
+const command: CommandModule<GlobalArgs, Args> = {
+  command: "erasure <action>",
+  describe: "Check and repair an erasure remote (status, verify)",
+  builder: (y) => y.command(status).command(verify).demandCommand(1) as Argv<Args>,
+  handler: () => undefined,
+};
+export default command;

@@ -1,0 +1,67 @@
+/** `strata erasure status|verify` and `strata cleanup` over erasure: output and exit codes. */
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { afterEach, describe, expect, it } from "vitest";
+import { strata } from "../commands/run-cli.js";
+import { type ErasureTree, makeErasureTree, shardFile } from "./tree.js";
+
+let tree: ErasureTree;
+afterEach(() => tree?.remove());
+
+describe("strata erasure status", () => {
+  it("prints upstreams, files at risk and a summary; --json and -v too", async () => {
+    tree = await makeErasureTree();
+    for (const i of [0, 1]) rmSync(shardFile(tree, i, "a/seg"));
+    const plain = await strata(["erasure", "status", tree.spec]);
+    expect(plain.code).toBe(0);
+    const lines = plain.stdout.trim().split("\n");
+    expect(lines[0]).toBe("4/6 present, 4/6 healthy AT RISK: a/seg");
+    expect(lines.slice(1, 7).every((l, i) => l.startsWith(`upstream ${i} Local file system at`))).toBe(true);
+    expect(lines[1]).toMatch(/: 4 shards, /);
+    expect(lines[7]).toBe("5 files: 4 healthy, 1 at risk, 0 unreadable");
+
+    const verbose = await strata(["erasure", "status", "-v", tree.spec]);
+    expect(verbose.stdout).toContain("6/6 present, 6/6 healthy: a/b/big\n");
+
+    const json = JSON.parse((await strata(["erasure", "status", "--json", tree.spec])).stdout);
+    expect(json).toMatchObject({ k: 4, n: 6, files: 5, atRisk: 1 });
+    expect(json.fileList).toHaveLength(5);
+    expect(json.upstreams[2]).toMatchObject({ index: 2, reachable: true, shards: 5 });
+  });
+
+  it("refuses a remote that is not erasure", async () => {
+    tree = await makeErasureTree({});
+    const r = await strata(["erasure", "status", tree.dirs[0] as string]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("is not an erasure remote");
+  });
+});
+
+describe("strata erasure verify", () => {
+  it("exits 0 when healthy, 1 when shards are bad, 2 when a file cannot be read", async () => {
+    tree = await makeErasureTree();
+    const clean = await strata(["erasure", "verify", tree.spec]);
+    expect([clean.code, clean.stdout]).toEqual([0, "5 files verified: 5 healthy, 0 degraded, 0 unreadable\n"]);
+
+    const f = shardFile(tree, 3, "a/b/big");
+    const bytes = readFileSync(f);
+    bytes[100] ^= 0xff;
+    writeFileSync(f, bytes);
+    const degraded = await strata(["erasure", "verify", tree.spec]);
+    expect(degraded.code).toBe(1);
+    expect(degraded.stdout).toContain("5/6 healthy: a/b/big (shard 3 piece of segment 0 fails its checksum)\n");
+    expect(degraded.stdout).toContain("4 healthy, 1 degraded, 0 unreadable");
+
+    // One file named: verify checks only it, named relative to its directory as rclone names files.
+    const one = await strata(["erasure", "verify", "--files", `${tree.spec}a/seg`]);
+    expect([one.code, one.stdout]).toEqual([
+      0,
+      "6/6 healthy: seg\n1 files verified: 1 healthy, 0 degraded, 0 unreadable\n",
+    ]);
+
+    for (const i of [0, 1]) rmSync(shardFile(tree, i, "a/b/big"));
+    const lost = await strata(["erasure", "verify", tree.spec]);
+    expect(lost.code).toBe(2);
+    expect(lost.stdout).toContain("3/6 healthy: a/b/big (shard 0 missing; shard 1 missing; shard 3 piece of");
+    expect(lost.stderr).toContain("Failed to erasure verify: a/b/big: fewer than 4 healthy shards");
+  });
+});
