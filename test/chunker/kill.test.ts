@@ -3,7 +3,7 @@
  * never shows a partial file, the previous version stays readable, and `cleanup` removes every
  * leftover temporary chunk. Also: what `cleanUp` keeps (norename chunks, control chunks, user files).
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,6 +16,7 @@ import { setLogLevel, setLogSink } from "../../src/fs/log.js";
 import { createContext, newFs } from "../../src/fs/new-fs.js";
 import { cleanUp } from "../../src/fs/operations/cleanup.js";
 import { strata } from "../commands/run-cli.js";
+import { waitForProgress } from "../kill-child.js";
 import { seededBytes, seededRandom } from "./fixtures/seeded.js";
 import { filesUnder } from "./fixtures.js";
 
@@ -38,30 +39,6 @@ function tempDir(): string {
 afterAll(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
-
-/** Resolves once the child reports `minBytes` taken; rejects if it exits or stalls first. */
-function waitForProgress(child: ChildProcess, minBytes: number, output: { out: string; err: string }): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let started = false;
-    const timer = setTimeout(() => reject(new Error(`child made no progress:\n${output.out}\n${output.err}`)), 20_000);
-    child.stderr?.on("data", (d: Buffer) => {
-      output.err += d.toString();
-    });
-    child.stdout?.on("data", (d: Buffer) => {
-      output.out += d.toString();
-      started ||= output.out.includes("started\n");
-      const last = [...output.out.matchAll(/written (\d+)\n/g)].at(-1);
-      if (started && last && Number(last[1]) >= minBytes) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.on("exit", (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`child exited early (${code ?? signal}):\n${output.out}\n${output.err}`));
-    });
-  });
-}
 
 describe("chunker: uploads killed with SIGKILL", () => {
   it(`keeps the previous version through ${TRIALS} kills, and cleanup removes every leftover`, async () => {
