@@ -113,7 +113,7 @@ export class CryptFs implements Fs {
   async list(dir: string, options?: CallOptions): Promise<Entry[]> {
     let entries: Entry[];
     try {
-      entries = await this.base.list(this.names.encryptDir(dir), options);
+      entries = await this.base.list(this.storedDir(dir), options);
     } catch (err) {
       throw readdress(err, dir);
     }
@@ -135,12 +135,13 @@ export class CryptFs implements Fs {
   }
 
   async newObject(remote: string, options?: CallOptions): Promise<FsObject> {
+    const stored = this.storedName(remote);
     try {
-      return new CryptObject(this, remote, await this.base.newObject(this.names.encryptFile(remote), options));
+      return new CryptObject(this, remote, await this.base.newObject(stored, options));
     } catch (err) {
       // With names off, a directory's stored name lacks the suffix: ask for it to report IsDir.
-      const dir = this.names.encryptDir(remote);
-      if (isFsError(err, "ObjectNotFound") && dir !== this.names.encryptFile(remote)) {
+      const dir = this.storedDir(remote);
+      if (isFsError(err, "ObjectNotFound") && dir !== stored) {
         try {
           await this.base.newObject(dir, options);
         } catch (dirErr) {
@@ -151,12 +152,21 @@ export class CryptFs implements Fs {
     }
   }
 
-  /** The stored name of a file, or `Other` naming the file when a segment cannot be encrypted. */
+  /** The stored name of a file; a segment that cannot be encrypted fails naming the whole path. */
   private storedName(remote: string): string {
     try {
       return this.names.encryptFile(remote);
     } catch (err) {
       throw readdress(err, remote);
+    }
+  }
+
+  /** The stored name of a directory, failing as `storedName`. */
+  private storedDir(dir: string): string {
+    try {
+      return this.names.encryptDir(dir);
+    } catch (err) {
+      throw readdress(err, dir);
     }
   }
 
@@ -243,16 +253,16 @@ export class CryptFs implements Fs {
   }
 
   async mkdir(dir: string, options?: CallOptions): Promise<void> {
-    return this.base.mkdir(this.names.encryptDir(dir), options).catch((err) => Promise.reject(readdress(err, dir)));
+    return this.base.mkdir(this.storedDir(dir), options).catch((err) => Promise.reject(readdress(err, dir)));
   }
 
   async rmdir(dir: string, options?: CallOptions): Promise<void> {
-    return this.base.rmdir(this.names.encryptDir(dir), options).catch((err) => Promise.reject(readdress(err, dir)));
+    return this.base.rmdir(this.storedDir(dir), options).catch((err) => Promise.reject(readdress(err, dir)));
   }
 
   async purge(dir: string, options?: CallOptions): Promise<void> {
     const purge = this.base.features.purge as NonNullable<OptionalOps["purge"]>;
-    return purge(this.names.encryptDir(dir), options).catch((err) => Promise.reject(readdress(err, dir)));
+    return purge(this.storedDir(dir), options).catch((err) => Promise.reject(readdress(err, dir)));
   }
 
   async copy(src: FsObject, remote: string, options?: CallOptions): Promise<FsObject> {
@@ -291,7 +301,7 @@ export class CryptFs implements Fs {
       throw new FsError("CantDirMove", "source is not a crypt remote with the same keys and name encryption");
     }
     const dirMove = this.base.features.dirMove as NonNullable<OptionalOps["dirMove"]>;
-    return dirMove(src.base, src.names.encryptDir(srcRemote), this.names.encryptDir(dstRemote), options).catch((err) =>
+    return dirMove(src.base, src.storedDir(srcRemote), this.storedDir(dstRemote), options).catch((err) =>
       Promise.reject(readdress(err, dstRemote)),
     );
   }
