@@ -2,8 +2,10 @@ import type { Argv, CommandModule } from "yargs";
 import { openTarget } from "../fs/operations/target.js";
 import { formatSize } from "../fs/units.js";
 import type { ErasureFs } from "../overlays/erasure/fs.js";
-import { erasureOf, type ScanOptions, type UpstreamTally } from "../overlays/erasure/scan.js";
+import { rebuildErasure } from "../overlays/erasure/rebuild.js";
+import type { ScanOptions, UpstreamTally } from "../overlays/erasure/scan.js";
 import { erasureStatus, type FileStatus } from "../overlays/erasure/status.js";
+import { erasureOf } from "../overlays/erasure/unwrap.js";
 import { type FileCheck, verifyErasure, verifyProblem } from "../overlays/erasure/verify.js";
 import { type GlobalArgs, Output, run } from "./shared.js";
 
@@ -100,11 +102,32 @@ const verify: CommandModule<GlobalArgs, Args> = {
   }),
 };
 
+const rebuild: CommandModule<GlobalArgs, Args> = {
+  command: "rebuild <remote>",
+  describe: "Recreate missing and bad shards from the good ones, on the upstreams that should hold them",
+  builder: (y) => y.positional("remote", { type: "string", demandOption: true }) as Argv<Args>,
+  handler: run("erasure rebuild", async (argv) => {
+    const { fs, scope } = await openErasure(argv.remote);
+    const out = new Output();
+    const verb = argv["dry-run"] ? "would rebuild" : "rebuilt";
+    try {
+      const report = await rebuildErasure(fs, {
+        ...scope,
+        dryRun: argv["dry-run"],
+        onFile: (r) => out.line(`${verb} shard${r.shards.length > 1 ? "s" : ""} ${r.shards.join(", ")}: ${r.remote}`),
+      });
+      out.line(`${report.files} files checked, ${report.rebuilt.length} ${verb}`);
+    } finally {
+      await out.end();
+    }
+  }),
+};
+
 /** `erasure`: health of an erasure remote's shards, and repair. */
 const command: CommandModule<GlobalArgs, Args> = {
   command: "erasure <action>",
-  describe: "Check and repair an erasure remote (status, verify)",
-  builder: (y) => y.command(status).command(verify).demandCommand(1) as Argv<Args>,
+  describe: "Check and repair an erasure remote (status, verify, rebuild)",
+  builder: (y) => y.command(status).command(verify).command(rebuild).demandCommand(1) as Argv<Args>,
   handler: () => undefined,
 };
 export default command;

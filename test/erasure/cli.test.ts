@@ -1,4 +1,4 @@
-/** `strata erasure status|verify` and `strata cleanup` over erasure: output and exit codes. */
+/** `strata erasure status|verify|rebuild` and `strata cleanup` over erasure: output and exit codes. */
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { strata } from "../commands/run-cli.js";
@@ -63,5 +63,27 @@ describe("strata erasure verify", () => {
     expect(lost.code).toBe(2);
     expect(lost.stdout).toContain("3/6 healthy: a/b/big (shard 0 missing; shard 1 missing; shard 3 piece of");
     expect(lost.stderr).toContain("Failed to erasure verify: a/b/big: fewer than 4 healthy shards");
+  });
+});
+
+describe("strata erasure rebuild", () => {
+  it("says what it would do with --dry-run, then rebuilds; exits 2 naming a file it cannot rebuild", async () => {
+    tree = await makeErasureTree();
+    rmSync(tree.dirs[1] as string, { recursive: true });
+    const dry = await strata(["erasure", "rebuild", "--dry-run", tree.spec]);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain("would rebuild shard 1: a/b/odd\n");
+    expect(dry.stdout).toContain("5 files checked, 5 would rebuild\n");
+    expect(dry.stderr).toContain("a/b/odd: Skipped rebuild of shards 1 as --dry-run is set");
+
+    const done = await strata(["erasure", "rebuild", tree.spec]);
+    expect([done.code, done.stderr]).toEqual([0, ""]);
+    expect(done.stdout).toContain("rebuilt shard 1: a/seg\n");
+    expect((await strata(["erasure", "verify", tree.spec])).code).toBe(0);
+
+    for (const i of [0, 2, 3]) rmSync(shardFile(tree, i, "one"));
+    const failed = await strata(["erasure", "rebuild", tree.spec]);
+    expect(failed.code).toBe(2);
+    expect(failed.stderr).toContain("Failed to erasure rebuild: one: fewer than 4 shards of any version present");
   });
 });

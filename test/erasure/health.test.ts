@@ -2,8 +2,8 @@
 import { appendFileSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { isFsError } from "../../src/fs/errors.js";
-import { erasureOf } from "../../src/overlays/erasure/scan.js";
 import { erasureStatus, type FileStatus } from "../../src/overlays/erasure/status.js";
+import { erasureOf } from "../../src/overlays/erasure/unwrap.js";
 import { type FileCheck, verifyErasure, verifyProblem } from "../../src/overlays/erasure/verify.js";
 import { type ErasureTree, FILES, K, makeErasureTree, N, open, shardFile } from "./tree.js";
 

@@ -61,6 +61,8 @@ export class ErasureFs implements Fs {
    * `cleanup`'s.
    */
   private readonly indexes = new Map<string, DirIndex>();
+  /** `vid:remote` of the versions uploads and rebuilds in this process are writing. */
+  private readonly writing = new Set<string>();
 
   constructor(
     readonly name: string,
@@ -201,10 +203,10 @@ export class ErasureFs implements Fs {
     const name = baseName(remote);
     const older = await this.versionsOf(remote, options);
     const vid = this.newVid(older);
-    const up = await this.uploader.upload(
-      { body, dir, name, size: src.size, modTime: src.modTime, vid },
-      { signal: options?.signal },
-    );
+    const release = this.beginWrite(remote, vid);
+    const up = await this.uploader
+      .upload({ body, dir, name, size: src.size, modTime: src.modTime, vid }, { signal: options?.signal })
+      .finally(release);
     await this.removeVersions(remote, older, options);
     const v: Version = { name, size: up.size, vid, shards: up.shards };
     this.remember(remote, [v]);
@@ -215,6 +217,18 @@ export class ErasureFs implements Fs {
 
   putStream(body: Body, src: ObjectInfo, options?: PutOptions): Promise<FsObject> {
     return this.put(body, src, options);
+  }
+
+  /** Marks version `vid` of `remote` as being written until the returned function is called. */
+  beginWrite(remote: string, vid: number): () => void {
+    const key = `${vid}:${remote}`;
+    this.writing.add(key);
+    return () => this.writing.delete(key);
+  }
+
+  /** Whether an upload or rebuild in this process is writing version `vid` of `remote`. */
+  isWriting(remote: string, vid: number): boolean {
+    return this.writing.has(`${vid}:${remote}`);
   }
 
   /** A version id newer than the clock's last and than every version already there. */

@@ -4,11 +4,10 @@
  * upstream answered. Unlike the Fs's own listings it hides nothing (incomplete versions, leftovers).
  */
 import { FsError, isFsError } from "../../fs/errors.js";
-import { LayerFs } from "../../fs/layers/layer.js";
 import { baseName, joinRemote } from "../../fs/path.js";
-import type { CallOptions, Entry, Fs, FsObject } from "../../fs/types.js";
+import type { CallOptions, Entry, FsObject } from "../../fs/types.js";
 import { parseShardName, parseTempShardName, type ShardName } from "./format.js";
-import { ErasureFs } from "./fs.js";
+import type { ErasureFs } from "./fs.js";
 
 /** The shards of one version of one file, by shard index (undefined where no upstream lists one). */
 export interface StoredFile {
@@ -62,14 +61,6 @@ export interface ScanOptions extends CallOptions {
   dir?: string;
   /** Scan only this file (a path under the root), not a tree. */
   file?: string;
-}
-
-/** The erasure Fs under any transparent layers; `Usage` when `fs` is not an erasure remote. */
-export function erasureOf(fs: Fs): ErasureFs {
-  let inner = fs;
-  while (inner instanceof LayerFs) inner = inner.inner;
-  if (!(inner instanceof ErasureFs)) throw new FsError("Usage", `${fs} is not an erasure remote`);
-  return inner;
 }
 
 /** A tally per upstream, all reachable and empty, for `scanShards` to fill in. */

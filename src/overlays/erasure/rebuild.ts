@@ -1,0 +1,202 @@
+/**
+ * `erasure rebuild`: recreates the shards a file's current version lacks (missing from an upstream,
+ * or failing verify) from k good ones. The file is read segment by segment through the good shards
+ * (memory: a few segments), re-encoded, and each missing shard is written to its own upstream under
+ * the temporary name and renamed, with the header of the version it joins: the bytes the upload
+ * wrote.
+ */
+import { createHash } from "node:crypto";
+import { FsError } from "../../fs/errors.js";
+import { log } from "../../fs/log.js";
+import { baseName, joinRemote, parentOf } from "../../fs/path.js";
+import type { CallOptions, Fs, FsObject } from "../../fs/types.js";
+import { SegmentReader } from "./download.js";
+import { encodeHeader, encodeTrailer, Layout, pieceChecksum, shardName, tempShardName } from "./format.js";
+import type { ErasureFs } from "./fs.js";
+import { segmentPieces } from "./pieces.js";
+import { newTallies, type ScanOptions, scanShards } from "./scan.js";
+import { ShardSink } from "./sink.js";
+import { rename } from "./upload.js";
+import { type FileCheck, type ShardCheck, verifyFile } from "./verify.js";
+
+type GoodShard = Extract<ShardCheck, { state: "ok" }>;
+
+/** One file's repair: the shard indices rebuilt (or, in a dry run, to rebuild). */
+export interface FileRebuild {
+  remote: string;
+  shards: number[];
+}
+
+export interface RebuildOptions extends ScanOptions {
+  /** Only say what would be rebuilt. */
+  dryRun?: boolean;
+  /** Called after each file that needed (or, in a dry run, needs) shards. */
+  onFile?: (r: FileRebuild) => void;
+}
+
+export interface RebuildReport {
+  files: number;
+  rebuilt: FileRebuild[];
+}
+
+/**
+ * Verifies the current version of every file under `options.dir` (or one file) and rebuilds the
+ * shards it lacks. Files that cannot be rebuilt do not stop the others; at the end the one failure
+ * is thrown as it was (`Corrupt` naming a file with fewer than k healthy shards), or, for several,
+ * one error listing them (`Corrupt` when all are). Throws what scanning throws.
+ */
+export async function rebuildErasure(fs: ErasureFs, options: RebuildOptions = {}): Promise<RebuildReport> {
+  const report: RebuildReport = { files: 0, rebuilt: [] };
+  const failures: FsError[] = [];
+  const { k } = fs.plan;
+  for await (const dir of scanShards(fs, newTallies(fs), options)) {
+    for (const file of dir.files) {
+      report.files++;
+      if (!file.current) {
+        failures.push(new FsError("Corrupt", `fewer than ${k} shards of any version present`, { path: file.remote }));
+        continue;
+      }
+      const check = await verifyFile(fs, file.current, options);
+      const missing = check.shards.filter((s) => s.state !== "ok").map((s) => s.index);
+      if (missing.length === 0) continue;
+      if (check.healthy < k) {
+        failures.push(
+          new FsError("Corrupt", `only ${check.healthy} healthy shards, ${k} needed to rebuild`, { path: file.remote }),
+        );
+        continue;
+      }
+      const done = { remote: file.remote, shards: missing };
+      if (options.dryRun) {
+        log.notice(file.remote, `Skipped rebuild of shards ${missing.join(", ")} as --dry-run is set`);
+      } else {
+        try {
+          await rebuildFile(fs, check, options);
+        } catch (err) {
+          failures.push(
+            err instanceof FsError ? err : new FsError("Other", (err as Error).message, { path: file.remote }),
+          );
+          continue;
+        }
+        log.info(file.remote, `Rebuilt shards ${missing.join(", ")}`);
+      }
+      report.rebuilt.push(done);
+      options.onFile?.(done);
+    }
+  }
+  if (failures.length === 1) throw failures[0];
+  if (failures.length > 1) {
+    const code = failures.every((f) => f.code === "Corrupt") ? "Corrupt" : "Other";
+    throw new FsError(code, `${failures.length} files not rebuilt: ${failures.map((f) => f.message).join("; ")}`);
+  }
+  return report;
+}
+
+/**
+ * Writes the shards `check` found missing or bad, from its good ones. The decoded plaintext must
+ * match the MD5 and SHA-1 in the trailer before anything is renamed into place; on any failure the
+ * temporary shards are removed and nothing changes. Throws `Corrupt` when fewer than k good pieces
+ * remain for a segment or the hashes differ, and what the upstreams throw.
+ */
+export async function rebuildFile(fs: ErasureFs, check: FileCheck, options?: CallOptions): Promise<void> {
+  const { k, m } = fs.plan;
+  const good = check.shards.filter((s): s is GoodShard => s.state === "ok");
+  const ref = good[0];
+  if (!ref || good.length < k) {
+    throw new FsError("Corrupt", `only ${good.length} healthy shards, ${k} needed to rebuild`, { path: check.remote });
+  }
+  const { header, trailer } = ref;
+  const layout = new Layout(check.size, k, header.segmentSize);
+  const dir = parentOf(check.remote);
+  const name = baseName(check.remote);
+  const at = (index: number) => ({ name, size: check.size, vid: check.vid, index });
+  const targets = check.shards.filter((s) => s.state !== "ok").map((s) => s.index);
+  const modTime = fileModTime(ref);
+  const sinks = targets.map(
+    (index) =>
+      new ShardSink(
+        index,
+        fs.upstreams[index] as Fs,
+        joinRemote(dir, tempShardName(at(index))),
+        layout.shardObjectSize,
+        modTime,
+        options?.signal,
+      ),
+  );
+  const headers = targets.map((index) => encodeHeader({ ...header, index }));
+  const release = fs.beginWrite(check.remote, check.vid);
+  try {
+    for (const [x, s] of sinks.entries()) s.push(headers[x] as Buffer);
+    const source = {
+      remote: check.remote,
+      size: check.size,
+      vid: check.vid,
+      k,
+      m,
+      segmentSize: header.segmentSize,
+      shards: check.shards.map((s) => (s.state === "ok" ? s.obj : undefined)),
+    };
+    const md5 = createHash("md5");
+    const sha1 = createHash("sha1");
+    let j = 0;
+    for await (const segment of new SegmentReader(source, fs.rs, 0, options).read(0, check.size)) {
+      md5.update(segment);
+      sha1.update(segment);
+      const pieces = segmentPieces(segment, k, m, fs.rs);
+      for (const s of sinks) {
+        const piece = pieces[s.index] as Uint8Array;
+        s.push(piece);
+        s.push(pieceChecksum(piece, j, s.index));
+      }
+      j++;
+      await Promise.all(sinks.map((s) => s.whenReady()));
+      const failed = sinks.find((s) => s.failed);
+      if (failed) throw failed.failure;
+    }
+    if (md5.digest("hex") !== trailer.md5 || sha1.digest("hex") !== trailer.sha1) {
+      throw new FsError("Corrupt", "decoded data does not match the stored MD5 and SHA-1", { path: check.remote });
+    }
+    for (const [x, s] of sinks.entries()) {
+      s.push(encodeTrailer(trailer, headers[x] as Buffer));
+      s.close();
+    }
+    const temps = await Promise.all(sinks.map((s) => s.done));
+    await commit(fs, temps, targets, (index) => joinRemote(dir, shardName(at(index))), options);
+  } catch (err) {
+    // A cancelled put removes what it wrote; a finished one left a temporary shard to remove.
+    for (const s of sinks) s.cancel(err);
+    await Promise.allSettled(sinks.map((s) => (s.finished ? s.done.then((o) => o.remove()) : undefined)));
+    throw err;
+  } finally {
+    release();
+  }
+}
+
+/**
+ * The modtime for rebuilt shard objects: the file's, which is the listed modtime of its shards
+ * (touch changes it), or the upload's from the header when the listing is that less what the
+ * upstream lost in storing it (local disks keep a time in float seconds, so 123 ms can list as 122),
+ * so a rebuilt shard lists with the same time as its siblings.
+ */
+function fileModTime(ref: GoodShard): Date {
+  const uploaded = Number(ref.header.modTimeNs / 1_000_000n);
+  const listed = ref.obj.modTime.getTime();
+  return uploaded - listed >= 0 && uploaded - listed <= 1 ? new Date(uploaded) : ref.obj.modTime;
+}
+
+/** Renames every temporary shard into place; throws the first failure once all have been tried. */
+async function commit(
+  fs: ErasureFs,
+  temps: FsObject[],
+  targets: number[],
+  finalName: (index: number) => string,
+  options?: CallOptions,
+): Promise<void> {
+  const results = await Promise.allSettled(
+    temps.map((t, x) => {
+      const index = targets[x] as number;
+      return rename(fs.upstreams[index] as Fs, t, finalName(index), options);
+    }),
+  );
+  const failed = results.find((r) => r.status === "rejected");
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+}
