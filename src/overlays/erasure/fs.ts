@@ -19,6 +19,7 @@ import type {
   OpenOptions,
   PutOptions,
 } from "../../fs/types.js";
+import { cleanUpShards, type ErasureCleanUpOptions } from "./cleanup.js";
 import { SegmentReader, SegmentSizeDiffers, type StoredVersion } from "./download.js";
 import {
   decodeHeader,
@@ -80,6 +81,7 @@ export class ErasureFs implements Fs {
         dirMove: all("dirMove") ? this.dirMove.bind(this) : undefined,
         purge: all("purge") ? this.purge.bind(this) : undefined,
         putStream: all("putStream") ? this.putStream.bind(this) : undefined,
+        cleanUp: this.cleanUp.bind(this),
       },
       {
         canHaveEmptyDirs: upstreams.every((u) => u.features.canHaveEmptyDirs),
@@ -229,6 +231,14 @@ export class ErasureFs implements Fs {
   /** Whether an upload or rebuild in this process is writing version `vid` of `remote`. */
   isWriting(remote: string, vid: number): boolean {
     return this.writing.has(`${vid}:${remote}`);
+  }
+
+  /** `cleanUp` honours `dryRun` (see `cleanup.ts`), so a dry run may call it. */
+  readonly cleanUpDryRun = true;
+
+  /** Removes temporary shards and superseded versions, then runs each upstream's `cleanUp`. See `cleanUpShards`. */
+  cleanUp(options?: ErasureCleanUpOptions): Promise<void> {
+    return cleanUpShards(this, options);
   }
 
   /** A version id newer than the clock's last and than every version already there. */

@@ -1,0 +1,86 @@
+/**
+ * The erasure overlay's `cleanUp`: removes what killed or failed uploads and interrupted commits
+ * leave on the upstreams (docs/erasure-format.md, "Versions and visibility"), then runs each
+ * upstream's own `cleanUp`.
+ */
+import { isFsError } from "../../fs/errors.js";
+import { log } from "../../fs/log.js";
+import type { CallOptions, Fs, FsObject } from "../../fs/types.js";
+import { formatSize } from "../../fs/units.js";
+import type { ErasureFs } from "./fs.js";
+import { newTallies, type ScannedDir, scanShards } from "./scan.js";
+
+/** What `cleanUp` accepts: with `dryRun` it only logs what it would remove. */
+export interface ErasureCleanUpOptions extends CallOptions {
+  dryRun?: boolean;
+}
+
+interface Leftover {
+  obj: FsObject;
+  index: number;
+  why: string;
+}
+
+/**
+ * The leftovers in one directory: temporary shards no upload or rebuild in this process is
+ * writing, and every shard of a version older than the file's current one (the newest with k
+ * shards). Versions newer than the current one are kept: another process may be committing them.
+ */
+function leftoversIn(fs: ErasureFs, dir: ScannedDir): Leftover[] {
+  const out: Leftover[] = [];
+  for (const t of dir.temps) {
+    if (!fs.isWriting(t.remote, t.shard.vid)) out.push({ obj: t.obj, index: t.shard.index, why: "temporary shard" });
+  }
+  for (const file of dir.files) {
+    const current = file.current;
+    if (!current) continue;
+    for (const v of file.versions) {
+      if (v.vid >= current.vid) continue;
+      for (const [index, obj] of v.shards.entries()) {
+        if (obj) out.push({ obj, index, why: "shard of a superseded version" });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Walks the whole tree and removes leftover shards (each logged at INFO, "Removed …", with a NOTICE
+ * summary); with `dryRun` each is only named at NOTICE. Then calls each upstream's `cleanUp` where
+ * it has one (skipped with a NOTICE under `dryRun`). Throws `DirNotFound` when no upstream has the
+ * root, and what removal throws (a shard already gone is not an error).
+ */
+export async function cleanUpShards(fs: ErasureFs, options: ErasureCleanUpOptions = {}): Promise<void> {
+  const call = { signal: options.signal };
+  let count = 0;
+  let bytes = 0;
+  for await (const dir of scanShards(fs, newTallies(fs), call)) {
+    for (const { obj, index, why } of leftoversIn(fs, dir)) {
+      const where = `upstream ${index}, ${formatSize(obj.size)}`;
+      if (options.dryRun) {
+        log.notice(obj.remote, `Skipped remove ${why} (${where}) as --dry-run is set`);
+        continue;
+      }
+      try {
+        await obj.remove(call);
+      } catch (err) {
+        if (!isFsError(err, "ObjectNotFound")) throw err;
+      }
+      log.info(obj.remote, `Removed ${why} (${where})`);
+      count++;
+      bytes += obj.size;
+    }
+  }
+  if (count > 0) log.notice(fs.toString(), `Removed ${count} leftover shards (${formatSize(bytes)})`);
+  for (const u of fs.upstreams) await upstreamCleanUp(u, options);
+}
+
+async function upstreamCleanUp(u: Fs, options: ErasureCleanUpOptions): Promise<void> {
+  const cleanUp = u.features.cleanUp;
+  if (!cleanUp) return;
+  if (options.dryRun) {
+    log.notice(u.toString(), "Skipped clean up as --dry-run is set");
+    return;
+  }
+  await cleanUp({ signal: options.signal });
+}
