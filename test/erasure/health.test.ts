@@ -2,6 +2,9 @@
 import { appendFileSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { isFsError } from "../../src/fs/errors.js";
+import { FaultFs } from "../../src/fs/layers/fault.js";
+import type { Fs } from "../../src/fs/types.js";
+import { ErasureFs } from "../../src/overlays/erasure/fs.js";
 import { erasureStatus, type FileStatus } from "../../src/overlays/erasure/status.js";
 import { erasureOf } from "../../src/overlays/erasure/unwrap.js";
 import { type FileCheck, verifyErasure, verifyProblem } from "../../src/overlays/erasure/verify.js";
@@ -47,6 +50,22 @@ describe("erasure status", () => {
     expect(files.get("a/b/odd")).toMatchObject({ present: 5, healthy: 4, readable: true });
     expect(report).toMatchObject({ files: 5, healthy: 0, atRisk: 3, unreadable: 2 });
     expect(report.upstreams[5]).toMatchObject({ reachable: true, shards: 0, bytes: 0 });
+  });
+
+  it("reports an upstream that cannot be listed as unreachable, its shards as missing", async () => {
+    tree = await makeErasureTree();
+    const fs = erasureOf(await open(tree.spec));
+    const upstreams = [...fs.upstreams];
+    const dead = new FaultFs(upstreams[4] as Fs);
+    dead.vanish();
+    upstreams[4] = dead;
+    const broken = new ErasureFs(fs.name, fs.root, upstreams, fs.plan, fs.rs);
+    const files: FileStatus[] = [];
+    const report = await erasureStatus(broken, { onFile: (f) => files.push(f) });
+    expect(report.upstreams[4]).toMatchObject({ reachable: false, shards: 0 });
+    expect(report.upstreams[4]?.error).toBeTruthy();
+    expect(report.upstreams[3]).toMatchObject({ reachable: true, shards: 5 });
+    expect(files.every((f) => f.present === N - 1 && f.readable)).toBe(true);
   });
 
   it("scans a subdirectory only", async () => {
