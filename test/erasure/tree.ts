@@ -54,7 +54,14 @@ export async function makeErasureTree(files: Record<string, number> = FILES): Pr
     contents.set(remote, data);
     await fs.put(fromBytes(data), { remote, size, modTime: new Date("2024-05-06T07:08:09.123Z") });
   }
-  return { dirs, spec, contents, remove: () => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })) };
+  return {
+    dirs,
+    spec,
+    contents,
+    remove: () => {
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    },
+  };
 }
 
 /** The on-disk path of shard `index` of `remote` (committed, current name). */

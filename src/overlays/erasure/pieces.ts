@@ -1,27 +1,35 @@
 /** One segment's n pieces, as docs/erasure-format.md ("Segments and pieces") defines them. */
+import { CHECKSUM_SIZE, pieceChecksum } from "./format.js";
 import type { ReedSolomon } from "./rs/index.js";
 
 /**
- * Cuts a segment of L bytes into k data pieces of ceil(L / k) bytes (the last ones zero-padded) and
- * encodes the m parity pieces from them; returns all n pieces by shard index. Upload and rebuild both
- * use it, so a rebuilt shard holds the bytes the upload wrote. Unpadded data pieces are views of
- * `segment`.
+ * Cuts segment `j` of L bytes into k data pieces of ceil(L / k) bytes (the last ones zero-padded),
+ * encodes the m parity pieces from them, and returns, for each shard index in `wanted`, the bytes a
+ * shard holds for this segment: the piece followed by its checksum, in one buffer so each shard
+ * gets one write per segment. Upload and rebuild both use it, so a rebuilt shard holds the bytes
+ * the upload wrote.
  */
-export function segmentPieces(segment: Uint8Array, k: number, m: number, rs: ReedSolomon): Uint8Array[] {
+export function segmentRecords(
+  segment: Uint8Array,
+  j: number,
+  k: number,
+  m: number,
+  rs: ReedSolomon,
+  wanted: readonly number[],
+): Map<number, Uint8Array> {
   const p = Math.ceil(segment.length / k);
-  const data: Uint8Array[] = [];
+  const records = Array.from({ length: k + m }, () => new Uint8Array(p + CHECKSUM_SIZE));
   for (let d = 0; d < k; d++) {
-    const start = d * p;
-    const end = Math.min(start + p, segment.length);
-    if (end - start === p) {
-      data.push(segment.subarray(start, end));
-    } else {
-      const padded = new Uint8Array(p);
-      if (end > start) padded.set(segment.subarray(start, end));
-      data.push(padded);
-    }
+    const start = Math.min(d * p, segment.length);
+    (records[d] as Uint8Array).set(segment.subarray(start, Math.min(start + p, segment.length)));
   }
-  const parity = Array.from({ length: m }, () => new Uint8Array(p));
-  if (m > 0 && p > 0) rs.encode(data, parity);
-  return [...data, ...parity];
+  const pieces = records.map((r) => r.subarray(0, p));
+  if (m > 0 && p > 0) rs.encode(pieces.slice(0, k), pieces.slice(k));
+  const out = new Map<number, Uint8Array>();
+  for (const i of wanted) {
+    const record = records[i] as Uint8Array;
+    record.set(pieceChecksum(record.subarray(0, p), j, i), p);
+    out.set(i, record);
+  }
+  return out;
 }

@@ -11,9 +11,9 @@ import { log } from "../../fs/log.js";
 import { baseName, joinRemote, parentOf } from "../../fs/path.js";
 import type { CallOptions, Fs, FsObject } from "../../fs/types.js";
 import { SegmentReader } from "./download.js";
-import { encodeHeader, encodeTrailer, Layout, pieceChecksum, shardName, tempShardName } from "./format.js";
+import { encodeHeader, encodeTrailer, Layout, shardName, tempShardName } from "./format.js";
 import type { ErasureFs } from "./fs.js";
-import { segmentPieces } from "./pieces.js";
+import { segmentRecords } from "./pieces.js";
 import { newTallies, type ScanOptions, scanShards } from "./scan.js";
 import { ShardSink } from "./sink.js";
 import { rename } from "./upload.js";
@@ -141,12 +141,15 @@ export async function rebuildFile(fs: ErasureFs, check: FileCheck, options?: Cal
     for await (const segment of new SegmentReader(source, fs.rs, 0, options).read(0, check.size)) {
       md5.update(segment);
       sha1.update(segment);
-      const pieces = segmentPieces(segment, k, m, fs.rs);
-      for (const s of sinks) {
-        const piece = pieces[s.index] as Uint8Array;
-        s.push(piece);
-        s.push(pieceChecksum(piece, j, s.index));
-      }
+      const records = segmentRecords(
+        segment,
+        j,
+        k,
+        m,
+        fs.rs,
+        sinks.map((s) => s.index),
+      );
+      for (const s of sinks) s.push(records.get(s.index) as Uint8Array);
       j++;
       await Promise.all(sinks.map((s) => s.whenReady()));
       const failed = sinks.find((s) => s.failed);

@@ -10,17 +10,9 @@ import { streamHasher } from "../../fs/hash-worker.js";
 import { moveFile } from "../../fs/operations/copy.js";
 import { joinRemote } from "../../fs/path.js";
 import type { Body, CallOptions, Fs, FsObject } from "../../fs/types.js";
-import {
-  CHECKSUM_SIZE,
-  encodeHeader,
-  encodeTrailer,
-  Layout,
-  pieceChecksum,
-  type ShardName,
-  shardName,
-  tempShardName,
-} from "./format.js";
+import { encodeHeader, encodeTrailer, Layout, type ShardName, shardName, tempShardName } from "./format.js";
 import type { ErasurePlan } from "./options.js";
+import { segmentRecords } from "./pieces.js";
 import type { ReedSolomon } from "./rs/index.js";
 import { ShardSink } from "./sink.js";
 
@@ -118,26 +110,19 @@ export class ShardUploader {
     }
   }
 
-  /**
-   * Splits one segment into pieces, encodes parity and queues every piece with its checksum. Each
-   * piece is laid out with room for its checksum behind it, so a shard gets one write per segment.
-   */
+  /** Encodes one segment and queues each live shard's piece and checksum. */
   private sendSegment(segment: Uint8Array, j: number, sinks: ShardSink[]): void {
+    const live = sinks.filter((s) => !s.failed);
     const { k, m } = this.plan;
-    const p = Math.ceil(segment.length / k);
-    const records = Array.from({ length: k + m }, () => new Uint8Array(p + CHECKSUM_SIZE));
-    for (let d = 0; d < k; d++) {
-      const start = Math.min(d * p, segment.length);
-      (records[d] as Uint8Array).set(segment.subarray(start, Math.min(start + p, segment.length)));
-    }
-    const pieces = records.map((r) => r.subarray(0, p));
-    if (m > 0 && p > 0) this.rs.encode(pieces.slice(0, k), pieces.slice(k));
-    for (const s of sinks) {
-      if (s.failed) continue;
-      const record = records[s.index] as Uint8Array;
-      record.set(pieceChecksum(record.subarray(0, p), j, s.index), p);
-      s.push(record);
-    }
+    const records = segmentRecords(
+      segment,
+      j,
+      k,
+      m,
+      this.rs,
+      live.map((s) => s.index),
+    );
+    for (const s of live) s.push(records.get(s.index) as Uint8Array);
   }
 
   /**
