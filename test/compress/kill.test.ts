@@ -4,7 +4,7 @@
  * completely as one of the versions written, never a mix and never an error; `cleanup` then removes
  * what the kills left behind.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -14,6 +14,7 @@ import { createContext, newFs } from "../../src/fs/new-fs.js";
 import { encodeSize } from "../../src/overlays/compress/names.js";
 import { seededRandom } from "../chunker/fixtures/seeded.js";
 import { makeTree, removeTree, strata } from "../commands/run-cli.js";
+import { waitForProgress } from "../kill-child.js";
 import { versionContent } from "./tree.js";
 
 const REPO = fileURLToPath(new URL("../..", import.meta.url));
@@ -26,28 +27,6 @@ const roots: string[] = [];
 afterAll(() => {
   for (const r of roots.splice(0)) removeTree(r);
 });
-
-/** Resolves once the child reports `minBytes` taken (or is done); rejects if it stalls. */
-function progress(child: ChildProcess, minBytes: number, output: { out: string; err: string }): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`child made no progress:\n${output.out}\n${output.err}`)), 20_000);
-    child.stderr?.on("data", (d: Buffer) => {
-      output.err += d.toString();
-    });
-    child.stdout?.on("data", (d: Buffer) => {
-      output.out += d.toString();
-      const last = [...output.out.matchAll(/written (\d+)\n/g)].at(-1);
-      if ((last && Number(last[1]) >= minBytes) || output.out.includes("done\n")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.on("exit", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
-}
 
 describe("compress: uploads killed with SIGKILL", () => {
   it(`never leaves a listed file that fails to read (${TRIALS} kills)`, async () => {
@@ -70,8 +49,8 @@ describe("compress: uploads killed with SIGKILL", () => {
       const size = random() < 0.5 ? previousSize : MiB + Math.floor(random() * 3 * MiB);
       const seed = `t${trial}`;
       versions.add(sha256(versionContent(kind, size, seed)));
-      const killAt = Math.floor(random() * (size + 256 * 1024));
-      // Past the last piece, the commit's slowed steps take about 100 ms.
+      const killAt = 1 + Math.floor(random() * size);
+      // After the last piece the commit's slowed steps take about 100 ms: the delay reaches past them.
       const extra = Math.floor(random() * 150);
       const child = spawn(process.execPath, ["--import", "tsx", FIXTURE, dir, "f", kind, String(size), seed], {
         cwd: REPO,
@@ -80,7 +59,7 @@ describe("compress: uploads killed with SIGKILL", () => {
       const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
       const output = { out: "", err: "" };
       try {
-        await progress(child, killAt, output);
+        await waitForProgress(child, killAt, output);
         await new Promise((resolve) => setTimeout(resolve, extra));
       } finally {
         child.kill("SIGKILL");
