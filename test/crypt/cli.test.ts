@@ -26,7 +26,7 @@ afterAll(() => {
 /** rclone names on-the-fly remotes with a hash of their options; strata does not. */
 const normalise = (log: string) =>
   stripStamps(log)
-    .replace(/:crypt\{\w+\}:/g, ":crypt:")
+    .replace(/:crypt\{[\w-]+\}:/g, ":crypt:")
     .split("\n")
     .filter((l) => l !== "" && !l.includes("Config file"))
     .sort();
