@@ -215,6 +215,40 @@ export const stacks: Stack[] = [
     options: { unsupportedNames: CRYPT_REFUSED },
   },
   {
+    label: "crypt(memory, off)",
+    make: () => newFs(crypt(`:memory:conf-${randomName()}`, ",filename_encryption=off"), createContext()),
+    options: { unsupportedNames: CRYPT_REFUSED },
+  },
+  {
+    label: "crypt(local, obfuscate)",
+    make: () => newFs(crypt(tempDir(), ",filename_encryption=obfuscate"), createContext()),
+    // Obfuscation puts the rotation, a number of up to 3 digits, and a "." before each name.
+    options: { unsupportedNames: CRYPT_REFUSED, maxNameBytes: 251 },
+  },
+  ...["obfuscate", "off"].flatMap((mode) => [
+    {
+      label: `crypt(chunker(memory), ${mode})`,
+      make: () =>
+        newFs(
+          crypt(
+            `:chunker,remote=${quoteValue(`:memory:conf-${randomName()}`)},chunk_size=1000b:`,
+            `,filename_encryption=${mode}`,
+          ),
+          createContext(),
+        ),
+      options: { unsupportedNames: CRYPT_REFUSED },
+    },
+    {
+      label: `chunker(crypt(memory), ${mode})`,
+      make: () =>
+        newFs(
+          `:chunker,remote=${quoteValue(crypt(`:memory:conf-${randomName()}`, `,filename_encryption=${mode}`))},chunk_size=1000b:`,
+          createContext(),
+        ),
+      options: { unsupportedNames: CRYPT_REFUSED },
+    },
+  ]),
+  {
     label: "compress(memory)",
     make: () => newFs(`:compress,remote=${quoteValue(`:memory:conf-${randomName()}`)}:`, createContext()),
     // Data names add ".<size in 11 base64 characters>.gz" to the file's name.
