@@ -6,26 +6,21 @@
  * files, exits non-zero and leaves no partial destination file.
  */
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, truncateSync, unlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, truncateSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { fromBytes, toBytes } from "../../src/fs/body.js";
 import { FsError, isFsError } from "../../src/fs/errors.js";
 import { setLogLevel, setLogSink } from "../../src/fs/log.js";
 import { createContext, newFs } from "../../src/fs/new-fs.js";
 import type { Fs, FsObject } from "../../src/fs/types.js";
 import { strata } from "../commands/run-cli.js";
+import { tempDirs } from "../temp-dirs.js";
 import { seededBytes } from "./fixtures/seeded.js";
 import { filesUnder } from "./fixtures.js";
 
 const sha256 = (data: Uint8Array) => createHash("sha256").update(data).digest("hex");
-const dirs: string[] = [];
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "strata-ck-corrupt-"));
-  dirs.push(dir);
-  return dir;
-}
+const tempDir = tempDirs("strata-ck-corrupt-");
 
 const CONTENT: Record<string, Buffer> = {
   "ok1.bin": seededBytes("ok1", 2500),
@@ -58,9 +53,6 @@ beforeAll(async () => {
   const bytes = readFileSync(chunk);
   bytes[123] = (bytes[123] as number) ^ 0x40;
   writeFileSync(chunk, bytes);
-});
-afterAll(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 afterEach(() => {
   setLogSink((line) => process.stderr.write(`${line}\n`));

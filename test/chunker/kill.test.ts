@@ -5,11 +5,10 @@
  */
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { fromBytes, toBytes } from "../../src/fs/body.js";
 import { isFsError } from "../../src/fs/errors.js";
 import { setLogLevel, setLogSink } from "../../src/fs/log.js";
@@ -17,6 +16,7 @@ import { createContext, newFs } from "../../src/fs/new-fs.js";
 import { cleanUp } from "../../src/fs/operations/cleanup.js";
 import { strata } from "../commands/run-cli.js";
 import { waitForProgress } from "../kill-child.js";
+import { tempDirs } from "../temp-dirs.js";
 import { seededBytes, seededRandom } from "./fixtures/seeded.js";
 import { filesUnder } from "./fixtures.js";
 
@@ -30,15 +30,7 @@ const TEMP = /\.rclone_chunk\.[0-9]{3,}(?:_[0-9a-z]{4,9}|\.\.tmp_[0-9]{10,13})$/
 const PARTIAL = /^\.strata-[0-9a-f]{12}\.partial$/;
 
 const sha256 = (data: Uint8Array) => createHash("sha256").update(data).digest("hex");
-const dirs: string[] = [];
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "strata-ck-kill-"));
-  dirs.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const tempDir = tempDirs("strata-ck-kill-");
 
 describe("chunker: uploads killed with SIGKILL", () => {
   it(`keeps the previous version through ${TRIALS} kills, and cleanup removes every leftover`, async () => {

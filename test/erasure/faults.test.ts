@@ -3,10 +3,9 @@
  * and long-tail cancellation on upload and download (docs/erasure-format.md).
  */
 import { createHash } from "node:crypto";
-import { cpSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { fromBytes, toBytes } from "../../src/fs/body.js";
 import { FsError, isFsError } from "../../src/fs/errors.js";
 import { quoteValue } from "../../src/fs/fspath.js";
@@ -19,17 +18,10 @@ import { type ErasureOptions, planErasure } from "../../src/overlays/erasure/opt
 import { reedSolomon } from "../../src/overlays/erasure/rs/index.js";
 import { seededBytes } from "../chunker/fixtures/seeded.js";
 import { makeTree, strata } from "../commands/run-cli.js";
+import { tempDirs } from "../temp-dirs.js";
 
 const sha256 = (data: Uint8Array) => createHash("sha256").update(data).digest("hex");
-const dirs: string[] = [];
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "strata-ec-faults-"));
-  dirs.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const tempDir = tempDirs("strata-ec-faults-");
 setLogLevel("ERROR");
 
 const quoted = (remotes: string[]) => remotes.map((r) => `'${r}'`).join(" ");

@@ -5,11 +5,9 @@
  */
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { fromBytes, toBytes } from "../../src/fs/body.js";
 import { quoteValue } from "../../src/fs/fspath.js";
 import { setLogLevel } from "../../src/fs/log.js";
@@ -17,6 +15,7 @@ import { createContext, newFs } from "../../src/fs/new-fs.js";
 import { seededBytes, seededFile, seededRandom } from "../chunker/fixtures/seeded.js";
 import { strata } from "../commands/run-cli.js";
 import { waitForProgress } from "../kill-child.js";
+import { tempDirs } from "../temp-dirs.js";
 
 const REPO = fileURLToPath(new URL("../..", import.meta.url));
 const FIXTURE = fileURLToPath(new URL("./fixtures/slow-erasure-put.ts", import.meta.url));
@@ -25,15 +24,7 @@ const TOTAL = 12 * MiB;
 const TRIALS = 20;
 
 const sha256 = (data: Uint8Array) => createHash("sha256").update(data).digest("hex");
-const dirs: string[] = [];
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "strata-ec-kill-"));
-  dirs.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const tempDir = tempDirs("strata-ec-kill-");
 setLogLevel("ERROR");
 
 const filesIn = (dir: string) => readdirSync(dir).sort();
