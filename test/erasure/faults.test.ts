@@ -15,7 +15,9 @@ import { createContext, newFs } from "../../src/fs/new-fs.js";
 import type { Fs } from "../../src/fs/types.js";
 import { ErasureFs } from "../../src/overlays/erasure/fs.js";
 import { type ErasureOptions, planErasure } from "../../src/overlays/erasure/options.js";
+import { rebuildErasure } from "../../src/overlays/erasure/rebuild.js";
 import { reedSolomon } from "../../src/overlays/erasure/rs/index.js";
+import { erasureStatus, type FileStatus } from "../../src/overlays/erasure/status.js";
 import { seededBytes } from "../chunker/fixtures/seeded.js";
 import { makeTree, strata } from "../commands/run-cli.js";
 import { tempDirs } from "../temp-dirs.js";
@@ -233,7 +235,18 @@ describe("erasure: long tail", () => {
       ),
     );
     expect(held.reduce((a, b) => a + b, 0)).toBe(6);
-  }, 20_000);
+
+    // erasure status shows the file with 6 of 8 shards until a rebuild (with the stall gone) restores 8.
+    const seen: FileStatus[] = [];
+    await erasureStatus(fs, { onFile: (f) => seen.push(f) });
+    expect(seen.map((f) => [f.remote, f.present])).toEqual([["t/big.bin", 6]]);
+    for (const f of faults.values()) f.clearRules();
+    await rebuildErasure(fs);
+    seen.length = 0;
+    const report = await erasureStatus(fs, { onFile: (f) => seen.push(f) });
+    expect(seen.map((f) => [f.remote, f.present, f.healthy])).toEqual([["t/big.bin", 8, 8]]);
+    expect(report.healthy).toBe(1);
+  }, 30_000);
 
   it("a download with a stalled shard among the first k completes through download_extra", async () => {
     const { fs, faults } = await erasureOver(6, 4, { download_extra: 1 }, [1]);
