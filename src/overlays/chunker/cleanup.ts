@@ -4,17 +4,12 @@
  */
 import { toBytes } from "../../fs/body.js";
 import { isFsError } from "../../fs/errors.js";
-import { log } from "../../fs/log.js";
+import type { CleanUpOptions } from "../../fs/operations/cleanup.js";
+import { sweepLeftovers } from "../../fs/operations/leftovers.js";
 import { baseName, joinRemote, parentOf } from "../../fs/path.js";
 import type { CallOptions, Fs, FsObject } from "../../fs/types.js";
-import { formatSize } from "../../fs/units.js";
 import { MAX_META_READ, parseMeta } from "./meta.js";
 import type { ChunkNamer } from "./name-format.js";
-
-/** What `cleanUp` accepts: with `dryRun` it only logs what it would remove. */
-export interface ChunkerCleanUpOptions extends CallOptions {
-  dryRun?: boolean;
-}
 
 /** What the clean-up needs of the chunker (kept narrow so this module does not import `fs.ts`). */
 export interface CleanUpTarget {
@@ -71,49 +66,10 @@ async function leftoversIn(target: CleanUpTarget, entries: readonly FsObject[], 
 }
 
 /**
- * Walks the whole tree of the wrapped remote and removes leftover temporary chunks (logged at INFO,
- * "Removed leftover chunk"); with `dryRun` each is only named at NOTICE. Then calls the wrapped
- * remote's `cleanUp` when it has one (skipped with a NOTICE under `dryRun`, since it cannot preview).
- * Throws `DirNotFound` when the root does not exist, and what removal throws (a chunk already gone is
- * not an error).
+ * Removes leftover temporary chunks anywhere under the root (logged at INFO, "Removed leftover
+ * chunk"; with `dryRun` each is only named at NOTICE), then runs the wrapped remote's `cleanUp`
+ * (see `sweepLeftovers`).
  */
-export async function cleanUpChunks(target: CleanUpTarget, options: ChunkerCleanUpOptions = {}): Promise<void> {
-  const { base } = target;
-  const call = { signal: options.signal };
-  const pending = [""];
-  for (let dir = pending.pop(); dir !== undefined; dir = pending.pop()) {
-    options.signal?.throwIfAborted();
-    let entries: Awaited<ReturnType<Fs["list"]>>;
-    try {
-      entries = await base.list(dir, call);
-    } catch (err) {
-      // A directory removed while walking is not an error; a missing root is.
-      if (dir !== "" && isFsError(err, "DirNotFound")) continue;
-      throw err;
-    }
-    const files: FsObject[] = [];
-    for (const e of entries) {
-      if (e.kind === "dir") pending.push(e.remote);
-      else files.push(e);
-    }
-    for (const obj of await leftoversIn(target, files, call)) {
-      if (options.dryRun) {
-        log.notice(obj.remote, `Skipped remove leftover chunk as --dry-run is set (size ${formatSize(obj.size)})`);
-        continue;
-      }
-      try {
-        await obj.remove(call);
-      } catch (err) {
-        if (!isFsError(err, "ObjectNotFound")) throw err;
-      }
-      log.info(obj.remote, "Removed leftover chunk");
-    }
-  }
-  const baseCleanUp = base.features.cleanUp;
-  if (!baseCleanUp) return;
-  if (options.dryRun) {
-    log.notice(base.toString(), "Skipped clean up as --dry-run is set");
-    return;
-  }
-  await baseCleanUp(call);
+export function cleanUpChunks(target: CleanUpTarget, options: CleanUpOptions = {}): Promise<void> {
+  return sweepLeftovers(target.base, "chunk", (files, call) => leftoversIn(target, files, call), options);
 }

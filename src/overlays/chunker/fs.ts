@@ -3,6 +3,7 @@
  * object under the file's own name, exactly as rclone 1.60's chunker stores them (format in
  * `name-format.ts`, `meta.ts`, `txn.ts`).
  */
+
 import { fromBytes, resolveRange, toBytes } from "../../fs/body.js";
 import { FsError, isFsError, notImplemented, objectNotFound } from "../../fs/errors.js";
 import { fillFeatures, maskFeatures } from "../../fs/features.js";
@@ -10,6 +11,7 @@ import { streamHasher } from "../../fs/hash-worker.js";
 import { type HashType, newHasher } from "../../fs/hashes.js";
 import { LayerFs } from "../../fs/layers/layer.js";
 import { log } from "../../fs/log.js";
+import type { CleanUpOptions } from "../../fs/operations/cleanup.js";
 import { baseName, cleanRemote, joinRemote, parentOf } from "../../fs/path.js";
 import type {
   Body,
@@ -22,7 +24,7 @@ import type {
   OpenOptions,
   PutOptions,
 } from "../../fs/types.js";
-import { type ChunkerCleanUpOptions, cleanUpChunks, metaTxn } from "./cleanup.js";
+import { cleanUpChunks, metaTxn } from "./cleanup.js";
 import type { ChunkerOptions } from "./index.js";
 import { type ChunkerMeta, MAX_CHUNKS, MAX_META_READ, marshalMeta, parseMeta } from "./meta.js";
 import { ChunkNamer } from "./name-format.js";
@@ -562,7 +564,7 @@ export class ChunkerFs implements Fs {
    * Removes temporary chunks left by killed uploads anywhere under the root (keeping a norename
    * file's current chunks), then runs the wrapped remote's `cleanUp`. See `cleanUpChunks`.
    */
-  async cleanUp(options?: ChunkerCleanUpOptions): Promise<void> {
+  async cleanUp(options?: CleanUpOptions): Promise<void> {
     return cleanUpChunks(this, options);
   }
 

@@ -6,17 +6,12 @@
  */
 import { toBytes } from "../../fs/body.js";
 import { isFsError } from "../../fs/errors.js";
-import { log } from "../../fs/log.js";
+import type { CleanUpOptions } from "../../fs/operations/cleanup.js";
+import { sweepLeftovers } from "../../fs/operations/leftovers.js";
 import { baseName } from "../../fs/path.js";
 import type { CallOptions, Fs, FsObject } from "../../fs/types.js";
-import { formatSize } from "../../fs/units.js";
 import { parseMeta } from "./meta.js";
 import { dataName, isMetaName, metaName, parseDataName, STREAMING_SIZE } from "./names.js";
-
-/** What `cleanUp` accepts: with `dryRun` it only logs what it would remove. */
-export interface CompressCleanUpOptions extends CallOptions {
-  dryRun?: boolean;
-}
 
 /** What the clean-up needs of the overlay (kept narrow so this module does not import `fs.ts`). */
 export interface CleanUpTarget {
@@ -67,53 +62,13 @@ async function leftoversIn(files: readonly FsObject[], options?: CallOptions): P
 }
 
 /**
- * Walks the wrapped remote's whole tree and removes leftover data objects (logged at INFO, "Removed
- * leftover data object"), except those an upload in this process is writing; with `dryRun` each is
- * only named at NOTICE. Then calls the wrapped remote's `cleanUp` when it has one (skipped with a
- * NOTICE under `dryRun`). Throws `DirNotFound` when the root does not exist. Uploads by other
+ * Removes leftover data objects anywhere under the root (logged at INFO, "Removed leftover data
+ * object"; with `dryRun` each is only named at NOTICE), except those an upload in this process is
+ * writing, then runs the wrapped remote's `cleanUp` (see `sweepLeftovers`). Uploads by other
  * processes look like leftovers: do not run it while they write to the same files.
  */
-export async function cleanUpData(target: CleanUpTarget, options: CompressCleanUpOptions = {}): Promise<void> {
-  const { base } = target;
-  const call = { signal: options.signal };
-  const pending = [""];
-  for (let dir = pending.pop(); dir !== undefined; dir = pending.pop()) {
-    options.signal?.throwIfAborted();
-    let entries: Awaited<ReturnType<Fs["list"]>>;
-    try {
-      entries = await base.list(dir, call);
-    } catch (err) {
-      // A directory removed while walking is not an error; a missing root is.
-      if (dir !== "" && isFsError(err, "DirNotFound")) continue;
-      throw err;
-    }
-    const files: FsObject[] = [];
-    for (const e of entries) {
-      if (e.kind === "dir") pending.push(e.remote);
-      else files.push(e);
-    }
-    for (const obj of await leftoversIn(files, call)) {
-      if (target.isWriting(obj.remote)) continue;
-      if (options.dryRun) {
-        log.notice(
-          obj.remote,
-          `Skipped remove leftover data object as --dry-run is set (size ${formatSize(obj.size)})`,
-        );
-        continue;
-      }
-      try {
-        await obj.remove(call);
-      } catch (err) {
-        if (!isFsError(err, "ObjectNotFound")) throw err;
-      }
-      log.info(obj.remote, "Removed leftover data object");
-    }
-  }
-  const baseCleanUp = base.features.cleanUp;
-  if (!baseCleanUp) return;
-  if (options.dryRun) {
-    log.notice(base.toString(), "Skipped clean up as --dry-run is set");
-    return;
-  }
-  await baseCleanUp(call);
+export function cleanUpData(target: CleanUpTarget, options: CleanUpOptions = {}): Promise<void> {
+  const pick = async (files: FsObject[], call: CallOptions) =>
+    (await leftoversIn(files, call)).filter((obj) => !target.isWriting(obj.remote));
+  return sweepLeftovers(target.base, "data object", pick, options);
 }

@@ -3,6 +3,7 @@
  * the uncompressed size in the compressed names) plus a `NAME.json` metadata object, exactly as
  * rclone's compress stores them (format in `names.ts`, `meta.ts`, `gzip.ts`, `zstd.ts`).
  */
+
 import { createHash } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { fromBytes, resolveRange, toBytes } from "../../fs/body.js";
@@ -11,10 +12,11 @@ import { fillFeatures, maskFeatures } from "../../fs/features.js";
 import type { HashType } from "../../fs/hashes.js";
 import { LayerFs } from "../../fs/layers/layer.js";
 import { log } from "../../fs/log.js";
+import type { CleanUpOptions } from "../../fs/operations/cleanup.js";
 import { baseName, cleanRemote, joinRemote, parentOf } from "../../fs/path.js";
 import type { Body, CallOptions, Entry, Fs, FsObject, ObjectInfo, OpenOptions, PutOptions } from "../../fs/types.js";
 import { type Block, splitBlocks } from "./blocks.js";
-import { type CompressCleanUpOptions, cleanUpData } from "./cleanup.js";
+import { cleanUpData } from "./cleanup.js";
 import {
   GZIP_BLOCK_SIZE,
   GZIP_DEFAULT_LEVEL,
@@ -209,7 +211,7 @@ export class CompressFs implements Fs {
   readonly cleanUpDryRun = true;
 
   /** Removes data objects left by killed or failed uploads, then runs the wrapped `cleanUp`. See `cleanUpData`. */
-  async cleanUp(options?: CompressCleanUpOptions): Promise<void> {
+  async cleanUp(options?: CleanUpOptions): Promise<void> {
     return cleanUpData(this, options);
   }
 

@@ -5,15 +5,11 @@
  */
 import { isFsError } from "../../fs/errors.js";
 import { log } from "../../fs/log.js";
-import type { CallOptions, Fs, FsObject } from "../../fs/types.js";
+import type { CleanUpOptions } from "../../fs/operations/cleanup.js";
+import type { Fs, FsObject } from "../../fs/types.js";
 import { formatSize } from "../../fs/units.js";
 import type { ErasureFs } from "./fs.js";
 import { newTallies, type ScannedDir, scanShards } from "./scan.js";
-
-/** What `cleanUp` accepts: with `dryRun` it only logs what it would remove. */
-export interface ErasureCleanUpOptions extends CallOptions {
-  dryRun?: boolean;
-}
 
 interface Leftover {
   obj: FsObject;
@@ -50,7 +46,7 @@ function leftoversIn(fs: ErasureFs, dir: ScannedDir): Leftover[] {
  * it has one (skipped with a NOTICE under `dryRun`). Throws `DirNotFound` when no upstream has the
  * root, and what removal throws (a shard already gone is not an error).
  */
-export async function cleanUpShards(fs: ErasureFs, options: ErasureCleanUpOptions = {}): Promise<void> {
+export async function cleanUpShards(fs: ErasureFs, options: CleanUpOptions = {}): Promise<void> {
   const call = { signal: options.signal };
   let count = 0;
   let bytes = 0;
@@ -75,7 +71,7 @@ export async function cleanUpShards(fs: ErasureFs, options: ErasureCleanUpOption
   for (const u of fs.upstreams) await upstreamCleanUp(u, options);
 }
 
-async function upstreamCleanUp(u: Fs, options: ErasureCleanUpOptions): Promise<void> {
+async function upstreamCleanUp(u: Fs, options: CleanUpOptions): Promise<void> {
   const cleanUp = u.features.cleanUp;
   if (!cleanUp) return;
   if (options.dryRun) {

@@ -7,6 +7,7 @@ import { FsError, isFsError } from "../../fs/errors.js";
 import { fillFeatures } from "../../fs/features.js";
 import type { HashType } from "../../fs/hashes.js";
 import { log } from "../../fs/log.js";
+import type { CleanUpOptions } from "../../fs/operations/cleanup.js";
 import { baseName, joinRemote, parentOf } from "../../fs/path.js";
 import type {
   Body,
@@ -19,7 +20,7 @@ import type {
   OpenOptions,
   PutOptions,
 } from "../../fs/types.js";
-import { cleanUpShards, type ErasureCleanUpOptions } from "./cleanup.js";
+import { cleanUpShards } from "./cleanup.js";
 import { SegmentReader, SegmentSizeDiffers, type StoredVersion } from "./download.js";
 import {
   decodeHeader,
@@ -237,7 +238,7 @@ export class ErasureFs implements Fs {
   readonly cleanUpDryRun = true;
 
   /** Removes temporary shards and superseded versions, then runs each upstream's `cleanUp`. See `cleanUpShards`. */
-  cleanUp(options?: ErasureCleanUpOptions): Promise<void> {
+  cleanUp(options?: CleanUpOptions): Promise<void> {
     return cleanUpShards(this, options);
   }
 
