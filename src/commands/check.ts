@@ -32,6 +32,20 @@ const REPORTS: [keyof ReportArgs, CheckVerdict | "combined"][] = [
   ["error", "error"],
 ];
 
+/**
+ * The two sides of a check (`check`, `cryptcheck`): the source may name a single file, which the
+ * filter then limits the check to.
+ */
+export async function openCheckPair(argv: FilterArgs & { source: string; dest: string }) {
+  const src = await openTarget(argv.source);
+  const dst = await newFs(argv.dest);
+  const filter = await Filter.create({
+    ...filterOptionsFromArgs(argv),
+    ...(src.file ? { include: [`/${src.file.remote.replace(/[[\]*?{}\\]/g, "\\$&")}`] } : {}),
+  });
+  return { src, dst, filter };
+}
+
 /** The flags `check` shares with `cryptcheck`: what to check and where to report it. */
 export type ReportArgs = Pick<
   Args,
@@ -102,12 +116,7 @@ const command: CommandModule<object, Args> = {
       .positional("source", { type: "string", demandOption: true })
       .positional("dest", { type: "string", demandOption: true }) as never,
   handler: run("check", async (argv) => {
-    const src = await openTarget(argv.source);
-    const dst = await newFs(argv.dest);
-    const filter = await Filter.create({
-      ...filterOptionsFromArgs(argv),
-      ...(src.file ? { include: [`/${src.file.remote.replace(/[[\]*?{}\\]/g, "\\$&")}`] } : {}),
-    });
+    const { src, dst, filter } = await openCheckPair(argv);
     const { report, close } = openReports(argv);
     try {
       await check(src.fs, dst, {

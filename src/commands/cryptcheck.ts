@@ -1,11 +1,8 @@
 import type { CommandModule } from "yargs";
 import { Stats } from "../fs/accounting/stats.js";
-import { Filter } from "../fs/filter/filter.js";
-import { type FilterArgs, filterFlags, filterOptionsFromArgs } from "../fs/filter/flags.js";
-import { newFs } from "../fs/new-fs.js";
-import { openTarget } from "../fs/operations/target.js";
+import { type FilterArgs, filterFlags } from "../fs/filter/flags.js";
 import { cryptCheck } from "../overlays/crypt/cryptcheck.js";
-import { openReports, type ReportArgs, reportFlags } from "./check.js";
+import { openCheckPair, openReports, type ReportArgs, reportFlags } from "./check.js";
 import { type GlobalArgs, run } from "./shared.js";
 
 interface Args extends GlobalArgs, FilterArgs, ReportArgs {
@@ -22,12 +19,7 @@ const command: CommandModule<object, Args> = {
       .positional("source", { type: "string", demandOption: true })
       .positional("dest", { type: "string", demandOption: true }) as never,
   handler: run("cryptcheck", async (argv) => {
-    const src = await openTarget(argv.source);
-    const dst = await newFs(argv.dest);
-    const filter = await Filter.create({
-      ...filterOptionsFromArgs(argv),
-      ...(src.file ? { include: [`/${src.file.remote.replace(/[[\]*?{}\\]/g, "\\$&")}`] } : {}),
-    });
+    const { src, dst, filter } = await openCheckPair(argv);
     const { report, close } = openReports(argv);
     try {
       await cryptCheck(src.fs, dst, {
