@@ -3,7 +3,6 @@
  * never shows a partial file, the previous version stays readable, and `cleanup` removes every
  * leftover temporary chunk. Also: what `cleanUp` keeps (norename chunks, control chunks, user files).
  */
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -15,12 +14,11 @@ import { setLogLevel, setLogSink } from "../../src/fs/log.js";
 import { createContext, newFs } from "../../src/fs/new-fs.js";
 import { cleanUp } from "../../src/fs/operations/cleanup.js";
 import { strata } from "../commands/run-cli.js";
-import { waitForProgress } from "../kill-child.js";
+import { killMidUpload } from "../kill-child.js";
 import { tempDirs } from "../temp-dirs.js";
 import { seededBytes, seededRandom } from "./fixtures/seeded.js";
 import { filesUnder } from "./fixtures.js";
 
-const REPO = fileURLToPath(new URL("../..", import.meta.url));
 const FIXTURE = fileURLToPath(new URL("./fixtures/slow-chunker-put.ts", import.meta.url));
 const MiB = 1024 * 1024;
 const TOTAL = 50 * MiB;
@@ -55,23 +53,13 @@ describe("chunker: uploads killed with SIGKILL", () => {
       // Kill after 2..44 MiB were taken, plus 0..9 ms: always before the last chunk and the commit.
       const killAt = 2 * MiB + Math.floor(random() * 42 * MiB);
       const extra = Math.floor(random() * 10);
-      const child = spawn(
-        process.execPath,
-        ["--import", "tsx", FIXTURE, dir, String(TOTAL), "big.bin", `new-${trial}`],
-        {
-          cwd: REPO,
-          stdio: ["ignore", "pipe", "pipe"],
-        },
+      const { output, signal } = await killMidUpload(
+        FIXTURE,
+        [dir, String(TOTAL), "big.bin", `new-${trial}`],
+        killAt,
+        extra,
       );
-      const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on("exit", (_c, signal) => resolve(signal)));
-      const output = { out: "", err: "" };
-      try {
-        await waitForProgress(child, killAt, output);
-        await new Promise((resolve) => setTimeout(resolve, extra));
-      } finally {
-        child.kill("SIGKILL");
-      }
-      expect(await exited).toBe("SIGKILL");
+      expect(signal).toBe("SIGKILL");
       expect(output.out).not.toContain("done");
 
       // The killed upload left temporary chunks on disk, or the kill proved nothing.

@@ -4,7 +4,6 @@
  * completely as one of the versions written, never a mix and never an error; `cleanup` then removes
  * what the kills left behind.
  */
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -14,10 +13,9 @@ import { createContext, newFs } from "../../src/fs/new-fs.js";
 import { encodeSize } from "../../src/overlays/compress/names.js";
 import { seededRandom } from "../chunker/fixtures/seeded.js";
 import { makeTree, removeTree, strata } from "../commands/run-cli.js";
-import { waitForProgress } from "../kill-child.js";
+import { killMidUpload } from "../kill-child.js";
 import { versionContent } from "./tree.js";
 
-const REPO = fileURLToPath(new URL("../..", import.meta.url));
 const FIXTURE = fileURLToPath(new URL("./fixtures/slow-compress-put.ts", import.meta.url));
 const MiB = 1 << 20;
 const TRIALS = 20;
@@ -52,19 +50,7 @@ describe("compress: uploads killed with SIGKILL", () => {
       const killAt = 1 + Math.floor(random() * size);
       // After the last piece the commit's slowed steps take about 100 ms: the delay reaches past them.
       const extra = Math.floor(random() * 150);
-      const child = spawn(process.execPath, ["--import", "tsx", FIXTURE, dir, "f", kind, String(size), seed], {
-        cwd: REPO,
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
-      const output = { out: "", err: "" };
-      try {
-        await waitForProgress(child, killAt, output);
-        await new Promise((resolve) => setTimeout(resolve, extra));
-      } finally {
-        child.kill("SIGKILL");
-      }
-      await exited;
+      const { output } = await killMidUpload(FIXTURE, [dir, "f", kind, String(size), seed], killAt, extra);
       expect(output.err, `trial ${trial}`).toBe("");
 
       const listed = await fs.list("");

@@ -3,7 +3,6 @@
  * fails to read (the old version until the new one has k committed shards), and `strata cleanup`
  * removes every leftover.
  */
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -14,10 +13,9 @@ import { setLogLevel } from "../../src/fs/log.js";
 import { createContext, newFs } from "../../src/fs/new-fs.js";
 import { seededBytes, seededFile, seededRandom } from "../chunker/fixtures/seeded.js";
 import { strata } from "../commands/run-cli.js";
-import { waitForProgress } from "../kill-child.js";
+import { killMidUpload } from "../kill-child.js";
 import { tempDirs } from "../temp-dirs.js";
 
-const REPO = fileURLToPath(new URL("../..", import.meta.url));
 const FIXTURE = fileURLToPath(new URL("./fixtures/slow-erasure-put.ts", import.meta.url));
 const MiB = 1024 * 1024;
 const TOTAL = 12 * MiB;
@@ -46,19 +44,7 @@ describe("erasure: uploads killed with SIGKILL", () => {
       const killAt = MiB + Math.floor(random() * 11 * MiB);
       const extra = Math.floor(random() * 10);
       const seed = `new-${trial}`;
-      const child = spawn(process.execPath, ["--import", "tsx", FIXTURE, spec, String(TOTAL), "big.bin", seed], {
-        cwd: REPO,
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
-      const output = { out: "", err: "" };
-      try {
-        await waitForProgress(child, killAt, output);
-        await new Promise((resolve) => setTimeout(resolve, extra));
-      } finally {
-        child.kill("SIGKILL");
-      }
-      await exited;
+      await killMidUpload(FIXTURE, [spec, String(TOTAL), "big.bin", seed], killAt, extra);
 
       // Whatever the listing shows reads exactly: the previous content, or the new one if enough
       // shards of it were committed before the kill.
