@@ -13,6 +13,7 @@ import {
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { quoteValue } from "../../src/fs/fspath.js";
+import type { Fs, FsObject } from "../../src/fs/types.js";
 
 /**
  * The rclone 1.60 fixture set, in the shared folder beside the repository. A clone elsewhere (CI
@@ -148,4 +149,15 @@ export function connectionFor(c: ChunkerCase, dir: string): string {
 
 export function fileSize(path: string): number {
   return statSync(path).size;
+}
+
+/** Every file (by path) and directory under `dir` of `fs`, read through its listings. */
+export async function walk(fs: Fs, dir = "", files = new Map<string, FsObject>(), dirs: string[] = []) {
+  for (const e of await fs.list(dir)) {
+    if (e.kind === "dir") {
+      dirs.push(e.remote);
+      await walk(fs, e.remote, files, dirs);
+    } else files.set(e.remote, e);
+  }
+  return { files, dirs };
 }

@@ -8,19 +8,9 @@ import { toBytes } from "../../src/fs/body.js";
 import { isHashType } from "../../src/fs/hashes.js";
 import { createContext, newFs } from "../../src/fs/new-fs.js";
 import type { Fs, FsObject } from "../../src/fs/types.js";
-import { CHUNKER_CASES, connectionFor, loadCase, removeTemps, restoreStored } from "./fixtures.js";
+import { CHUNKER_CASES, connectionFor, loadCase, removeTemps, restoreStored, walk } from "./fixtures.js";
 
 afterAll(removeTemps);
-
-async function walk(fs: Fs, dir = "", files = new Map<string, FsObject>(), dirs: string[] = []) {
-  for (const e of await fs.list(dir)) {
-    if (e.kind === "dir") {
-      dirs.push(e.remote);
-      await walk(fs, e.remote, files, dirs);
-    } else files.set(e.remote, e);
-  }
-  return { files, dirs };
-}
 
 const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 

@@ -9,18 +9,8 @@ import { toBytes } from "../../src/fs/body.js";
 import { createContext, newFs } from "../../src/fs/new-fs.js";
 import type { Fs, FsObject } from "../../src/fs/types.js";
 import { secretBox } from "../../src/overlays/crypt/secretbox.js";
-import { connectionFor, removeTemps, restoreStored } from "../chunker/fixtures.js";
+import { connectionFor, removeTemps, restoreStored, walk } from "../chunker/fixtures.js";
 import { CRYPT_CASES, loadCryptCase } from "./cases.js";
-
-async function walk(fs: Fs, dir = "", files = new Map<string, FsObject>(), dirs: string[] = []) {
-  for (const e of await fs.list(dir)) {
-    if (e.kind === "dir") {
-      dirs.push(e.remote);
-      await walk(fs, e.remote, files, dirs);
-    } else files.set(e.remote, e);
-  }
-  return { files, dirs };
-}
 
 const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 
