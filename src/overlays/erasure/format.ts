@@ -152,11 +152,8 @@ export class Layout {
 
   /** The size every shard object of this file has. */
   get shardObjectSize(): number {
-    return this.pieceOffset(this.segments) - (this.segments > 0 ? this.fullPieceShortfall() : 0) + TRAILER_SIZE;
-  }
-
-  /** How much shorter the last piece is than a full one. */
-  private fullPieceShortfall(): number {
-    return Math.ceil(this.segmentSize / this.k) - this.pieceLength(this.segments - 1);
+    if (this.segments === 0) return HEADER_SIZE + TRAILER_SIZE;
+    const last = this.segments - 1;
+    return this.pieceOffset(last) + this.pieceLength(last) + CHECKSUM_SIZE + TRAILER_SIZE;
   }
 }

@@ -2,7 +2,7 @@
  * The erasure Fs: one file = n shards, shard i on upstream i (docs/erasure-format.md). Listings cost
  * one list per upstream; a file is listed when k shards of one version are present.
  */
-import { resolveRange } from "../../fs/body.js";
+import { resolveRange, toBytes } from "../../fs/body.js";
 import { FsError, isFsError } from "../../fs/errors.js";
 import { fillFeatures } from "../../fs/features.js";
 import type { HashType } from "../../fs/hashes.js";
@@ -363,8 +363,8 @@ export class ErasureFs implements Fs {
       if (!shard) continue;
       try {
         const [header, trailer] = await Promise.all([
-          shard.open({ ...options, offset: 0, length: HEADER_SIZE }).then(readAll),
-          shard.open({ ...options, offset: shard.size - TRAILER_SIZE, length: TRAILER_SIZE }).then(readAll),
+          shard.open({ ...options, offset: 0, length: HEADER_SIZE }).then(toBytes),
+          shard.open({ ...options, offset: shard.size - TRAILER_SIZE, length: TRAILER_SIZE }).then(toBytes),
         ]);
         const h = decodeHeader(header);
         const t = typeof h === "string" ? h : decodeTrailer(trailer, header);
@@ -407,12 +407,6 @@ function sameUpstreams(a: Fs, b: ErasureFs): boolean {
     a.upstreams.length === b.upstreams.length &&
     a.upstreams.every((u, i) => u === b.upstreams[i] || u.toString() === (b.upstreams[i] as Fs).toString())
   );
-}
-
-async function readAll(body: Body): Promise<Uint8Array> {
-  const parts: Uint8Array[] = [];
-  for await (const p of body) parts.push(p);
-  return Buffer.concat(parts);
 }
 
 export class ErasureObject implements FsObject {
