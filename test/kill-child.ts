@@ -8,11 +8,7 @@ const REPO = fileURLToPath(new URL("..", import.meta.url));
  * Resolves once the child printed "started" and then "written N" with N ≥ `minBytes`; rejects if
  * it exits or stalls first. `output` collects what it printed, for failure messages.
  */
-function waitForProgress(
-  child: ChildProcess,
-  minBytes: number,
-  output: { out: string; err: string },
-): Promise<void> {
+function waitForProgress(child: ChildProcess, minBytes: number, output: { out: string; err: string }): Promise<void> {
   return new Promise((resolve, reject) => {
     let started = false;
     const timer = setTimeout(() => reject(new Error(`child made no progress:\n${output.out}\n${output.err}`)), 20_000);
