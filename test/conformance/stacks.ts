@@ -328,4 +328,7 @@ export const stacks: Stack[] = [
     make: () => newFs(`:compress,remote=${quoteValue(erasure(memories(6), 4))}:`, createContext()),
     options: { maxNameBytes: 240 },
   },
+  // s3 rows
+  // sftp rows
+  // webdav rows
 ];

@@ -13,9 +13,13 @@ import { type CheckVerdict, check } from "../../src/fs/sync/check.js";
 import { runSync, type SyncOptions } from "../../src/fs/sync/sync.js";
 import type { Fs } from "../../src/fs/types.js";
 import { removeStackTemps, stacks, tempDir } from "../conformance/stacks.js";
+import { stopSharedServers } from "../servers/shared.js";
 import { bytes, fingerprint, MODTIME, mutate, putFile, rng, seedTree } from "./tree.js";
 
-afterAll(removeStackTemps);
+afterAll(async () => {
+  removeStackTemps();
+  await stopSharedServers();
+});
 
 const local = () => newFs(tempDir("strata-sync-"), createContext());
 const opts = (extra: Partial<SyncOptions> = {}): SyncOptions => ({ stats: new Stats(), ...extra });
