@@ -1,7 +1,7 @@
 /**
  * strata vs the real rclone on this machine, same workloads, same run, alternating, median of N.
  *
- *   npm run bench -- [sync|copy|check|big-tree|chunker|compress|crypt|erasure|all] [--runs 5] [--files 10000] [--big-mib 1024] [--tree 200000]
+ *   npm run bench -- [sync|copy|check|big-tree|chunker|compress|crypt|erasure|network|all] [--runs 5] [--files 10000] [--big-mib 1024] [--tree 200000]
  *   npm run bench -- rs [--runs 5]      (Reed–Solomon kernels only, in this process: bench/rs.ts)
  */
 import { execFileSync } from "node:child_process";
@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { benchCompress } from "./compress.js";
 import { type Measurement, measure, median } from "./measure.js";
+import { benchNetwork } from "./network.js";
 import { bigFile, emptyFiles, smallFiles, warm } from "./workloads.js";
 
 const args = process.argv.slice(2);
@@ -229,6 +230,9 @@ try {
       { bytes: size },
     );
     for (const d of [src, plainDst, ...shards]) rmSync(d, { recursive: true, force: true });
+  }
+  if (which === "network" || which === "all") {
+    await benchNetwork({ work, bigMib: BIG_MIB, env, compare });
   }
   if (which === "big-tree" || which === "all") {
     const src = join(work, "tree");
