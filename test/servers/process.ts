@@ -4,7 +4,7 @@
  * and is stopped by PID.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { closeSync, mkdtempSync, openSync, readFileSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync } from "node:fs";
 import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -68,13 +68,41 @@ export function isRunning(pid: number): boolean {
   } catch {
     return false;
   }
+  const state = statFields(pid)?.[0];
+  return state !== undefined && state !== "Z";
+}
+
+/** The fields of /proc/PID/stat after the command name (which is in parentheses and may hold spaces). */
+function statFields(pid: number): string[] | undefined {
   try {
-    // The state follows the command name, which is in parentheses and may hold spaces.
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+/**
+ * Every descendant of `pid` (children first): servers such as sshd and Apache serve each connection
+ * from a child process, which outlives a killed parent unless it is stopped too.
+ */
+export function descendants(pid: number): number[] {
+  const parents = new Map<number, number[]>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const ppid = Number(statFields(Number(entry))?.[1]);
+    if (!parents.has(ppid)) parents.set(ppid, []);
+    parents.get(ppid)?.push(Number(entry));
+  }
+  const out: number[] = [];
+  const visit = (p: number) => {
+    for (const child of parents.get(p) ?? []) {
+      out.push(child);
+      visit(child);
+    }
+  };
+  visit(pid);
+  return out;
 }
 
 /**
@@ -112,4 +140,15 @@ export interface ServerHandle {
   start(): Promise<void>;
   /** Stops it and removes its directory. */
   destroy(): Promise<void>;
+}
+
+/**
+ * Stops a process and all its descendants by PID, children first when `hard` (SIGKILL, as a crash
+ * would), else by SIGTERM to the parent, which a server forwards to its children.
+ */
+export async function stopTree(pid: number, hard: boolean): Promise<void> {
+  const tree = descendants(pid);
+  if (hard) for (const p of tree.reverse()) await stopPid(p, 0, "SIGKILL");
+  await stopPid(pid, 5_000, hard ? "SIGKILL" : "SIGTERM");
+  for (const p of descendants(pid).concat(tree)) await stopPid(p, 2_000);
 }
