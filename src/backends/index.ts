@@ -5,4 +5,5 @@ registerLoaders({
   alias: async () => (await import("./alias/index.js")).default,
   local: async () => (await import("./local/index.js")).default,
   memory: async () => (await import("./memory/index.js")).default,
+  sftp: async () => (await import("./sftp/index.js")).default,
 });

@@ -1,0 +1,117 @@
+/**
+ * A pool of SFTP connections. Each user holds one connection alone for the length of its call (one
+ * transfer, one listing), as rclone's sftp backend does; idle connections are kept for reuse and
+ * closed after the idle timeout.
+ */
+import { FsError } from "../../fs/errors.js";
+import type { Connection } from "./connection.js";
+import { isConnectionLost } from "./errors.js";
+
+export interface PoolOptions {
+  /** Most connections open at once; 0 for no limit. */
+  max: number;
+  /** Close a connection idle this long (ms); 0 keeps idle connections open. */
+  idleMs: number;
+}
+
+export class Pool {
+  private readonly idle: { conn: Connection; timer?: NodeJS.Timeout }[] = [];
+  private open = 0;
+  private readonly waiters: (() => void)[] = [];
+
+  constructor(
+    private readonly connect: () => Promise<Connection>,
+    private readonly options: PoolOptions,
+  ) {}
+
+  /** Adds a connection opened elsewhere (the first one, opened to fail early) as idle. */
+  adopt(conn: Connection): void {
+    this.open++;
+    this.putBack(conn);
+  }
+
+  /** A connection for the caller alone; give it back with `release`. Throws what connecting throws. */
+  async take(signal?: AbortSignal): Promise<Connection> {
+    for (;;) {
+      signal?.throwIfAborted();
+      const slot = this.idle.pop();
+      if (slot) {
+        clearTimeout(slot.timer);
+        if (slot.conn.dead) {
+          this.open--;
+          continue;
+        }
+        slot.conn.acquire();
+        return slot.conn;
+      }
+      if (this.options.max === 0 || this.open < this.options.max) break;
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+    this.open++;
+    try {
+      const conn = await this.connect();
+      conn.acquire();
+      return conn;
+    } catch (err) {
+      this.open--;
+      this.waiters.shift()?.();
+      throw err;
+    }
+  }
+
+  /** Gives a connection back; a dead one is dropped. */
+  release(conn: Connection): void {
+    conn.release();
+    if (conn.dead) {
+      this.open--;
+      conn.close();
+    } else this.putBack(conn);
+    this.waiters.shift()?.();
+  }
+
+  private putBack(conn: Connection): void {
+    const slot: { conn: Connection; timer?: NodeJS.Timeout } = { conn };
+    if (this.options.idleMs > 0) {
+      slot.timer = setTimeout(() => {
+        const i = this.idle.indexOf(slot);
+        if (i < 0) return;
+        this.idle.splice(i, 1);
+        this.open--;
+        conn.close();
+      }, this.options.idleMs);
+      slot.timer.unref();
+    }
+    this.idle.push(slot);
+  }
+
+  /**
+   * Runs `fn` on a pooled connection. When the connection dies under it, an `idempotent` call is run
+   * once more on a new connection; otherwise (or if that fails the same way) it throws `Transient`.
+   */
+  async use<T>(fn: (conn: Connection) => Promise<T>, idempotent: boolean, signal?: AbortSignal): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      const conn = await this.take(signal);
+      try {
+        return await fn(conn);
+      } catch (err) {
+        const lost = conn.dead || isConnectionLost(err);
+        if (!lost) throw err;
+        // A request cut off by a dead connection says nothing about the file: retire it and retry.
+        conn.dead = true;
+        if (!idempotent || attempt > 0)
+          throw new FsError("Transient", `connection lost: ${(err as Error).message}`, { cause: err });
+      } finally {
+        this.release(conn);
+      }
+    }
+  }
+
+  /** Closes every idle connection (those in use close when given back). */
+  close(): void {
+    for (const { conn, timer } of this.idle.splice(0)) {
+      clearTimeout(timer);
+      this.open--;
+      conn.close();
+    }
+  }
+}
