@@ -6,4 +6,5 @@ registerLoaders({
   local: async () => (await import("./local/index.js")).default,
   memory: async () => (await import("./memory/index.js")).default,
   sftp: async () => (await import("./sftp/index.js")).default,
+  webdav: async () => (await import("./webdav/index.js")).default,
 });

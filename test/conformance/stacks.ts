@@ -15,6 +15,8 @@ import type { Fs } from "../../src/fs/types.js";
 import { ErasureFs } from "../../src/overlays/erasure/fs.js";
 import { planErasure } from "../../src/overlays/erasure/options.js";
 import { reedSolomon } from "../../src/overlays/erasure/rs/index.js";
+import { sharedServer } from "../servers/shared.js";
+import { randomRoot, webdavRemote } from "../webdav/remote.js";
 import type { FsSuiteOptions } from "./suite.js";
 
 export interface Stack {
@@ -330,5 +332,9 @@ export const stacks: Stack[] = [
   },
   // s3 rows
   // sftp rows
+  {
+    label: "webdav (apache)",
+    make: async () => newFs(webdavRemote(await sharedServer("apache"), randomRoot()), createContext()),
+  },
   // webdav rows
 ];

@@ -3,16 +3,19 @@
  * stopped by `stopSharedServers` in the file's `afterAll`. Tests that stop or kill a server start their
  * own instance instead, so they never disturb another test's server.
  */
+import { type ApacheServer, startApache } from "./apache.js";
 import { type CephServer, startCeph } from "./ceph.js";
 import type { ServerHandle } from "./process.js";
 import { type SshdServer, startSshd } from "./sshd.js";
 
 interface SharedKinds {
+  apache: ApacheServer;
   ceph: CephServer;
   sshd: SshdServer;
 }
 
 const starters: { [K in keyof SharedKinds]: () => Promise<SharedKinds[K]> } = {
+  apache: () => startApache("shared-apache"),
   ceph: () => startCeph("shared-ceph"),
   sshd: () => startSshd("shared-sshd"),
 };

@@ -1,0 +1,112 @@
+/**
+ * The HTTP side of the webdav backend: one `webdav` client per Fs for authentication and transport,
+ * requests addressed by already-encoded URL paths, failures turned into `FsError`s.
+ */
+import { Agent } from "node:http";
+import { Agent as HttpsAgent } from "node:https";
+import { Readable } from "node:stream";
+import { AuthType, createClient, type WebDAVClient } from "webdav";
+import { FsError } from "../../fs/errors.js";
+import { fromNetwork, fromStatus, type Target } from "./errors.js";
+
+/** A response as the `webdav` client returns it (node-fetch's). */
+export type DavResponse = Awaited<ReturnType<WebDAVClient["customRequest"]>>;
+
+export interface DavRequest {
+  headers?: Record<string, string>;
+  /** A request body; an async iterable is streamed. */
+  body?: string | AsyncIterable<Uint8Array>;
+  signal?: AbortSignal;
+  /** Statuses (>= 400) the caller handles itself instead of getting an error. */
+  accept?: readonly number[];
+}
+
+export interface Credentials {
+  user: string;
+  pass: string;
+  bearerToken: string;
+}
+
+export class DavClient {
+  private readonly client: WebDAVClient;
+  /** `scheme://host:port`, for absolute Destination headers. */
+  readonly origin: string;
+
+  constructor(
+    readonly baseUrl: URL,
+    credentials: Credentials,
+  ) {
+    this.origin = baseUrl.origin;
+    // Keep-alive with a bound, so twenty parallel transfers reuse connections instead of opening new ones.
+    const agentOptions = { keepAlive: true, maxSockets: 16 };
+    const options = {
+      httpAgent: new Agent(agentOptions),
+      httpsAgent: new HttpsAgent(agentOptions),
+    };
+    this.client =
+      credentials.user || credentials.pass
+        ? createClient(baseUrl.href, { ...options, username: credentials.user, password: credentials.pass })
+        : credentials.bearerToken
+          ? createClient(baseUrl.href, {
+              ...options,
+              authType: AuthType.Token,
+              token: { access_token: credentials.bearerToken, token_type: "Bearer" },
+            })
+          : createClient(baseUrl.href, options);
+  }
+
+  /**
+   * Sends one request to `urlPath` (already percent-encoded, absolute). Resolves with the response for
+   * a status below 400 or one in `accept`; otherwise throws the mapped `FsError` about `remote`.
+   */
+  async request(
+    method: string,
+    urlPath: string,
+    remote: string,
+    target: Target,
+    options: DavRequest = {},
+  ): Promise<DavResponse> {
+    const { body } = options;
+    const data = body === undefined || typeof body === "string" ? body : Readable.from(body, { objectMode: false });
+    let response: DavResponse;
+    try {
+      response = await this.client.customRequest("", {
+        url: this.origin + urlPath,
+        method,
+        headers: options.headers,
+        data,
+        signal: options.signal,
+      });
+    } catch (err) {
+      const failed = (err as { response?: DavResponse }).response;
+      if (!failed) throw fromNetwork(err, remote);
+      if (options.accept?.includes(failed.status)) return failed;
+      // Read the error page so the connection goes back to the pool.
+      const detail = await failed.text().catch(() => "");
+      throw fromStatus(failed.status, remote, target, shortDetail(failed.statusText, detail));
+    }
+    return response;
+  }
+
+  /** Like `request`, then reads and discards the body (for methods whose answer carries nothing needed). */
+  async call(method: string, urlPath: string, remote: string, target: Target, options?: DavRequest): Promise<number> {
+    const response = await this.request(method, urlPath, remote, target, options);
+    await response.arrayBuffer().catch(() => undefined);
+    return response.status;
+  }
+}
+
+/** The status text, plus the server's message when it is a short line of plain text. */
+function shortDetail(statusText: string, body: string): string {
+  const text = body
+    .replace(/<[^>]*>/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+  return text && text.length < 200 ? `${statusText}: ${text}` : statusText;
+}
+
+/** Throws `Corrupt` unless a multistatus answer came back (a server may answer 200 with an HTML page). */
+export function expectMultistatus(status: number, remote: string): void {
+  if (status !== 207)
+    throw new FsError("Corrupt", `PROPFIND answered ${status}, not 207 Multi-Status`, { path: remote });
+}
