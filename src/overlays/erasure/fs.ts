@@ -34,7 +34,7 @@ import {
 } from "./format.js";
 import type { ErasurePlan } from "./options.js";
 import type { ReedSolomon } from "./rs/index.js";
-import { rename, ShardUploader } from "./upload.js";
+import { rename, ShardUploader, type UploadRequest } from "./upload.js";
 
 /** The shards of one version of one file, as the upstream listings show them. */
 interface Version {
@@ -208,7 +208,10 @@ export class ErasureFs implements Fs {
     const vid = this.newVid(older);
     const release = this.beginWrite(remote, vid);
     const up = await this.uploader
-      .upload({ body, dir, name, size: src.size, modTime: src.modTime, vid }, { signal: options?.signal })
+      .upload(
+        { body, dir, name, size: src.size, modTime: src.modTime, vid, inFlight: inFlightOf(src) },
+        { signal: options?.signal },
+      )
       .finally(release);
     await this.removeVersions(remote, older, options);
     const v: Version = { name, size: up.size, vid, shards: up.shards };
@@ -488,4 +491,12 @@ export class ErasureObject implements FsObject {
     this.trailer ??= await this.fs.readTrailer(this.version, this.remote, options);
     return this.trailer[type];
   }
+}
+
+/** The caller's in-flight plaintext hash, when it is one the trailer keeps. */
+function inFlightOf(src: ObjectInfo): UploadRequest["inFlight"] {
+  const type = src.hashedInFlight;
+  if ((type !== "md5" && type !== "sha1") || !src.hash) return undefined;
+  const hash = src.hash.bind(src);
+  return { type, digest: () => hash(type) };
 }

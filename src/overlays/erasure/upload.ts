@@ -6,7 +6,8 @@
  */
 import { ByteReader } from "../../fs/body.js";
 import { FsError, isFsError } from "../../fs/errors.js";
-import { streamHasher } from "../../fs/hash-worker.js";
+import { type AsyncHasher, streamHasher } from "../../fs/hash-worker.js";
+import type { HashType } from "../../fs/hashes.js";
 import { moveFile } from "../../fs/operations/copy.js";
 import { joinRemote } from "../../fs/path.js";
 import type { Body, CallOptions, Fs, FsObject } from "../../fs/types.js";
@@ -24,6 +25,12 @@ export interface UploadRequest {
   size: number;
   modTime: Date;
   vid: number;
+  /**
+   * A plaintext hash the caller computes over `body` while it is read (`ObjectInfo.hashedInFlight`),
+   * with the digest it resolves to once the body is consumed: taken instead of hashing the same
+   * bytes a second time.
+   */
+  inFlight?: { type: HashType; digest(): Promise<string | undefined> };
 }
 
 export interface Uploaded {
@@ -58,8 +65,8 @@ export class ShardUploader {
           options?.signal,
         ),
     );
-    const md5 = streamHasher("md5", req.size);
-    const sha1 = streamHasher("sha1", req.size);
+    const md5 = this.hasher("md5", req);
+    const sha1 = this.hasher("sha1", req);
     const headers = sinks.map((s) =>
       encodeHeader({
         k,
@@ -108,6 +115,20 @@ export class ShardUploader {
       await Promise.allSettled([md5.digest(), sha1.digest()]);
       throw err;
     }
+  }
+
+  /** Hashes the plaintext as `type`, or takes the caller's in-flight digest of it. */
+  private hasher(type: "md5" | "sha1", req: UploadRequest): AsyncHasher {
+    const adopted = req.inFlight?.type === type ? req.inFlight : undefined;
+    if (!adopted) return streamHasher(type, req.size);
+    return {
+      update: () => undefined,
+      async digest() {
+        const hex = await adopted.digest();
+        if (!hex) throw new FsError("Other", `the ${type} computed in flight was not available`);
+        return hex.toLowerCase();
+      },
+    };
   }
 
   /** Encodes one segment and queues each live shard's piece and checksum. */
