@@ -5,6 +5,7 @@
 import { Agent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
 import { Readable } from "node:stream";
+import { setTimeout as delay } from "node:timers/promises";
 import { AuthType, createClient, type WebDAVClient } from "webdav";
 import { FsError } from "../../fs/errors.js";
 import { fromNetwork, fromStatus, type Target } from "./errors.js";
@@ -20,6 +21,9 @@ export interface DavRequest {
   /** Statuses (>= 400) the caller handles itself instead of getting an error. */
   accept?: readonly number[];
 }
+
+/** Tries of a request answered 423 Locked (pauses of 20 ms doubling: about 2.5 s in all). */
+const LOCKED_ATTEMPTS = 8;
 
 export interface Credentials {
   user: string;
@@ -66,26 +70,46 @@ export class DavClient {
     target: Target,
     options: DavRequest = {},
   ): Promise<DavResponse> {
+    // A locked resource (423) is busy with another request, as when two MOVEs race for one name; like
+    // rclone's pacer, a request without a streamed body is sent again after a short, growing pause.
+    const replayable = typeof options.body !== "object";
+    for (let attempt = 1, pause = 20; ; attempt++, pause *= 2) {
+      const answer = await this.send(method, urlPath, options, remote);
+      if (!("status" in answer)) return answer.response;
+      if (answer.status === 423 && replayable && attempt < LOCKED_ATTEMPTS) {
+        await delay(pause, undefined, { signal: options.signal });
+        continue;
+      }
+      throw fromStatus(answer.status, remote, target, answer.detail);
+    }
+  }
+
+  /** One request: the response, or the error status and its message. */
+  private async send(
+    method: string,
+    urlPath: string,
+    options: DavRequest,
+    remote: string,
+  ): Promise<{ response: DavResponse } | { status: number; detail: string }> {
     const { body } = options;
     const data = body === undefined || typeof body === "string" ? body : Readable.from(body, { objectMode: false });
-    let response: DavResponse;
     try {
-      response = await this.client.customRequest("", {
+      const response = await this.client.customRequest("", {
         url: this.origin + urlPath,
         method,
         headers: options.headers,
         data,
         signal: options.signal,
       });
+      return { response };
     } catch (err) {
       const failed = (err as { response?: DavResponse }).response;
       if (!failed) throw fromNetwork(err, remote);
-      if (options.accept?.includes(failed.status)) return failed;
+      if (options.accept?.includes(failed.status)) return { response: failed };
       // Read the error page so the connection goes back to the pool.
-      const detail = await failed.text().catch(() => "");
-      throw fromStatus(failed.status, remote, target, shortDetail(failed.statusText, detail));
+      const page = await failed.text().catch(() => "");
+      return { status: failed.status, detail: shortDetail(failed.statusText, page) };
     }
-    return response;
   }
 
   /** Like `request`, then reads and discards the body (for methods whose answer carries nothing needed). */
