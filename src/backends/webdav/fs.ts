@@ -168,14 +168,20 @@ export class WebdavFs implements Fs {
         signal: options?.signal,
       });
       if (sourceFailure.error) throw sourceFailure.error;
+      // Read back before the MOVE (which keeps size and modtime): afterwards a concurrent writer's
+      // MOVE onto the same name may briefly leave nothing there.
+      const item = await this.stat(tmp, options?.signal);
+      if (src.size >= 0 && item.size !== src.size) {
+        throw new FsError("Corrupt", `size mismatch: sent ${src.size}, stored ${item.size}`, { path: src.remote });
+      }
       await this.commit("MOVE", this.filePath(tmp), src.remote, src.modTime, options?.signal);
+      return new WebdavObject(this, src.remote, item);
     } catch (err) {
       // The PUT may have left a temporary file (or the server a half-written one) behind.
       await this.client.call("DELETE", this.filePath(tmp), tmp, "file", { accept: [404] }).catch(() => undefined);
       if (isFsError(err, "DirNotFound")) this.knownDirs.clear();
       throw sourceFailure.error ?? err;
     }
-    return this.newObject(src.remote, options);
   }
 
   putStream(body: Body, src: ObjectInfo, options?: PutOptions): Promise<FsObject> {
@@ -349,8 +355,9 @@ function decodedPath(urlPath: string): string {
 
 /**
  * Passes the body on while counting it: a body longer or shorter than the declared size fails with
- * Corrupt before the request can complete, and a source failure is recorded so `put` reports it
- * rather than the broken connection it causes.
+ * Corrupt before the request can complete, and a failure of the source is recorded so `put` reports
+ * it rather than the broken connection it causes. An error thrown in at a `yield` comes from the
+ * transport (the request was destroyed) and is not the source's.
  */
 async function* checkedBody(
   body: Body,
@@ -359,6 +366,7 @@ async function* checkedBody(
   signal?: AbortSignal,
 ): AsyncGenerator<Uint8Array> {
   let size = 0;
+  let yielding = false;
   try {
     for await (const part of body) {
       signal?.throwIfAborted();
@@ -366,13 +374,15 @@ async function* checkedBody(
       if (src.size >= 0 && size > src.size) {
         throw new FsError("Corrupt", `size mismatch: expected ${src.size}, got more`, { path: src.remote });
       }
+      yielding = true;
       yield part;
+      yielding = false;
     }
     if (src.size >= 0 && size !== src.size) {
       throw new FsError("Corrupt", `size mismatch: expected ${src.size}, got ${size}`, { path: src.remote });
     }
   } catch (err) {
-    failure.error = err;
+    if (!yielding) failure.error = err;
     throw err;
   }
 }
