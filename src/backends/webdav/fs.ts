@@ -111,16 +111,16 @@ export class WebdavFs implements Fs {
   private async members(dir: string, signal?: AbortSignal): Promise<{ name: string; item: DavItem }[]> {
     const urlPath = this.dirPath(dir);
     const items = await this.propfind(urlPath, dir, 1, signal);
-    const self = decodedPath(urlPath);
-    const own = items.find((i) => i.path === self);
-    if (own && !own.isDir) throw new FsError("DirNotFound", "not a directory", { path: dir });
+    // The answer holds the directory itself and its members one level below. They are told apart by
+    // depth rather than by comparing paths, which servers may escape or normalise differently.
+    const depth = segments(decodeUrlPath(urlPath));
+    const own = items.find((i) => segments(i.path) === depth);
+    if (!own?.isDir) throw new FsError("DirNotFound", "directory not found", { path: dir });
     const out: { name: string; item: DavItem }[] = [];
     for (const item of items) {
-      if (item === own) continue;
-      const name = item.path.slice(item.path.lastIndexOf("/") + 1);
-      if (name !== "") out.push({ name, item });
+      if (segments(item.path) !== depth + 1) continue;
+      out.push({ name: item.path.slice(item.path.lastIndexOf("/") + 1), item });
     }
-    if (!own && out.length === 0) throw new FsError("DirNotFound", "directory not found", { path: dir });
     return out;
   }
 
@@ -348,9 +348,9 @@ export class WebdavFs implements Fs {
   }
 }
 
-/** The decoded form of an encoded URL path, without trailing `/`, to compare with hrefs. */
-function decodedPath(urlPath: string): string {
-  return decodeUrlPath(urlPath).replace(/\/+$/, "");
+/** The number of `/`-separated segments of a path, trailing `/` ignored ("" and "/" have one). */
+function segments(path: string): number {
+  return path.replace(/\/+$/, "").split("/").length;
 }
 
 /**
