@@ -16,6 +16,7 @@ import { ErasureFs } from "../../src/overlays/erasure/fs.js";
 import { planErasure } from "../../src/overlays/erasure/options.js";
 import { reedSolomon } from "../../src/overlays/erasure/rs/index.js";
 import { sharedServer } from "../servers/shared.js";
+import { sharedSftpRemote } from "../sftp/remote.js";
 import { randomRoot, webdavRemote } from "../webdav/remote.js";
 import type { FsSuiteOptions } from "./suite.js";
 
@@ -331,6 +332,23 @@ export const stacks: Stack[] = [
     options: { maxNameBytes: 240 },
   },
   // s3 rows
+  {
+    label: "sftp",
+    make: async () => newFs(await sharedSftpRemote(), createContext()),
+    // ssh2 decodes listed names as UTF-8, so bytes that are not UTF-8 cannot come back as written.
+    options: { unsupportedNames: ["invalid-utf8"] },
+  },
+  {
+    label: "chunker(crypt(sftp))",
+    make: async () =>
+      newFs(`:chunker,remote=${quoteValue(crypt(await sharedSftpRemote()))},chunk_size=1000b:`, createContext()),
+    options: { unsupportedNames: CRYPT_REFUSED, maxNameBytes: 119 },
+  },
+  {
+    label: "sftp (rclone serve sftp)",
+    make: async () => newFs(await sharedSftpRemote("rcloneSftp"), createContext()),
+    options: { unsupportedNames: ["invalid-utf8"] },
+  },
   // sftp rows
   {
     label: "webdav (apache)",

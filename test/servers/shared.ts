@@ -6,18 +6,21 @@
 import { type ApacheServer, startApache } from "./apache.js";
 import { type CephServer, startCeph } from "./ceph.js";
 import type { ServerHandle } from "./process.js";
+import { type RcloneServeServer, startRcloneServe } from "./rclone-serve.js";
 import { type SshdServer, startSshd } from "./sshd.js";
 
 interface SharedKinds {
   apache: ApacheServer;
   ceph: CephServer;
   sshd: SshdServer;
+  rcloneSftp: RcloneServeServer;
 }
 
 const starters: { [K in keyof SharedKinds]: () => Promise<SharedKinds[K]> } = {
   apache: () => startApache("shared-apache"),
   ceph: () => startCeph("shared-ceph"),
   sshd: () => startSshd("shared-sshd"),
+  rcloneSftp: () => startRcloneServe("sftp", "shared-rclone-sftp"),
 };
 
 const started = new Map<keyof SharedKinds, Promise<ServerHandle>>();

@@ -223,8 +223,12 @@ export class Connection {
     return this.call((cb) => this.sftp.ext_openssh_rename(from, to, cb));
   }
 
-  statvfs(path: string): Promise<StatVfs> {
-    return this.call((cb) => this.sftp.ext_openssh_statvfs(path, cb as Callback<unknown>));
+  async statvfs(path: string): Promise<StatVfs> {
+    const s = await this.call<Record<string, number | bigint>>((cb) =>
+      this.sftp.ext_openssh_statvfs(path, cb as Callback<unknown>),
+    );
+    const n = (key: string) => Number(s[key]);
+    return { frsize: n("f_frsize"), blocks: n("f_blocks"), bfree: n("f_bfree"), bavail: n("f_bavail") };
   }
 
   /** Runs `command` through the remote shell with an empty stdin and collects its output. */

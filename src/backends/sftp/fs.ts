@@ -8,9 +8,10 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import type { FileEntry, Stats } from "ssh2";
-import { resolveRange } from "../../fs/body.js";
+import { resolveRange, tapBody } from "../../fs/body.js";
 import { FsError, notImplemented } from "../../fs/errors.js";
 import { fillFeatures } from "../../fs/features.js";
+import { type AsyncHasher, streamHasher } from "../../fs/hash-worker.js";
 import type { HashType } from "../../fs/hashes.js";
 import { log } from "../../fs/log.js";
 import { joinRemote, parentOf } from "../../fs/path.js";
@@ -31,7 +32,7 @@ import { fromConnect, fromSftp, STATUS, statusOf } from "./errors.js";
 import type { SftpOptions } from "./index.js";
 import { Pool } from "./pool.js";
 import { detectHashCommand, detectShell, remoteHash } from "./shell.js";
-import { readRange, writeBody } from "./transfer.js";
+import { type PipelineOptions, readRange, writeBody } from "./transfer.js";
 
 /** Temporary upload names; hidden from listings and removed by `cleanUp` (the local backend's form). */
 const PARTIAL = /^\.strata-[0-9a-f]{12}\.partial$/;
@@ -111,7 +112,13 @@ export async function openSftpFs(name: string, root: string, options: SftpOption
     const pool = new Pool(connect, { max: options.connections, idleMs: options.idle_timeout });
     const fs = new SftpFs(name, root, absRoot, options, pool, hashCommands, {
       posixRename: first.hasExtension("posix-rename@openssh.com"),
-      statvfs: first.hasExtension("statvfs@openssh.com"),
+      // rclone serve sftp lists the extension but answers OP_UNSUPPORTED, so it is tried once.
+      statvfs:
+        first.hasExtension("statvfs@openssh.com") &&
+        (await first.statvfs(".").then(
+          () => true,
+          () => false,
+        )),
     });
     first.release();
     pool.adopt(first);
@@ -120,6 +127,11 @@ export async function openSftpFs(name: string, root: string, options: SftpOption
     first.close();
     throw fromConnect(err, `sftp://${options.host}:${options.port}`);
   }
+}
+
+/** Feeds `part` to every hasher, waiting for those that ask for it. */
+async function hashAll(hashers: readonly (readonly [HashType, AsyncHasher])[], part: Uint8Array): Promise<void> {
+  for (const [, h] of hashers) await h.update(part);
 }
 
 /** `root` (a path relative to `base`, or "") made absolute. */
@@ -269,42 +281,74 @@ export class SftpFs implements Fs {
     const parent = parentOf(remote);
     const tmp = this.path(joinRemote(parent, partialName()));
     const modTime = new Date(Math.floor(src.modTime.getTime() / 1000) * 1000);
-    // The body can be read once only: a connection lost mid-way is not retried here.
-    return this.run(
-      remote,
-      "file",
-      async (conn) => {
-        await this.ensureDir(conn, parent);
-        const handle = await conn.open(tmp, "wx");
-        let size = 0;
-        try {
+    // Hashes asked for are computed from the bytes as they are sent: reading them back would cost a
+    // remote command and a full read. One the caller computes in flight is taken from it.
+    const wanted = (options?.hashes ?? []).filter((t) => this.hashes.has(t));
+    const hashers = wanted.filter((t) => t !== src.hashedInFlight).map((t) => [t, streamHasher(t, src.size)] as const);
+    const adopted = wanted.filter((t) => t === src.hashedInFlight);
+    const data = hashers.length > 0 ? tapBody(body, (part) => hashAll(hashers, part)) : body;
+    try {
+      // The body can be read once only: a connection lost mid-way is not retried here.
+      const o = await this.run(
+        remote,
+        "file",
+        async (conn) => {
+          const handle = await this.createTemp(conn, parent, tmp);
+          let size = 0;
           try {
-            size = await writeBody(conn, handle, body, this.pipeline(options?.signal));
-          } finally {
-            await conn.closeHandle(handle).catch(() => undefined);
+            try {
+              size = await writeBody(conn, handle, data, this.pipeline("write", options?.signal));
+            } finally {
+              await conn.closeHandle(handle).catch(() => undefined);
+            }
+            if (src.size >= 0 && size !== src.size)
+              throw new FsError("Corrupt", `size mismatch: expected ${src.size}, got ${size}`, { path: remote });
+            if (this.options.set_modtime) await conn.setTimes(tmp, modTime);
+            await this.rename(conn, tmp, remote);
+          } catch (err) {
+            if (!conn.dead) await conn.unlink(tmp).catch(() => undefined);
+            throw err;
           }
-          if (src.size >= 0 && size !== src.size)
-            throw new FsError("Corrupt", `size mismatch: expected ${src.size}, got ${size}`, { path: remote });
-          if (this.options.set_modtime) await conn.setTimes(tmp, modTime);
-          await this.rename(conn, tmp, remote);
-        } catch (err) {
-          if (!conn.dead) await conn.unlink(tmp).catch(() => undefined);
-          throw err;
-        }
-        const mtime = this.options.set_modtime ? modTime : mtimeOf(await conn.stat(this.path(remote)));
-        return new SftpObject(this, remote, size, mtime);
-      },
-      options,
-      false,
-    );
+          const mtime = this.options.set_modtime ? modTime : mtimeOf(await conn.stat(this.path(remote)));
+          return new SftpObject(this, remote, size, mtime);
+        },
+        options,
+        false,
+      );
+      for (const [t, h] of hashers) o.hashes.set(t, await h.digest());
+      for (const t of adopted) {
+        const digest = await src.hash?.(t, options);
+        if (digest) o.hashes.set(t, digest);
+      }
+      return o;
+    } finally {
+      // A worker hasher goes back to its pool only once its digest is taken.
+      await Promise.all(hashers.map(([, h]) => h.digest().catch(() => undefined)));
+    }
+  }
+
+  /**
+   * Opens a new temporary file for writing, making its directory first when it is missing (tried
+   * after the open, so writing into an existing directory costs no extra round trip).
+   */
+  private async createTemp(conn: Connection, dir: string, tmp: string): Promise<Buffer> {
+    try {
+      return await conn.open(tmp, "wx");
+    } catch (err) {
+      if (statusOf(err) !== STATUS.NO_SUCH_FILE) throw err;
+    }
+    await this.ensureDir(conn, dir);
+    return conn.open(tmp, "wx");
   }
 
   putStream(body: Body, src: ObjectInfo, options?: PutOptions): Promise<FsObject> {
     return this.put(body, src, options);
   }
 
-  pipeline(signal?: AbortSignal) {
-    return { chunkSize: this.options.chunk_size, concurrency: this.options.concurrency, signal };
+  /** How one file's data moves: `write` for uploads, `read` for downloads. */
+  pipeline(kind: "read" | "write", signal?: AbortSignal): PipelineOptions {
+    const serial = kind === "read" ? this.options.disable_concurrent_reads : this.options.disable_concurrent_writes;
+    return { chunkSize: this.options.chunk_size, concurrency: serial ? 1 : this.options.concurrency, signal };
   }
 
   /**
@@ -386,7 +430,9 @@ export class SftpFs implements Fs {
       options,
       false,
     );
-    return new SftpObject(this, remote, src.size, src.modTime);
+    const moved = new SftpObject(this, remote, src.size, src.modTime);
+    for (const [t, h] of src.hashes) moved.hashes.set(t, h);
+    return moved;
   }
 
   /**
@@ -456,6 +502,8 @@ export class SftpFs implements Fs {
 
 class SftpObject implements FsObject {
   readonly kind = "file";
+  /** Hashes computed while this object was written; valid until it is changed. */
+  readonly hashes = new Map<HashType, string>();
 
   constructor(
     readonly fs: SftpFs,
@@ -486,7 +534,7 @@ class SftpObject implements FsObject {
     const remote = this.remote;
     return (async function* () {
       try {
-        yield* readRange(conn, handle, start, end, fs.pipeline(options?.signal), done);
+        yield* readRange(conn, handle, start, end, fs.pipeline("read", options?.signal), done);
       } catch (err) {
         throw fromSftp(err, remote, "file");
       }
@@ -504,6 +552,8 @@ class SftpObject implements FsObject {
 
   async hash(type: HashType, options?: CallOptions): Promise<string | undefined> {
     const command = this.fs.hashCommand(type, this.remote);
+    const known = this.hashes.get(type);
+    if (known !== undefined) return known;
     return this.fs.run(
       this.remote,
       "file",

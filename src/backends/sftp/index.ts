@@ -19,6 +19,8 @@ export interface SftpOptions {
   idle_timeout: number;
   chunk_size: number;
   concurrency: number;
+  disable_concurrent_reads: boolean;
+  disable_concurrent_writes: boolean;
   connections: number;
 }
 
@@ -124,6 +126,19 @@ export default defineDescriptor<SftpOptions>({
         default: 64,
         minimum: 1,
         description: "The maximum number of outstanding requests for one file.",
+        advanced: true,
+      },
+      disable_concurrent_reads: {
+        type: "boolean",
+        default: false,
+        description: "Read each file with one request in flight, in order (for servers that cannot seek).",
+        advanced: true,
+      },
+      disable_concurrent_writes: {
+        type: "boolean",
+        default: false,
+        description:
+          "Write each file with one request in flight, in order (rclone serve sftp without a VFS cache cannot seek).",
         advanced: true,
       },
       connections: {

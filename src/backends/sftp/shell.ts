@@ -6,9 +6,13 @@ import { FsError } from "../../fs/errors.js";
 import type { HashType } from "../../fs/hashes.js";
 import type { Connection } from "./connection.js";
 
-/** Single-quotes `s` for a POSIX shell (a `'` inside becomes `'\''`); safe for any byte but NUL. */
+/**
+ * Quotes `s` for a POSIX shell the way rclone does: a backslash before every character outside a
+ * safe set, and a newline inside single quotes (a backslash before it would join the lines).
+ * rclone serve sftp, which parses commands itself, understands backslashes but not quotes.
+ */
 export function shellQuote(s: string): string {
-  return `'${s.replaceAll("'", "'\\''")}'`;
+  return s.replace(/[^A-Za-z0-9_.,:/@\u0080-\uFFFF\n-]/g, "\\$&").replaceAll("\n", "'\n'");
 }
 
 /** Digests of empty input, which detection compares a candidate command's output against. */
@@ -23,17 +27,20 @@ const CANDIDATES: Record<"md5" | "sha1", string[]> = {
   sha1: ["sha1sum", "sha1 -r"],
 };
 
-/** "unix" when the server runs commands through a POSIX shell, else "none". */
+/**
+ * "unix" when the server runs commands, else "none". Any server that echoes is taken for a Unix
+ * shell: the hash commands are checked on their own before they are used.
+ */
 export async function detectShell(conn: Connection): Promise<"unix" | "none"> {
-  // A POSIX shell expands the empty variable and prints the word; cmd and PowerShell print it otherwise.
-  const r = await conn.exec('echo "strata$STRATA_UNSET_VAR"').catch(() => undefined);
+  const r = await conn.exec("echo strata").catch(() => undefined);
   return r?.code === 0 && r.stdout.trim() === "strata" ? "unix" : "none";
 }
 
 /** The first candidate command that hashes empty input correctly, or undefined. */
 export async function detectHashCommand(conn: Connection, type: "md5" | "sha1"): Promise<string | undefined> {
   for (const command of CANDIDATES[type]) {
-    const r = await conn.exec(`${command} </dev/null`).catch(() => undefined);
+    // Without arguments the tools hash their (empty) stdin.
+    const r = await conn.exec(command).catch(() => undefined);
     if (r?.code === 0 && parseDigest(r.stdout, type) === EMPTY[type]) return command;
   }
   return undefined;
