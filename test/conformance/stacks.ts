@@ -354,5 +354,10 @@ export const stacks: Stack[] = [
     label: "webdav (apache)",
     make: async () => newFs(webdavRemote(await sharedServer("apache"), randomRoot()), createContext()),
   },
+  {
+    // rclone 1.60 ignores X-OC-Mtime (newer rclone keeps it), so it is served as vendor other.
+    label: "webdav (rclone serve)",
+    make: async () => newFs(webdavRemote(await sharedServer("rcloneWebdav"), randomRoot()), createContext()),
+  },
   // webdav rows
 ];

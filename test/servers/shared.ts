@@ -12,6 +12,7 @@ import { type SshdServer, startSshd } from "./sshd.js";
 interface SharedKinds {
   apache: ApacheServer;
   ceph: CephServer;
+  rcloneWebdav: RcloneServeServer;
   sshd: SshdServer;
   rcloneSftp: RcloneServeServer;
 }
@@ -19,6 +20,7 @@ interface SharedKinds {
 const starters: { [K in keyof SharedKinds]: () => Promise<SharedKinds[K]> } = {
   apache: () => startApache("shared-apache"),
   ceph: () => startCeph("shared-ceph"),
+  rcloneWebdav: () => startRcloneServe("webdav", "shared-rclone-webdav"),
   sshd: () => startSshd("shared-sshd"),
   rcloneSftp: () => startRcloneServe("sftp", "shared-rclone-sftp"),
 };
