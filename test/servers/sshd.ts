@@ -3,7 +3,7 @@
  * config, sftp only, on 127.0.0.1 and a free port (never the system's sshd or port 22).
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { userInfo } from "node:os";
 import { join } from "node:path";
 import { freePort, type ServerHandle, serverDir, spawnLogged, stopPid, waitForPort } from "./process.js";
@@ -19,6 +19,29 @@ export interface SshdServer extends ServerHandle {
   readonly knownHostsFile: string;
   /** The directory sftp paths are relative to. */
   readonly dataDir: string;
+}
+
+/** Every process below `pid` (children first-level and deeper), read from /proc. */
+export function descendantPids(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      // The PPID follows the command name, which is in parentheses and may hold spaces.
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {}
+  }
+  const out: number[] = [];
+  const visit = (p: number) => {
+    for (const c of children.get(p) ?? []) {
+      out.push(c);
+      visit(c);
+    }
+  };
+  visit(pid);
+  return out;
 }
 
 /** Starts an sshd on a free port; `name` tells several apart in logs. */
@@ -74,6 +97,10 @@ export async function startSshd(name = "sshd"): Promise<SshdServer> {
     pid = child.pid ?? 0;
     await waitForPort(port);
   };
+  const stopAll = async (signal: NodeJS.Signals) => {
+    const children = descendantPids(pid);
+    await Promise.all([pid, ...children].map((p) => stopPid(p, 5_000, signal)));
+  };
   await start();
   return {
     name,
@@ -83,11 +110,13 @@ export async function startSshd(name = "sshd"): Promise<SshdServer> {
     keyFile: join(dir, "client_ed25519"),
     knownHostsFile: join(dir, "known_hosts"),
     dataDir,
-    pids: () => [pid],
-    stop: (options) => stopPid(pid, 5_000, options?.hard ? "SIGKILL" : "SIGTERM"),
+    // The listener forks one process (and its privilege-separated children) per connection, and
+    // those outlive it: stopping the server stops them too, as a crashed machine would.
+    pids: () => [pid, ...descendantPids(pid)],
+    stop: (options) => stopAll(options?.hard ? "SIGKILL" : "SIGTERM"),
     start,
     async destroy() {
-      await stopPid(pid);
+      await stopAll("SIGTERM");
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -48,11 +48,15 @@ export async function openConnection(o: ConnectOptions): Promise<Connection> {
     throw fromConnect(err, where);
   });
   const client = new Client();
+  let fail: (err: unknown) => void = () => {};
+  const onError = (err: unknown) => fail(err);
+  const onClose = () => fail(new Error("connection closed during the handshake"));
+  client.on("error", onError);
+  client.on("close", onClose);
   try {
     await new Promise<void>((resolve, reject) => {
+      fail = reject;
       client.once("ready", resolve);
-      client.once("error", reject);
-      client.once("close", () => reject(new Error("connection closed during the handshake")));
       client.connect({
         sock,
         host: o.host,
@@ -68,18 +72,21 @@ export async function openConnection(o: ConnectOptions): Promise<Connection> {
             : (key: Buffer) => hostKeyKnown(o.knownHosts as string, o.host, o.port, key),
       });
     });
-    const sftp = await new Promise<SFTPWrapper>((resolve, reject) =>
-      client.sftp((err, s) => (err ? reject(err) : resolve(s))),
-    );
+    const sftp = await new Promise<SFTPWrapper>((resolve, reject) => {
+      fail = reject;
+      client.sftp((err, s) => (err ? reject(err) : resolve(s)));
+    });
     return new Connection(client, sftp, sock);
   } catch (err) {
     client.end();
     sock.destroy();
     throw fromConnect(err, where);
   } finally {
-    client.removeAllListeners("ready");
-    client.removeAllListeners("error");
-    client.removeAllListeners("close");
+    // The connection's own listeners (or none, after a failure) take over; an error event with no
+    // listener at all would crash the process.
+    client.off("close", onClose);
+    client.off("error", onError);
+    client.on("error", () => {});
   }
 }
 
@@ -112,17 +119,24 @@ export class Connection {
     readonly sftp: SFTPWrapper,
     private readonly sock: Socket,
   ) {
-    // Errors after the handshake also surface as failed requests; here they only retire the connection.
-    client.on("error", () => {
-      this.dead = true;
-    });
-    client.on("close", () => {
-      this.dead = true;
-    });
-    sftp.on("close", () => {
-      this.dead = true;
-    });
+    // Errors after the handshake retire the connection and fail what is waiting on it: ssh2 does not
+    // answer every request queued on a channel whose socket died.
+    const die = () => this.die();
+    client.on("error", die);
+    client.on("close", die);
+    sftp.on("close", die);
+    sock.on("close", die);
     sock.unref();
+  }
+
+  /** Callbacks of requests sent and not answered yet. */
+  private readonly pending = new Set<(err: Error) => void>();
+
+  private die(): void {
+    this.dead = true;
+    const waiting = [...this.pending];
+    this.pending.clear();
+    for (const fail of waiting) fail(new Error("Not connected: the connection was lost"));
   }
 
   /** Marks the connection in use: while any user holds it, its socket keeps the process alive. */
@@ -143,9 +157,17 @@ export class Connection {
   /** Runs one callback-style ssh2 request as a promise (a request on a closed session throws at once). */
   private call<T>(request: (cb: Callback<T>) => void): Promise<T> {
     return new Promise<T>((resolve, reject) => {
+      if (this.dead) return reject(new Error("Not connected: the connection was lost"));
+      const fail = (err: Error) => reject(err);
+      this.pending.add(fail);
       try {
-        request((err, value) => (err ? reject(err) : resolve(value as T)));
+        request((err, value) => {
+          this.pending.delete(fail);
+          if (err) reject(err);
+          else resolve(value as T);
+        });
       } catch (err) {
+        this.pending.delete(fail);
         reject(err);
       }
     });
@@ -234,9 +256,14 @@ export class Connection {
   /** Runs `command` through the remote shell with an empty stdin and collects its output. */
   exec(command: string): Promise<ExecResult> {
     return new Promise((resolve, reject) => {
+      if (this.dead) return reject(new Error("Not connected: the connection was lost"));
+      this.pending.add(reject);
       try {
         this.client.exec(command, (err, stream: ClientChannel) => {
-          if (err) return reject(err);
+          if (err) {
+            this.pending.delete(reject);
+            return reject(err);
+          }
           const out: Buffer[] = [];
           const errs: Buffer[] = [];
           let code: number | null = null;
@@ -246,16 +273,18 @@ export class Connection {
             code = c;
           });
           stream.on("error", reject);
-          stream.on("close", () =>
+          stream.on("close", () => {
+            this.pending.delete(reject);
             resolve({
               code,
               stdout: Buffer.concat(out).toString("utf8"),
               stderr: Buffer.concat(errs).toString("utf8"),
-            }),
-          );
+            });
+          });
           stream.end();
         });
       } catch (err) {
+        this.pending.delete(reject);
         reject(err);
       }
     });

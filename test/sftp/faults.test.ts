@@ -1,0 +1,156 @@
+/**
+ * Faults over OpenSSH, each test with its own sshd: the server killed mid-upload (the put fails with
+ * a temporary error and no file appears under the final name; the CLI retries through to a whole
+ * file once the server is back), and refused credentials or host keys (fatal, never retried).
+ */
+import { execFileSync } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { toBytes } from "../../src/fs/body.js";
+import { isFsError } from "../../src/fs/errors.js";
+import { createContext, newFs } from "../../src/fs/new-fs.js";
+import type { Body } from "../../src/fs/types.js";
+import { strata } from "../commands/run-cli.js";
+import { sleep } from "../servers/process.js";
+import { type SshdServer, startSshd } from "../servers/sshd.js";
+import { tempDirs } from "../temp-dirs.js";
+import { sftpRemote } from "./remote.js";
+
+const MiB = 1024 * 1024;
+const tempDir = tempDirs("strata-sftp-faults-");
+const sha256 = (data: Uint8Array) => createHash("sha256").update(data).digest("hex");
+
+/** Names in a directory on disk, or none when it does not exist. */
+const namesIn = (dir: string) => {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+};
+
+const servers: SshdServer[] = [];
+async function sshd(name: string): Promise<SshdServer> {
+  const s = await startSshd(name);
+  servers.push(s);
+  return s;
+}
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.destroy()));
+});
+
+/** 30 MiB in 256 KiB pieces at about 12 MiB/s; `halfway` resolves once 8 MiB have been taken. */
+function slowBody(): { body: Body; halfway: Promise<void> } {
+  let reached: () => void = () => {};
+  const halfway = new Promise<void>((resolve) => {
+    reached = resolve;
+  });
+  async function* produce() {
+    const piece = randomBytes(256 * 1024);
+    for (let sent = 0; sent < 30 * MiB; sent += piece.length) {
+      if (sent >= 8 * MiB) reached();
+      await sleep(20);
+      yield Buffer.from(piece);
+    }
+  }
+  return { body: produce(), halfway };
+}
+
+describe("sftp faults", () => {
+  it("a server killed mid-upload fails the put with Transient; no file under the final name, cleanUp removes the partial", async () => {
+    const server = await sshd("sftp-kill");
+    const root = `${server.dataDir}/kill`;
+    const fs = await newFs(sftpRemote(server, root), createContext());
+    const { body, halfway } = slowBody();
+    const put = fs.put(body, { remote: "dir/big.bin", size: 30 * MiB, modTime: new Date() });
+    put.catch(() => undefined);
+    await halfway;
+    await server.stop({ hard: true });
+    const err = await put.then(
+      () => undefined,
+      (e) => e,
+    );
+    expect(isFsError(err, "Transient"), String(err)).toBe(true);
+    expect(err.retry).toBe("temporary");
+
+    // The partial upload stays on disk under its hidden temporary name only.
+    const onDisk = namesIn(join(root, "dir"));
+    expect(onDisk).not.toContain("big.bin");
+    expect(onDisk.some((n) => /^\.strata-[0-9a-f]{12}\.partial$/.test(n))).toBe(true);
+
+    await server.start();
+    const again = await newFs(sftpRemote(server, root), createContext());
+    await expect(again.newObject("dir/big.bin")).rejects.toMatchObject({ code: "ObjectNotFound" });
+    expect(await again.list("dir")).toEqual([]);
+    await again.features.cleanUp?.();
+    expect(namesIn(join(root, "dir"))).toEqual([]);
+  });
+
+  it("the CLI retries an upload cut by a killed server once it is back, leaving one whole file", async () => {
+    const server = await sshd("sftp-cli-kill");
+    const src = tempDir();
+    const data = randomBytes(24 * MiB);
+    writeFileSync(join(src, "big.bin"), data);
+    const root = `${server.dataDir}/retry`;
+    const dst = sftpRemote(server, root);
+    // 8 MiB/s: the first attempt takes three seconds, time enough to kill the server in the middle.
+    const run = strata(["copyto", join(src, "big.bin"), `${dst}/big.bin`, "--bwlimit", "8M", "--retries", "1", "-vv"]);
+    for (let i = 0; i < 400 && namesIn(root).length === 0; i++) await sleep(25);
+    await sleep(500);
+    await server.stop({ hard: true });
+    await sleep(300);
+    await server.start();
+    const result = await run;
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/low level retry 1\/10/);
+    const fs = await newFs(dst, createContext());
+    expect((await fs.list("")).map((e) => e.remote)).toEqual(["big.bin"]);
+    expect(sha256(await toBytes(await (await fs.newObject("big.bin")).open()))).toBe(sha256(data));
+
+    // The cut attempt's temporary file is left for cleanup, which removes it and nothing else.
+    expect(namesIn(root).filter((n) => n !== "big.bin").length).toBe(1);
+    const cleanup = await strata(["cleanup", dst]);
+    expect(cleanup.code, cleanup.stderr).toBe(0);
+    expect(namesIn(root)).toEqual(["big.bin"]);
+  });
+
+  it("a key the server does not accept fails with AuthFailed (fatal); the CLI exits 7 without retrying", async () => {
+    const server = await sshd("sftp-badkey");
+    const dir = tempDir();
+    const wrongKey = join(dir, "wrong_ed25519");
+    execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", wrongKey]);
+    const remote = sftpRemote({ ...server, keyFile: wrongKey }, server.dataDir);
+    const err = await newFs(remote, createContext()).then(
+      () => undefined,
+      (e) => e,
+    );
+    expect(isFsError(err, "AuthFailed"), String(err)).toBe(true);
+    expect(err.retry).toBe("fatal");
+
+    const result = await strata(["lsjson", remote, "-vv"]);
+    expect(result.code, result.stderr).toBe(7);
+    expect(result.stderr).not.toMatch(/retry/);
+  });
+
+  it("a host key missing from known_hosts_file fails with AuthFailed (fatal); the CLI exits 7 without retrying", async () => {
+    const server = await sshd("sftp-hostkey");
+    const other = await sshd("sftp-hostkey-other");
+    // The other server's known_hosts holds its own host key, under this server's port.
+    const knownHosts = join(tempDir(), "known_hosts");
+    const otherKey = readFileSync(other.knownHostsFile, "utf8").split(" ").slice(1).join(" ");
+    writeFileSync(knownHosts, `[127.0.0.1]:${server.port} ${otherKey}`);
+    const remote = sftpRemote({ ...server, knownHostsFile: knownHosts }, server.dataDir);
+    const err = await newFs(remote, createContext()).then(
+      () => undefined,
+      (e) => e,
+    );
+    expect(isFsError(err, "AuthFailed"), String(err)).toBe(true);
+    expect(err.retry).toBe("fatal");
+
+    const result = await strata(["lsjson", remote, "-vv"]);
+    expect(result.code, result.stderr).toBe(7);
+    expect(result.stderr).not.toMatch(/retry/);
+  });
+});
