@@ -12,7 +12,7 @@ export type ServeProtocol = "sftp" | "webdav";
 export interface RcloneServeServer extends ServerHandle {
   readonly protocol: ServeProtocol;
   readonly host: "127.0.0.1";
-  /** The login (sftp: with the key below; webdav: basic auth with `pass`). */
+  /** The login, with `pass` (sftp: or with the key below; webdav: basic auth). */
   readonly user: string;
   readonly pass: string;
   /** The directory served; its paths are the server's absolute paths (`/` is this directory). */
@@ -38,7 +38,8 @@ export async function startRcloneServe(
   const pass = "secret";
   const keyFile = join(dir, "client_ed25519");
   const knownHostsFile = join(dir, "known_hosts");
-  const args = ["serve", protocol, dataDir, "--addr", `127.0.0.1:${port}`, "--config", "/dev/null", "--user", user];
+  const args = ["serve", protocol, dataDir, "--addr", `127.0.0.1:${port}`, "--config", "/dev/null"];
+  args.push("--user", user, "--pass", pass);
   if (protocol === "sftp") {
     const keygen = (file: string, comment: string) =>
       execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", join(dir, file), "-C", comment]);
@@ -48,8 +49,6 @@ export async function startRcloneServe(
     const hostKey = readFileSync(join(dir, "host_ed25519.pub"), "utf8").split(" ").slice(0, 2).join(" ");
     writeFileSync(knownHostsFile, `[127.0.0.1]:${port} ${hostKey}\n`);
     args.push("--key", join(dir, "host_ed25519"), "--authorized-keys", join(dir, "authorized_keys"));
-  } else {
-    args.push("--pass", pass);
   }
   let pid = 0;
   const start = async () => {

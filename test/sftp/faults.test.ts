@@ -1,19 +1,23 @@
 /**
  * Faults over OpenSSH, each test with its own sshd: the server killed mid-upload (the put fails with
  * a temporary error and no file appears under the final name; the CLI retries through to a whole
- * file once the server is back), and refused credentials or host keys (fatal, never retried).
+ * file once the server is back), and refused credentials or host keys (fatal, never retried); password
+ * logins against rclone serve sftp, which takes them.
  */
 import { execFileSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { toBytes } from "../../src/fs/body.js";
 import { isFsError } from "../../src/fs/errors.js";
+import { quoteValue } from "../../src/fs/fspath.js";
 import { createContext, newFs } from "../../src/fs/new-fs.js";
+import { obscure } from "../../src/fs/obscure.js";
 import type { Body } from "../../src/fs/types.js";
 import { strata } from "../commands/run-cli.js";
 import { sleep } from "../servers/process.js";
+import { type RcloneServeServer, startRcloneServe } from "../servers/rclone-serve.js";
 import { type SshdServer, startSshd } from "../servers/sshd.js";
 import { tempDirs } from "../temp-dirs.js";
 import { sftpRemote } from "./remote.js";
@@ -152,5 +156,31 @@ describe("sftp faults", () => {
     const result = await strata(["lsjson", remote, "-vv"]);
     expect(result.code, result.stderr).toBe(7);
     expect(result.stderr).not.toMatch(/retry/);
+  });
+});
+
+describe("sftp password login (rclone serve sftp)", () => {
+  let server: RcloneServeServer;
+  beforeAll(async () => {
+    server = await startRcloneServe("sftp", "sftp-password");
+  });
+  afterAll(async () => {
+    await server?.destroy();
+  });
+  const remote = (pass: string) =>
+    `:sftp,host=${server.host},port=${server.port},user=${server.user},pass=${obscure(pass)},known_hosts_file=${quoteValue(server.knownHostsFile)}:/`;
+
+  it("logs in with the obscured password", async () => {
+    const fs = await newFs(remote(server.pass), createContext());
+    expect(await fs.list("")).toEqual([]);
+  });
+
+  it("a wrong password fails with AuthFailed (fatal)", async () => {
+    const err = await newFs(remote("wrong"), createContext()).then(
+      () => undefined,
+      (e) => e,
+    );
+    expect(isFsError(err, "AuthFailed"), String(err)).toBe(true);
+    expect(err.retry).toBe("fatal");
   });
 });
