@@ -5,6 +5,7 @@ registerLoaders({
   alias: async () => (await import("./alias/index.js")).default,
   local: async () => (await import("./local/index.js")).default,
   memory: async () => (await import("./memory/index.js")).default,
+  s3: async () => (await import("./s3/index.js")).default,
   sftp: async () => (await import("./sftp/index.js")).default,
   webdav: async () => (await import("./webdav/index.js")).default,
 });

@@ -15,6 +15,7 @@ import type { Fs } from "../../src/fs/types.js";
 import { ErasureFs } from "../../src/overlays/erasure/fs.js";
 import { planErasure } from "../../src/overlays/erasure/options.js";
 import { reedSolomon } from "../../src/overlays/erasure/rs/index.js";
+import { sharedS3Remote } from "../s3/remote.js";
 import { sharedServer } from "../servers/shared.js";
 import { sharedSftpRemote } from "../sftp/remote.js";
 import { randomRoot, webdavRemote } from "../webdav/remote.js";
@@ -330,6 +331,18 @@ export const stacks: Stack[] = [
     label: "compress(erasure(6 × memory, 4+2))",
     make: () => newFs(`:compress,remote=${quoteValue(erasure(memories(6), 4))}:`, createContext()),
     options: { maxNameBytes: 240 },
+  },
+  {
+    label: "s3",
+    make: async () => newFs(await sharedS3Remote(), createContext()),
+    // S3 keys are UTF-8, so bytes that are not cannot be stored as written.
+    options: { unsupportedNames: ["invalid-utf8"] },
+  },
+  {
+    label: "crypt(chunker(s3))",
+    make: async () =>
+      newFs(crypt(`:chunker,remote=${quoteValue(await sharedS3Remote())},chunk_size=1000b:`), createContext()),
+    options: { unsupportedNames: CRYPT_REFUSED },
   },
   // s3 rows
   {

@@ -122,11 +122,13 @@ export async function startCeph(name = "ceph"): Promise<CephServer> {
     pids.osd = spawnLogged("ceph-osd", [...c, "-i", "0", "-f"], log("osd")).pid ?? 0;
     await until(async () => /^osd\.0 up/m.test((await ceph("osd", "dump")).stdout), "osd");
   };
+  // tcp_nodelay: beast writes a response's headers and body separately, and with Nagle on every small
+  // GET waits ~40 ms for the client's delayed ACK (a chunker over s3 reads thousands of them).
   const startRgw = async () => {
     pids.rgw =
       spawnLogged(
         "radosgw",
-        [...c, "-n", "client.rgw.a", "--rgw-frontends", `beast endpoint=127.0.0.1:${port}`, "-f"],
+        [...c, "-n", "client.rgw.a", "--rgw-frontends", `beast endpoint=127.0.0.1:${port} tcp_nodelay=1`, "-f"],
         log("rgw"),
       ).pid ?? 0;
     await waitForPort(port, 60_000);

@@ -1,0 +1,60 @@
+/** Builds the SDK client of one s3 remote from its options. */
+import { createHash } from "node:crypto";
+import { S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
+import type { BuildHandler, BuildHandlerArguments, MetadataBearer } from "@smithy/types";
+import { FsError } from "../../fs/errors.js";
+import type { S3Options } from "./index.js";
+
+/** SDK attempts per request (the first and two retries): enough for a blip, short enough to fail fast. */
+const MAX_ATTEMPTS = 3;
+
+/**
+ * An S3 client for `options`. Throws `ConfigInvalid` when only one of the two keys is given.
+ * Anonymous when neither key is set and `env_auth` is off, as rclone.
+ */
+export function makeClient(options: S3Options): S3Client {
+  const { access_key_id: id, secret_access_key: secret } = options;
+  if ((id === "") !== (secret === "")) {
+    throw new FsError("ConfigInvalid", "s3: access_key_id and secret_access_key must be given together");
+  }
+  const config: S3ClientConfig = {
+    region: options.region || "us-east-1",
+    forcePathStyle: options.force_path_style,
+    maxAttempts: MAX_ATTEMPTS,
+    // Stream bodies would otherwise go out aws-chunked with a trailing checksum, which Ceph RGW 16
+    // and other S3 clones refuse (411) or store framing and all.
+    requestChecksumCalculation: "WHEN_REQUIRED",
+    responseChecksumValidation: "WHEN_REQUIRED",
+    requestHandler: { connectionTimeout: 10_000, requestTimeout: 300_000 },
+  };
+  if (options.endpoint) config.endpoint = options.endpoint;
+  if (id !== "") config.credentials = { accessKeyId: id, secretAccessKey: secret };
+  else if (!options.env_auth) config.signer = { sign: async (request) => request };
+  const client = new S3Client(config);
+  addContentMd5(client);
+  return client;
+}
+
+/**
+ * Operations the SDK sends with a CRC32 checksum (DeleteObjects) also get Content-MD5, which older S3
+ * implementations (Swift's s3api, older Ceph) require and the others accept.
+ */
+function addContentMd5(client: S3Client): void {
+  client.middlewareStack.addRelativeTo(
+    (next: BuildHandler<object, MetadataBearer>) => async (args: BuildHandlerArguments<object>) => {
+      const request = args.request as { headers?: Record<string, string>; body?: unknown } | undefined;
+      const headers = request?.headers;
+      const body = request?.body;
+      if (
+        headers &&
+        !headers["content-md5"] &&
+        Object.keys(headers).some((h) => h.toLowerCase().startsWith("x-amz-checksum-")) &&
+        (typeof body === "string" || body instanceof Uint8Array)
+      ) {
+        headers["content-md5"] = createHash("md5").update(body).digest("base64");
+      }
+      return next(args);
+    },
+    { relation: "before", toMiddleware: "httpSigningMiddleware", name: "strataContentMd5" },
+  );
+}
