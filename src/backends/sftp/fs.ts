@@ -7,6 +7,7 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
+import { posix } from "node:path";
 import type { FileEntry, Stats } from "ssh2";
 import { resolveRange, tapBody } from "../../fs/body.js";
 import { FsError, notImplemented } from "../../fs/errors.js";
@@ -370,17 +371,24 @@ export class SftpFs implements Fs {
     }
   }
 
-  /** mkdir -p over SFTP. Throws `IsFile` when a file stands where a directory should be. */
+  /**
+   * mkdir -p over SFTP, the root's own missing parents included. Throws `IsFile` (naming `dir`) when
+   * a file stands where a directory should be.
+   */
   private async ensureDir(conn: Connection, dir: string): Promise<void> {
-    const path = this.path(dir);
+    await this.makeDirs(conn, this.path(dir), dir);
+  }
+
+  private async makeDirs(conn: Connection, path: string, dir: string): Promise<void> {
     try {
       await conn.mkdir(path);
       return;
     } catch (err) {
       const status = statusOf(err);
-      if (status === STATUS.NO_SUCH_FILE && dir !== "") {
-        await this.ensureDir(conn, parentOf(dir));
-        return this.ensureDir(conn, dir);
+      const parent = posix.dirname(path);
+      if (status === STATUS.NO_SUCH_FILE && parent !== path) {
+        await this.makeDirs(conn, parent, dir);
+        return this.makeDirs(conn, path, dir);
       }
       if (status !== STATUS.FAILURE && status !== STATUS.NO_SUCH_FILE) throw err;
     }
@@ -517,16 +525,11 @@ class SftpObject implements FsObject {
     const fs = this.fs;
     const path = fs.path(this.remote);
     // The connection stays with the body until it is read to the end or abandoned.
-    const conn = await fs.pool.take(options?.signal).catch((err) => {
-      throw fromSftp(err, this.remote, "file");
-    });
-    let handle: Buffer;
-    try {
-      handle = await conn.open(path, "r");
-    } catch (err) {
-      fs.pool.release(conn);
-      throw fromSftp(err, this.remote, "file");
-    }
+    const { conn, value: handle } = await fs.pool
+      .hold((c) => c.open(path, "r"), true, options?.signal)
+      .catch((err) => {
+        throw fromSftp(err, this.remote, "file");
+      });
     const done = async () => {
       await conn.closeHandle(handle).catch(() => undefined);
       fs.pool.release(conn);

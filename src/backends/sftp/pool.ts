@@ -89,19 +89,32 @@ export class Pool {
    * once more on a new connection; otherwise (or if that fails the same way) it throws `Transient`.
    */
   async use<T>(fn: (conn: Connection) => Promise<T>, idempotent: boolean, signal?: AbortSignal): Promise<T> {
+    const { conn, value } = await this.hold(fn, idempotent, signal);
+    this.release(conn);
+    return value;
+  }
+
+  /**
+   * Like `use`, but on success the caller keeps the connection (for a handle opened on it) and gives
+   * it back with `release`.
+   */
+  async hold<T>(
+    fn: (conn: Connection) => Promise<T>,
+    idempotent: boolean,
+    signal?: AbortSignal,
+  ): Promise<{ conn: Connection; value: T }> {
     for (let attempt = 0; ; attempt++) {
       const conn = await this.take(signal);
       try {
-        return await fn(conn);
+        return { conn, value: await fn(conn) };
       } catch (err) {
-        const lost = conn.dead || isConnectionLost(err);
-        if (!lost) throw err;
         // A request cut off by a dead connection says nothing about the file: retire it and retry.
-        conn.dead = true;
+        const lost = conn.dead || isConnectionLost(err);
+        if (lost) conn.dead = true;
+        this.release(conn);
+        if (!lost) throw err;
         if (!idempotent || attempt > 0)
           throw new FsError("Transient", `connection lost: ${(err as Error).message}`, { cause: err });
-      } finally {
-        this.release(conn);
       }
     }
   }
