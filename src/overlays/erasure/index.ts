@@ -2,6 +2,8 @@
  * erasure: Reed-Solomon k-of-n over several upstream remotes. Each file is stored as n shards, one
  * per upstream, any k of which rebuild it (docs/erasure.md; format: docs/erasure-format.md).
  */
+import { isFsError } from "../../fs/errors.js";
+import { log } from "../../fs/log.js";
 import { cleanRemote } from "../../fs/path.js";
 import { defineDescriptor } from "../../fs/registry.js";
 import { type ErasureOptions, planErasure } from "./options.js";
@@ -81,13 +83,25 @@ export default defineDescriptor<ErasureOptions>({
   async create({ name, root, options, newFs }) {
     const plan = planErasure(options);
     const sub = cleanRemote(root.replace(/^\/+/, ""));
-    const upstreams = await Promise.all(
-      plan.remotes.map((base) => {
-        const sep = base.endsWith(":") || base.endsWith("/") ? "" : "/";
-        return newFs(sub === "" ? base : `${base}${sep}${sub}`);
-      }),
-    );
-    const [{ ErasureFs }, { reedSolomon }] = await Promise.all([import("./fs.js"), import("./rs/index.js")]);
+    const specs = plan.remotes.map((base) => {
+      const sep = base.endsWith(":") || base.endsWith("/") ? "" : "/";
+      return sub === "" ? base : `${base}${sep}${sub}`;
+    });
+    const opened = await Promise.allSettled(specs.map((spec) => newFs(spec)));
+    // An upstream that is down only costs its shards; a mistake in the config stops everything.
+    const failures = opened.flatMap((r) => (r.status === "rejected" ? [r.reason] : []));
+    const mistake = failures.find((err) => !isFsError(err) || isFsError(err, "ConfigInvalid", "Usage", "PathEscape"));
+    if (mistake !== undefined || opened.length - failures.length < plan.k) throw mistake ?? failures[0];
+    const [{ ErasureFs }, { reedSolomon }, { UnreachableFs }] = await Promise.all([
+      import("./fs.js"),
+      import("./rs/index.js"),
+      import("./unreachable.js"),
+    ]);
+    const upstreams = opened.map((r, i) => {
+      if (r.status === "fulfilled") return r.value;
+      log.notice(specs[i] as string, `erasure upstream ${i} cannot be reached: ${(r.reason as Error).message}`);
+      return new UnreachableFs(name, specs[i] as string, r.reason);
+    });
     return new ErasureFs(name, sub, upstreams, plan, await reedSolomon(plan.k, plan.m));
   },
 });
