@@ -29,7 +29,7 @@ import type {
   Usage,
 } from "../../fs/types.js";
 import { type Connection, openConnection } from "./connection.js";
-import { fromConnect, fromSftp, STATUS, statusOf } from "./errors.js";
+import { fromSftp, STATUS, statusOf } from "./errors.js";
 import type { SftpOptions } from "./index.js";
 import { Pool } from "./pool.js";
 import { detectHashCommand, detectShell, remoteHash } from "./shell.js";
@@ -100,13 +100,16 @@ export async function openSftpFs(name: string, root: string, options: SftpOption
     // an absolute root means the same file to both.
     const absRoot = root.startsWith("/") ? root : joinAbs(await first.realpath("."), root);
     const hashCommands = new Map<HashType, string>();
-    if (!options.disable_hashcheck) {
-      const shell = options.shell_type !== "" ? options.shell_type : await detectShell(first);
+    const shell = options.disable_hashcheck
+      ? "none"
+      : options.shell_type !== ""
+        ? options.shell_type
+        : await detectShell(first);
+    if (shell !== "none") {
       for (const type of ["md5", "sha1"] as const) {
         const configured = type === "md5" ? options.md5sum_command : options.sha1sum_command;
         if (configured === "none") continue;
-        const command =
-          configured !== "" ? configured : shell === "unix" ? await detectHashCommand(first, type) : undefined;
+        const command = configured !== "" ? configured : await detectHashCommand(first, type);
         if (command) hashCommands.set(type, command);
       }
     }
@@ -126,7 +129,7 @@ export async function openSftpFs(name: string, root: string, options: SftpOption
     return fs;
   } catch (err) {
     first.close();
-    throw fromConnect(err, `sftp://${options.host}:${options.port}`);
+    throw fromSftp(err, root, "dir");
   }
 }
 
