@@ -1,9 +1,14 @@
-/** The sftp backend's pure parts: known_hosts matching, shell quoting, hash output, error mapping. */
+/**
+ * The sftp backend's parts that need no server: known_hosts matching, shell quoting, hash output,
+ * error mapping, and the connection pool over stand-in connections.
+ */
 import { execFileSync } from "node:child_process";
 import { createHmac, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import type { Connection } from "../../src/backends/sftp/connection.js";
 import { fromConnect, fromSftp, isConnectionLost, STATUS } from "../../src/backends/sftp/errors.js";
 import { hostKeyKnown } from "../../src/backends/sftp/known-hosts.js";
+import { Pool } from "../../src/backends/sftp/pool.js";
 import { parseDigest, shellQuote } from "../../src/backends/sftp/shell.js";
 
 describe("known_hosts", () => {
@@ -93,5 +98,86 @@ describe("error mapping", () => {
     });
     const refused = Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" });
     expect(fromConnect(refused, "h")).toMatchObject({ code: "Transient", retry: "temporary" });
+  });
+});
+
+describe("connection pool", () => {
+  /** Stand-ins for connections: the pool only reads `dead` and calls acquire/release/close. */
+  const fake = () => {
+    const c = {
+      dead: false,
+      closed: false,
+      acquire() {},
+      release() {},
+      close() {
+        c.closed = true;
+      },
+    };
+    return c as unknown as Connection;
+  };
+  const lost = () => Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" });
+
+  it("reuses an idle connection", async () => {
+    const pool = new Pool(async () => fake(), { max: 0, idleMs: 0 });
+    const a = await pool.use(async (c) => c, true);
+    const b = await pool.use(async (c) => c, true);
+    expect(b).toBe(a);
+  });
+
+  it("runs an idempotent call once more on a new connection when its connection died", async () => {
+    const pool = new Pool(async () => fake(), { max: 0, idleMs: 0 });
+    const seen: Connection[] = [];
+    const value = await pool.use(async (c) => {
+      seen.push(c);
+      if (seen.length === 1) throw lost();
+      return "ok";
+    }, true);
+    expect(value).toBe("ok");
+    expect(seen[1]).not.toBe(seen[0]);
+    expect((seen[0] as unknown as { closed: boolean }).closed).toBe(true);
+  });
+
+  it("fails a call that cannot be repeated with Transient", async () => {
+    const pool = new Pool(async () => fake(), { max: 0, idleMs: 0 });
+    await expect(
+      pool.use(async () => {
+        throw lost();
+      }, false),
+    ).rejects.toMatchObject({ code: "Transient", retry: "temporary" });
+  });
+
+  it("passes other errors through without retrying", async () => {
+    const pool = new Pool(async () => fake(), { max: 0, idleMs: 0 });
+    let calls = 0;
+    const failure = Object.assign(new Error("no such file"), { code: STATUS.NO_SUCH_FILE });
+    await expect(
+      pool.use(async () => {
+        calls++;
+        throw failure;
+      }, true),
+    ).rejects.toBe(failure);
+    expect(calls).toBe(1);
+  });
+
+  it("holds callers beyond `max` connections until one is given back", async () => {
+    let opened = 0;
+    const pool = new Pool(
+      async () => {
+        opened++;
+        return fake();
+      },
+      { max: 1, idleMs: 0 },
+    );
+    const first = await pool.take();
+    let second: Connection | undefined;
+    const waiting = pool.take().then((c) => {
+      second = c;
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(second).toBeUndefined();
+    pool.release(first);
+    await waiting;
+    expect(second).toBe(first);
+    expect(opened).toBe(1);
   });
 });
