@@ -177,10 +177,6 @@ export class Connection {
     return this.call((cb) => this.sftp.stat(path, cb));
   }
 
-  lstat(path: string): Promise<Stats> {
-    return this.call((cb) => this.sftp.lstat(path, cb));
-  }
-
   readdir(path: string): Promise<FileEntry[]> {
     return this.call((cb) => this.sftp.readdir(path, cb));
   }

@@ -6,7 +6,7 @@
 import { createHmac } from "node:crypto";
 
 /** The name ssh writes for a host: `host`, or `[host]:port` when the port is not 22. */
-export function hostEntryName(host: string, port: number): string {
+function hostEntryName(host: string, port: number): string {
   return port === 22 ? host : `[${host}]:${port}`;
 }
 

@@ -118,13 +118,4 @@ export class Pool {
       }
     }
   }
-
-  /** Closes every idle connection (those in use close when given back). */
-  close(): void {
-    for (const { conn, timer } of this.idle.splice(0)) {
-      clearTimeout(timer);
-      this.open--;
-      conn.close();
-    }
-  }
 }
