@@ -64,7 +64,7 @@ async function damagedStore(mode: "gzip" | "zstd"): Promise<{ root: string; fs: 
 
 async function readError(fs: Fs, name: string): Promise<unknown> {
   const obj = (await fs.list("")).find((e) => e.remote === name);
-  if (!obj || obj.kind !== "file") throw new Error(`${name} not listed`);
+  if (obj?.kind !== "file") throw new Error(`${name} not listed`);
   try {
     await toBytes(await obj.open());
     return undefined;
