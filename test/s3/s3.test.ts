@@ -4,6 +4,9 @@
  * at once with AuthFailed.
  */
 import { createHash, randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { S3Fs } from "../../src/backends/s3/fs.js";
@@ -12,6 +15,7 @@ import { isFsError } from "../../src/fs/errors.js";
 import type { PathGuardFs } from "../../src/fs/layers/path-guard.js";
 import { createContext, newFs } from "../../src/fs/new-fs.js";
 import type { Fs, FsObject } from "../../src/fs/types.js";
+import { strata } from "../commands/run-cli.js";
 import type { CephServer } from "../servers/ceph.js";
 import { sharedServer, stopSharedServers } from "../servers/shared.js";
 import { randomBucket, s3Remote } from "./remote.js";
@@ -113,6 +117,22 @@ describe("s3 backend on Ceph radosgw", () => {
       expect((err as { retry: string }).retry).toBe("fatal");
       // The SDK did not retry it.
       expect((err as { cause?: { $metadata?: { attempts?: number } } }).cause?.$metadata?.attempts).toBe(1);
+    }
+  });
+
+  it("the CLI exits 7 (fatal) on a wrong secret, without retrying", async () => {
+    const wrong: CephServer = { ...server, secretAccessKey: "not-the-secret" };
+    const lsd = await strata(["lsd", s3Remote(wrong, "")]);
+    expect(lsd.code, lsd.stderr).toBe(7);
+    const dir = mkdtempSync(join(tmpdir(), "strata-s3-auth-"));
+    try {
+      writeFileSync(join(dir, "f.txt"), "x");
+      const copy = await strata(["copy", dir, s3Remote(wrong, randomBucket()), "--retries", "3"]);
+      expect(copy.code, copy.stderr).toBe(7);
+      // A fatal error ends the run after the first attempt.
+      expect(copy.stderr).not.toMatch(/Attempt 2\/3/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -5,6 +5,9 @@ import type { BuildHandler, BuildHandlerArguments, MetadataBearer } from "@smith
 import { FsError } from "../../fs/errors.js";
 import type { S3Options } from "./index.js";
 
+const quiet = () => undefined;
+const QUIET = { trace: quiet, debug: quiet, info: quiet, warn: quiet, error: quiet };
+
 /** SDK attempts per request (the first and two retries): enough for a blip, short enough to fail fast. */
 const MAX_ATTEMPTS = 3;
 
@@ -26,6 +29,9 @@ export function makeClient(options: S3Options): S3Client {
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
     requestHandler: { connectionTimeout: 10_000, requestTimeout: 300_000 },
+    // The SDK prints a warning to the console for each failed streaming upload unless given a logger of
+    // its own; the failure reaches the caller as an error anyway.
+    logger: QUIET,
   };
   if (options.endpoint) config.endpoint = options.endpoint;
   if (id !== "") config.credentials = { accessKeyId: id, secretAccessKey: secret };

@@ -41,7 +41,8 @@ export function fromS3Error(err: unknown, path: string, what: "file" | "dir"): u
   if (name === "AbortError") return err;
   const status = statusOf(err);
   const cause = err;
-  const message = e.message || name || String(err);
+  // Errors without a parsable body (a 403 to HEAD or CreateBucket) come as "UnknownError": the status says more.
+  const message = `${e.message || name || String(err)}${status === undefined ? "" : ` (HTTP ${status})`}`;
   if (name === "NoSuchKey" || name === "NotFound" || (status === 404 && name !== "NoSuchBucket")) {
     return what === "file"
       ? new FsError("ObjectNotFound", "object not found", { path, cause })
