@@ -195,13 +195,19 @@ export class S3Fs implements Fs {
       const metadata: Record<string, string> = { [META_MTIME]: formatMtime(src.modTime) };
       if (multipart && known) metadata[META_MD5] = md5Base64(known);
       const contentType = mimeTypeOf(ref.key);
-      if (!done.md5Stored) {
-        // The MD5 is only known now the bytes have gone by: store it with a copy onto itself.
+      // A source whose MD5 does not match the bytes it gave must not leave its MD5 in the metadata.
+      let md5Stored = done.md5Stored && (!multipart || !known || known === done.md5);
+      if (!md5Stored && done.size < this.options.copy_cutoff) {
+        // The MD5 is only known now the bytes have gone by: store it with a copy onto itself (not
+        // above copy_cutoff, where that copy would take as long as a second upload).
         metadata[META_MD5] = md5Base64(done.md5);
         const from = { ...ref, size: done.size };
         await copyObject(this.client, this.options, from, ref, metadata, contentType, options?.signal);
+        md5Stored = true;
       }
-      return new S3Object(this, src.remote, done.size, src.modTime, metadata, contentType, undefined, done.md5);
+      // The handle tells the MD5 only where a fresh one would too.
+      const md5 = md5Stored ? done.md5 : undefined;
+      return new S3Object(this, src.remote, done.size, src.modTime, metadata, contentType, undefined, md5);
     } catch (err) {
       throw fromS3Error(err, src.remote, "file");
     }
