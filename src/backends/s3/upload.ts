@@ -7,11 +7,15 @@ import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import { PutObjectCommand, type PutObjectCommandInput, type S3Client } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
+import { toBytes } from "../../fs/body.js";
 import { FsError } from "../../fs/errors.js";
 import { mimeTypeOf } from "../../fs/mime.js";
 import type { Body, ObjectInfo } from "../../fs/types.js";
 import type { S3Options } from "./index.js";
 import { formatMtime, META_MD5, META_MTIME, md5Base64 } from "./metadata.js";
+
+/** Bodies up to this size are collected before sending. */
+const BUFFER_LIMIT = 1024 * 1024;
 
 /** What an upload stored. */
 export interface Uploaded {
@@ -75,20 +79,30 @@ export async function uploadObject(
   const tally: Tally = { size: 0, md5: createHash("md5"), abort: new AbortController() };
   const onAbort = () => tally.abort.abort(signal?.reason);
   signal?.addEventListener("abort", onAbort, { once: true });
-  const stream = Readable.from(checked(body, src.size, src.remote, tally, signal), { objectMode: false });
-  // Its errors reach the caller through `tally`; unheard, they would crash the process.
-  stream.on("error", () => undefined);
+  const passed = checked(body, src.size, src.remote, tally, signal);
+  let stream: Readable | undefined;
   const metadata: Record<string, string> = { [META_MTIME]: formatMtime(src.modTime) };
   const params: PutObjectCommandInput = {
     Bucket: bucket,
     Key: key,
-    Body: stream,
     ContentType: mimeTypeOf(key),
     Metadata: metadata,
   };
   if (options.acl) params.ACL = options.acl as PutObjectCommandInput["ACL"];
   if (options.storage_class) params.StorageClass = options.storage_class as PutObjectCommandInput["StorageClass"];
   try {
+    if (src.size >= 0 && src.size <= BUFFER_LIMIT && src.size < options.upload_cutoff) {
+      // Small bodies are read whole first: one write to the socket, and the SDK can retry them.
+      const data = await toBytes(passed);
+      await client.send(new PutObjectCommand({ ...params, Body: data, ContentLength: src.size }), {
+        abortSignal: tally.abort.signal,
+      });
+      return { size: tally.size, md5: tally.md5.digest("hex"), md5Stored: true };
+    }
+    stream = Readable.from(passed, { objectMode: false });
+    // Its errors reach the caller through `tally`; unheard, they would crash the process.
+    stream.on("error", () => undefined);
+    params.Body = stream;
     if (src.size >= 0 && src.size < options.upload_cutoff) {
       await client.send(new PutObjectCommand({ ...params, ContentLength: src.size }), {
         abortSignal: tally.abort.signal,
@@ -110,7 +124,7 @@ export async function uploadObject(
     const single = /^"?[0-9a-f]{32}"?$/i.test(done.ETag ?? "");
     return { size: tally.size, md5: tally.md5.digest("hex"), md5Stored: single || md5 !== undefined };
   } catch (err) {
-    stream.destroy();
+    stream?.destroy();
     // The request failed because its body did: report that, not the SDK's view of it.
     throw tally.sourceError ?? err;
   } finally {
