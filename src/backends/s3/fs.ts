@@ -83,6 +83,10 @@ export class S3Fs implements Fs {
     );
   }
 
+  /**
+   * The buckets at the root, else one level of keys and prefixes (one HEAD per object for its
+   * metadata). Throws `DirNotFound` for a missing bucket or a prefix with nothing under it.
+   */
   async list(dir: string, options?: CallOptions): Promise<Entry[]> {
     const { bucket, key } = this.ref(dir);
     try {
@@ -139,6 +143,7 @@ export class S3Fs implements Fs {
     return new S3Object(this, remote, out.ContentLength ?? 0, modTime, metadata, out.ContentType, out.ETag);
   }
 
+  /** The object at `remote` (a HEAD). Throws `ObjectNotFound`, or `IsDir` for a bucket's name. */
   async newObject(remote: string, options?: CallOptions): Promise<FsObject> {
     const ref = this.ref(remote);
     if (ref.key === "") throw new FsError("IsDir", "is a bucket", { path: remote });
@@ -339,6 +344,7 @@ export class S3Fs implements Fs {
   }
 }
 
+/** An object of an s3 remote, with the metadata of the HEAD (or upload) it comes from. */
 export class S3Object implements FsObject {
   readonly kind = "file";
 
