@@ -5,6 +5,8 @@
  */
 import { rmSync } from "node:fs";
 import { join } from "node:path";
+import { obscure } from "../src/fs/obscure.js";
+import { startApache } from "../test/servers/apache.js";
 import type { ServerHandle } from "../test/servers/process.js";
 import { startSshd } from "../test/servers/sshd.js";
 import { bigFile, warm } from "./workloads.js";
@@ -36,13 +38,23 @@ async function sftpTarget(): Promise<Target> {
   };
 }
 
+async function webdavTarget(): Promise<Target> {
+  const server = await startApache("bench-apache");
+  return {
+    label: "webdav (Apache)",
+    server,
+    remote: `:webdav,url='${server.url}',vendor=other,user=${server.user},pass=${obscure(server.pass)}:bench`,
+    clear: () => rmSync(join(server.dataDir, "bench"), { recursive: true, force: true }),
+  };
+}
+
 export async function benchNetwork(b: NetworkBench): Promise<void> {
   const src = join(b.work, "net-src");
   const size = b.bigMib * 1024 * 1024;
   bigFile(join(src, "big.bin"), size);
   const targets: Target[] = [];
   try {
-    for (const start of [sftpTarget]) {
+    for (const start of [sftpTarget, webdavTarget]) {
       const target = await start();
       targets.push(target);
       b.compare(
