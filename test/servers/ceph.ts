@@ -64,6 +64,14 @@ paxos min wait = 0.01
 mon tick interval = 1
 osd heartbeat interval = 1
 osd mon report interval = 1
+# Debug messages are gathered in memory up to the second level even when not written to the log;
+# on thousands of small requests (a chunker over s3) that costs ~15% of the time.
+debug ms = 0/0
+debug rgw = 0/0
+debug osd = 0/0
+debug objecter = 0/0
+debug rados = 0/0
+debug memstore = 0/0
 `;
 }
 
