@@ -2,7 +2,6 @@
  * The local backend. Writes go to a hidden temporary name in the target directory and are renamed
  * into place, so a killed upload never leaves a partial file under the real name.
  */
-import { randomBytes } from "node:crypto";
 import {
   closeSync,
   constants,
@@ -37,13 +36,10 @@ import type {
   Usage,
 } from "../../fs/types.js";
 import { fromErrno } from "../errno.js";
+import { isPartialName, partialName } from "../partial.js";
 import type { LocalOptions } from "./index.js";
 import { hashFile, readRange, writeAll } from "./io.js";
 import { decodeName, encodePath } from "./names.js";
-
-/** Temporary upload names; hidden from listings and removed by `cleanUp`. */
-const PARTIAL = /^\.strata-[0-9a-f]{12}\.partial$/;
-const partialName = () => `.strata-${randomBytes(6).toString("hex")}.partial`;
 
 /** The modtime truncated to the millisecond (Node's `mtime` rounds, which can cross a second). */
 const mtimeOf = (st: Stats) => new Date(Math.floor(st.mtimeMs));
@@ -109,7 +105,7 @@ export class LocalFs implements Fs {
    * costs a fraction of the thread-pool round trips, and rclone's listings are this fast too.
    */
   private entry(dir: string, name: string, d: Dirent): Entry | undefined {
-    if (PARTIAL.test(name)) return undefined;
+    if (isPartialName(name)) return undefined;
     const remote = joinRemote(dir, name);
     let st: Stats | undefined;
     try {
@@ -324,7 +320,7 @@ export class LocalFs implements Fs {
       for (const d of dirents) {
         const remote = joinRemote(dir, d.name);
         if (d.isDirectory()) await walk(remote);
-        else if (PARTIAL.test(d.name)) {
+        else if (isPartialName(d.name)) {
           await unlink(this.native(remote));
           log.info(remote, "removed leftover partial upload");
         }

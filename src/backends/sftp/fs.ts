@@ -4,7 +4,6 @@
  * leaves a partial file under the real name. Hashes come from `md5sum`/`sha1sum` run over the SSH
  * exec channel, as rclone does.
  */
-import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { posix } from "node:path";
@@ -28,16 +27,13 @@ import type {
   PutOptions,
   Usage,
 } from "../../fs/types.js";
+import { isPartialName, partialName } from "../partial.js";
 import { type Connection, openConnection } from "./connection.js";
 import { fromSftp, STATUS, statusOf } from "./errors.js";
 import type { SftpOptions } from "./index.js";
 import { Pool } from "./pool.js";
 import { detectHashCommand, detectShell, remoteHash } from "./shell.js";
 import { type PipelineOptions, readRange, writeBody } from "./transfer.js";
-
-/** Temporary upload names; hidden from listings and removed by `cleanUp` (the local backend's form). */
-const PARTIAL = /^\.strata-[0-9a-f]{12}\.partial$/;
-const partialName = () => `.strata-${randomBytes(6).toString("hex")}.partial`;
 
 /** How long connecting (TCP and SSH handshake) may take, rclone's default --contimeout. */
 const CONNECT_TIMEOUT_MS = 60_000;
@@ -224,7 +220,7 @@ export class SftpFs implements Fs {
         }
         const entries: Entry[] = [];
         for (const item of items) {
-          if (PARTIAL.test(item.filename)) continue;
+          if (isPartialName(item.filename)) continue;
           const entry = await this.entry(conn, joinRemote(dir, item.filename), item.attrs as unknown as Stats);
           if (entry) entries.push(entry);
         }
@@ -491,7 +487,7 @@ export class SftpFs implements Fs {
             const remote = joinRemote(dir, item.filename);
             const kind = kindOf(item.attrs as unknown as Stats);
             if (kind === "dir") await walk(remote);
-            else if (PARTIAL.test(item.filename)) {
+            else if (isPartialName(item.filename)) {
               await conn.unlink(this.path(remote));
               log.info(remote, "removed leftover partial upload");
             }

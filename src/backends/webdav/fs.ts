@@ -3,7 +3,6 @@
  * temporary name in the target directory and are moved onto the real name with MOVE, so a killed
  * upload never leaves a partial file under the real name.
  */
-import { randomBytes } from "node:crypto";
 import { resolveRange, sliceBody } from "../../fs/body.js";
 import { FsError, isFsError, notImplemented } from "../../fs/errors.js";
 import { disableFeatures, fillFeatures } from "../../fs/features.js";
@@ -21,16 +20,13 @@ import type {
   OpenOptions,
   PutOptions,
 } from "../../fs/types.js";
+import { isPartialName, partialName } from "../partial.js";
 import { DavClient, type DavResponse, expectMultistatus } from "./client.js";
 import { fromNetwork } from "./errors.js";
 import type { WebdavOptions } from "./index.js";
 import { decodeUrlPath, encodeUrlPath } from "./paths.js";
 import { ALLPROP, type DavItem, OWNCLOUD_PROPS, parseMultistatus } from "./propfind.js";
 import { type Quirks, quirksOf } from "./vendor.js";
-
-/** Temporary upload names (as the local backend's); hidden from listings and removed by `cleanUp`. */
-const PARTIAL = /^\.strata-[0-9a-f]{12}\.partial$/;
-const partialName = () => `.strata-${randomBytes(6).toString("hex")}.partial`;
 
 export class WebdavFs implements Fs {
   readonly features;
@@ -129,7 +125,7 @@ export class WebdavFs implements Fs {
     this.knownDirs.add(dir);
     const entries: Entry[] = [];
     for (const { name, item } of members) {
-      if (PARTIAL.test(name)) continue;
+      if (isPartialName(name)) continue;
       const remote = joinRemote(dir, name);
       entries.push(
         item.isDir
@@ -338,7 +334,7 @@ export class WebdavFs implements Fs {
       for (const { name, item } of await this.members(dir, options?.signal)) {
         const remote = joinRemote(dir, name);
         if (item.isDir) await walk(remote);
-        else if (PARTIAL.test(name)) {
+        else if (isPartialName(name)) {
           await this.client.call("DELETE", this.filePath(remote), remote, "file", { accept: [404] });
           log.info(remote, "removed leftover partial upload");
         }
