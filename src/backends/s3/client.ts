@@ -20,6 +20,8 @@ export function makeClient(options: S3Options): S3Client {
   if ((id === "") !== (secret === "")) {
     throw new FsError("ConfigInvalid", "s3: access_key_id and secret_access_key must be given together");
   }
+  // The pinned SDK runs on Node 20; its warning is about later SDK releases and would print on every run.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const config: S3ClientConfig = {
     region: options.region || "us-east-1",
     forcePathStyle: options.force_path_style,

@@ -322,26 +322,6 @@ export class S3Fs implements Fs {
     }
     return new S3Object(this, remote, src.size, src.modTime, metadata, src.contentType, undefined, md5);
   }
-
-  /**
-   * Server-side move: a copy, then a delete of the source (S3 has no rename). Throws `CantMove` for a
-   * source `copy` would refuse; a failed delete leaves both copies.
-   */
-  async move(src: FsObject, remote: string, options?: CallOptions): Promise<FsObject> {
-    if (!(src instanceof S3Object) || !this.sameServer(src.fs)) {
-      throw new FsError("CantMove", "source is not on the same S3 server", { path: src.remote });
-    }
-    const moved = await this.copy(src, remote, options);
-    const from = src.fs.ref(src.remote);
-    try {
-      await src.fs.client.send(new DeleteObjectCommand({ Bucket: from.bucket, Key: from.key }), {
-        abortSignal: options?.signal,
-      });
-    } catch (err) {
-      throw fromS3Error(err, src.remote, "file");
-    }
-    return moved;
-  }
 }
 
 /** An object of an s3 remote, with the metadata of the HEAD (or upload) it comes from. */
