@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { fromBytes, toBytes } from "../../src/fs/body.js";
 import { seededRandom } from "../../src/fs/layers/fault.js";
 import { walk } from "../../src/fs/operations/walk.js";
-import type { Fs, FsObject } from "../../src/fs/types.js";
+import { type Fs, type FsObject, MODTIME_NOT_SUPPORTED } from "../../src/fs/types.js";
 
 /** Seeded, so a seed always gives the same tree. */
 export const rng = seededRandom;
@@ -87,7 +87,7 @@ export interface Mutation {
   renamedTo: string[];
 }
 
-/** Modifies, deletes, adds, renames and touches a few files of `paths` on `fs`. */
+/** Modifies, deletes, adds, renames and touches (where `fs` keeps modtimes) a few files of `paths` on `fs`. */
 export async function mutate(fs: Fs, paths: string[], seed: number): Promise<Mutation> {
   const random = rng(seed);
   const pool = paths.filter((p) => p !== "a/b/big.dat" && p !== "a/empty.txt");
@@ -119,7 +119,8 @@ export async function mutate(fs: Fs, paths: string[], seed: number): Promise<Mut
     m.renamedFrom.push(p);
     m.renamedTo.push(to);
   }
-  {
+  // A remote that keeps no modtimes cannot be touched (WebDAV servers without a vendor extension).
+  if (fs.precision !== MODTIME_NOT_SUPPORTED) {
     const p = take();
     await (await fs.newObject(p)).setModTime(new Date(MODTIME.getTime() + 3_600_000));
     m.touched.push(p);
