@@ -3,10 +3,13 @@
  * tests use (OpenSSH sftp, Ceph radosgw S3, Apache WebDAV), all on loopback, strata against rclone 1.60
  * with the same connection string. The servers are started here and stopped by PID when done.
  */
+import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { obscure } from "../src/fs/obscure.js";
+import { s3Remote } from "../test/s3/remote.js";
 import { startApache } from "../test/servers/apache.js";
+import { startCeph } from "../test/servers/ceph.js";
 import type { ServerHandle } from "../test/servers/process.js";
 import { startSshd } from "../test/servers/sshd.js";
 import { bigFile, warm } from "./workloads.js";
@@ -38,6 +41,21 @@ async function sftpTarget(): Promise<Target> {
   };
 }
 
+function s3Target(env: NodeJS.ProcessEnv, bytes: number): () => Promise<Target> {
+  return async () => {
+    // radosgw's OSD keeps objects in memory: room for the file while its parts are assembled.
+    const server = await startCeph("bench-ceph", Math.max(1 << 30, 3 * bytes));
+    const remote = s3Remote(server, "bench");
+    return {
+      label: "s3 (Ceph radosgw)",
+      server,
+      remote,
+      // Both tools create the bucket when it is missing (purge fails when it is: no matter).
+      clear: () => spawnSync("rclone", ["purge", remote], { env, stdio: "ignore" }),
+    };
+  };
+}
+
 async function webdavTarget(): Promise<Target> {
   const server = await startApache("bench-apache");
   return {
@@ -54,7 +72,7 @@ export async function benchNetwork(b: NetworkBench): Promise<void> {
   bigFile(join(src, "big.bin"), size);
   const targets: Target[] = [];
   try {
-    for (const start of [sftpTarget, webdavTarget]) {
+    for (const start of [sftpTarget, s3Target(b.env, size), webdavTarget]) {
       const target = await start();
       targets.push(target);
       b.compare(

@@ -32,7 +32,7 @@ const SECRET_KEY = "strata-test-secret-key";
  * The paxos timings cut rgw's pool creation from ~13 s to ~1 s. memstore writes its data to disk only
  * on a clean unmount, which the OSD's default fast shutdown skips, so `start` after `stop` needs it off.
  */
-function cephConf(dir: string, fsid: string, monPort: number): string {
+function cephConf(dir: string, fsid: string, monPort: number, storeBytes: number): string {
   return `[global]
 fsid = ${fsid}
 mon host = v1:127.0.0.1:${monPort}
@@ -47,7 +47,7 @@ log file = ${dir}/log/$name.log
 mon data = ${dir}/mon/$cluster-$id
 osd data = ${dir}/osd/$cluster-$id
 osd objectstore = memstore
-memstore device bytes = 1073741824
+memstore device bytes = ${storeBytes}
 osd fast shutdown = false
 osd memory target = 536870912
 osd pool default size = 1
@@ -84,14 +84,17 @@ async function until(check: () => Promise<boolean>, what: string, timeoutMs = 30
   }
 }
 
-/** Starts mon, OSD and radosgw and creates the S3 user; `name` tells instances apart in logs. */
-export async function startCeph(name = "ceph"): Promise<CephServer> {
+/**
+ * Starts mon, OSD and radosgw and creates the S3 user; `name` tells instances apart in logs. The OSD
+ * keeps objects in memory, up to `storeBytes` (1 GiB unless given).
+ */
+export async function startCeph(name = "ceph", storeBytes = 1 << 30): Promise<CephServer> {
   const dir = serverDir(name);
   for (const sub of ["run", "log", "mon", "osd/ceph-0"]) mkdirSync(join(dir, sub), { recursive: true });
   const [monPort, port] = [await freePort(), await freePort()];
   const fsid = randomUUID();
   const conf = join(dir, "ceph.conf");
-  writeFileSync(conf, cephConf(dir, fsid, monPort));
+  writeFileSync(conf, cephConf(dir, fsid, monPort, storeBytes));
   const c = ["-c", conf];
   const ceph = (...args: string[]) => run("ceph", [...c, "--connect-timeout", "5", ...args]);
   const keyring = join(dir, "keyring");
