@@ -3,7 +3,7 @@
  * tests use (OpenSSH sftp, Ceph radosgw S3, Apache WebDAV), all on loopback, strata against rclone 1.60
  * with the same connection string. The servers are started here and stopped by PID when done.
  */
-import { spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { obscure } from "../src/fs/obscure.js";
@@ -50,8 +50,12 @@ function s3Target(env: NodeJS.ProcessEnv, bytes: number): () => Promise<Target> 
       label: "s3 (Ceph radosgw)",
       server,
       remote,
-      // Both tools create the bucket when it is missing (purge fails when it is: no matter).
-      clear: () => spawnSync("rclone", ["purge", remote], { env, stdio: "ignore" }),
+      clear: () => {
+        // Both tools create the bucket when it is missing (purge fails when it is: no matter), and
+        // the garbage collector frees the deleted data now rather than while the next run writes.
+        spawnSync("rclone", ["purge", remote], { env, stdio: "ignore" });
+        execFileSync("radosgw-admin", ["-c", server.confFile, "gc", "process", "--include-all"], { stdio: "ignore" });
+      },
     };
   };
 }

@@ -73,6 +73,21 @@ export const hasRclone = (() => {
   }
 })();
 
+/** One entry of `lsjson` output, as both rclone and strata print it. */
+export interface LsjsonItem {
+  Path: string;
+  Name: string;
+  Size: number;
+  MimeType: string;
+  ModTime: string;
+  IsDir: boolean;
+  Hashes?: Record<string, string>;
+}
+
+/** The files of an `lsjson` listing, by path. */
+export const filesByPath = (items: LsjsonItem[]): Map<string, LsjsonItem> =>
+  new Map(items.filter((i) => !i.IsDir).map((i) => [i.Path, i]));
+
 /** rclone's log lines start with a timestamp; drop it so logs compare. */
 export function stripStamps(text: string): string {
   return text.replace(/^\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2} /gm, "");

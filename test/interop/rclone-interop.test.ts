@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { obscure } from "../../src/fs/obscure.js";
-import { hasRclone, makeTree, rclone, removeTree, strata } from "../commands/run-cli.js";
+import { hasRclone, type LsjsonItem, makeTree, rclone, removeTree, strata } from "../commands/run-cli.js";
 
 const trees: string[] = [];
 afterAll(() => {
@@ -30,16 +30,6 @@ function tree(): string {
   utimesSync(join(root, "top.txt"), 1666355696.987654, 1666355696.987654);
   trees.push(root);
   return root;
-}
-
-interface LsjsonItem {
-  Path: string;
-  Name: string;
-  Size: number;
-  MimeType: string;
-  ModTime: string;
-  IsDir: boolean;
-  Hashes?: Record<string, string>;
 }
 
 const byPath = (items: LsjsonItem[]) => [...items].sort((a, b) => (a.Path < b.Path ? -1 : 1));

@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fromBytes, toBytes } from "../../src/fs/body.js";
 import { isFsError } from "../../src/fs/errors.js";
 import { createContext, newFs } from "../../src/fs/new-fs.js";
-import type { Body, Fs } from "../../src/fs/types.js";
+import type { Fs } from "../../src/fs/types.js";
 import { type CephServer, startCeph } from "../servers/ceph.js";
-import { sleep } from "../servers/process.js";
+import { slowBody } from "../slow-body.js";
 import { randomBucket, s3Remote } from "./remote.js";
 
 const MiB = 1024 * 1024;
@@ -25,23 +25,6 @@ afterAll(async () => {
   await server?.destroy();
 });
 
-/** 40 MiB in 256 KiB pieces at about 12 MiB/s; `halfway` resolves once 12 MiB have been taken. */
-function slowBody(): { body: Body; halfway: Promise<void> } {
-  let reached: () => void = () => {};
-  const halfway = new Promise<void>((resolve) => {
-    reached = resolve;
-  });
-  async function* produce() {
-    const piece = randomBytes(256 * 1024);
-    for (let sent = 0; sent < 40 * MiB; sent += piece.length) {
-      if (sent >= 12 * MiB) reached();
-      await sleep(20);
-      yield Buffer.from(piece);
-    }
-  }
-  return { body: produce(), halfway };
-}
-
 describe("s3 faults on Ceph radosgw", () => {
   let fs: Fs;
   const kept = randomBytes(3000);
@@ -52,7 +35,7 @@ describe("s3 faults on Ceph radosgw", () => {
   });
 
   it("radosgw killed mid-upload: the put fails Transient and no object appears under the final name", async () => {
-    const { body, halfway } = slowBody();
+    const { body, reached: halfway } = slowBody(40 * MiB, 12 * MiB);
     const put = fs.put(body, { remote: "big.bin", size: 40 * MiB, modTime: T0 });
     const outcome = put.then(
       () => undefined,

@@ -11,22 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fromBytes } from "../../src/fs/body.js";
 import { createContext, newFs } from "../../src/fs/new-fs.js";
 import type { FsObject } from "../../src/fs/types.js";
-import { hasRclone, rclone } from "../commands/run-cli.js";
+import { filesByPath, hasRclone, type LsjsonItem, rclone } from "../commands/run-cli.js";
 import type { CephServer } from "../servers/ceph.js";
 import { sharedServer, stopSharedServers } from "../servers/shared.js";
 import { randomBucket, s3Remote } from "./remote.js";
 
-interface LsjsonItem {
-  Path: string;
-  Size: number;
-  ModTime: string;
-  IsDir: boolean;
-  Hashes?: Record<string, string>;
-}
-
 const MiB = 1024 * 1024;
 const md5 = (data: Uint8Array) => createHash("md5").update(data).digest("hex");
-const byPath = (items: LsjsonItem[]) => new Map(items.filter((i) => !i.IsDir).map((i) => [i.Path, i]));
 
 /** rclone's on-the-fly remote for the same bucket; the endpoint is quoted for its colons. */
 const rcloneRemote = (s: CephServer, path: string) =>
@@ -65,7 +56,7 @@ describe.runIf(hasRclone)("s3 interop with rclone", () => {
 
     const r = await runRclone(["lsjson", "--hash", "-R", rcloneRemote(server, bucket)]);
     expect(r.code, r.stderr).toBe(0);
-    const listed = byPath(JSON.parse(r.stdout) as LsjsonItem[]);
+    const listed = filesByPath(JSON.parse(r.stdout) as LsjsonItem[]);
     const all: Record<string, Uint8Array> = { ...files, "streamed.bin": streamed };
     expect([...listed.keys()].sort()).toEqual(Object.keys(all).sort());
     for (const [remote, data] of Object.entries(all)) {
@@ -95,7 +86,7 @@ describe.runIf(hasRclone)("s3 interop with rclone", () => {
     expect(r.code, r.stderr).toBe(0);
     r = await runRclone(["lsjson", "--hash", "-R", rcloneRemote(server, bucket)]);
     expect(r.code, r.stderr).toBe(0);
-    const theirs = byPath(JSON.parse(r.stdout) as LsjsonItem[]);
+    const theirs = filesByPath(JSON.parse(r.stdout) as LsjsonItem[]);
 
     const fs = await newFs(s3Remote(server, bucket), createContext());
     const entries = (await fs.list("in")) as FsObject[];

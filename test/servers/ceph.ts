@@ -17,6 +17,8 @@ export interface CephServer extends ServerHandle {
   readonly endpoint: string;
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
+  /** The instance's ceph.conf, for admin commands (`radosgw-admin -c …`). */
+  readonly confFile: string;
   /** Stops radosgw alone (the mon and OSD keep the data); `hard` kills it with SIGKILL. */
   stopRgw(options?: { hard?: boolean }): Promise<void>;
   /** Starts radosgw again on the same port after `stopRgw`. */
@@ -64,6 +66,10 @@ paxos min wait = 0.01
 mon tick interval = 1
 osd heartbeat interval = 1
 osd mon report interval = 1
+# Deleted objects' data is freed by rgw's garbage collector, by default hours later: in memory that
+# would fill the store when tests and benchmarks overwrite and delete as they go.
+rgw gc obj min wait = 0
+rgw gc processor period = 5
 # Debug messages are gathered in memory up to the second level even when not written to the log;
 # on thousands of small requests (a chunker over s3) that costs ~15% of the time.
 debug ms = 0/0
@@ -182,6 +188,7 @@ export async function startCeph(name = "ceph", storeBytes = 1 << 30): Promise<Ce
     endpoint: `http://127.0.0.1:${port}`,
     accessKeyId: ACCESS_KEY,
     secretAccessKey: SECRET_KEY,
+    confFile: conf,
     pids: () => [pids.rgw, pids.osd, pids.mon],
     stop,
     async start() {

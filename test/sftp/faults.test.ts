@@ -14,11 +14,11 @@ import { isFsError } from "../../src/fs/errors.js";
 import { quoteValue } from "../../src/fs/fspath.js";
 import { createContext, newFs } from "../../src/fs/new-fs.js";
 import { obscure } from "../../src/fs/obscure.js";
-import type { Body } from "../../src/fs/types.js";
 import { strata } from "../commands/run-cli.js";
 import { sleep } from "../servers/process.js";
 import { type RcloneServeServer, startRcloneServe } from "../servers/rclone-serve.js";
 import { type SshdServer, startSshd } from "../servers/sshd.js";
+import { slowBody } from "../slow-body.js";
 import { tempDirs } from "../temp-dirs.js";
 import { sftpRemote } from "./remote.js";
 
@@ -45,29 +45,12 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.destroy()));
 });
 
-/** 30 MiB in 256 KiB pieces at about 12 MiB/s; `halfway` resolves once 8 MiB have been taken. */
-function slowBody(): { body: Body; halfway: Promise<void> } {
-  let reached: () => void = () => {};
-  const halfway = new Promise<void>((resolve) => {
-    reached = resolve;
-  });
-  async function* produce() {
-    const piece = randomBytes(256 * 1024);
-    for (let sent = 0; sent < 30 * MiB; sent += piece.length) {
-      if (sent >= 8 * MiB) reached();
-      await sleep(20);
-      yield Buffer.from(piece);
-    }
-  }
-  return { body: produce(), halfway };
-}
-
 describe("sftp faults", () => {
   it("a server killed mid-upload fails the put with Transient; no file under the final name; the remote reconnects and cleanUp removes the partial", async () => {
     const server = await sshd("sftp-kill");
     const root = `${server.dataDir}/kill`;
     const fs = await newFs(sftpRemote(server, root), createContext());
-    const { body, halfway } = slowBody();
+    const { body, reached: halfway } = slowBody(30 * MiB, 8 * MiB);
     const put = fs.put(body, { remote: "dir/big.bin", size: 30 * MiB, modTime: new Date() });
     put.catch(() => undefined);
     await halfway;

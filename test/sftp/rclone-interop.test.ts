@@ -11,25 +11,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fromBytes } from "../../src/fs/body.js";
 import { createContext, newFs } from "../../src/fs/new-fs.js";
 import type { FsObject } from "../../src/fs/types.js";
-import { hasRclone, rclone, strata } from "../commands/run-cli.js";
+import { filesByPath, hasRclone, type LsjsonItem, rclone, strata } from "../commands/run-cli.js";
 import { sharedServer, stopSharedServers } from "../servers/shared.js";
 import type { SshdServer } from "../servers/sshd.js";
 import { randomSftpRoot, sftpRemote } from "./remote.js";
-
-interface LsjsonItem {
-  Path: string;
-  Size: number;
-  ModTime: string;
-  IsDir: boolean;
-  Hashes?: Record<string, string>;
-}
 
 /** rclone's on-the-fly remote for the same server and root (no config file involved). */
 const rcloneRemote = (s: SshdServer, root: string) =>
   `:sftp,host=${s.host},port=${s.port},user=${s.user},key_file=${s.keyFile},known_hosts_file=${s.knownHostsFile}:${root}`;
 
 const md5 = (data: Uint8Array) => createHash("md5").update(data).digest("hex");
-const byPath = (items: LsjsonItem[]) => new Map(items.filter((i) => !i.IsDir).map((i) => [i.Path, i]));
 
 let server: SshdServer;
 const local = mkdtempSync(join(tmpdir(), "strata-sftp-interop-"));
@@ -58,7 +49,7 @@ describe.runIf(hasRclone)("sftp interop with rclone", () => {
 
     const r = await rclone(["lsjson", "--hash", "-R", rcloneRemote(server, root), "--config", "/dev/null"]);
     expect(r.code, r.stderr).toBe(0);
-    const listed = byPath(JSON.parse(r.stdout) as LsjsonItem[]);
+    const listed = filesByPath(JSON.parse(r.stdout) as LsjsonItem[]);
     expect([...listed.keys()].sort()).toEqual(Object.keys(files).sort());
     for (const [remote, data] of Object.entries(files)) {
       const item = listed.get(remote) as LsjsonItem;
@@ -88,7 +79,7 @@ describe.runIf(hasRclone)("sftp interop with rclone", () => {
 
     const cli = await strata(["lsjson", "--hash", "-R", sftpRemote(server, root)]);
     expect(cli.code, cli.stderr).toBe(0);
-    const item = byPath(JSON.parse(cli.stdout) as LsjsonItem[]).get("in/copied.bin") as LsjsonItem;
+    const item = filesByPath(JSON.parse(cli.stdout) as LsjsonItem[]).get("in/copied.bin") as LsjsonItem;
     expect(item.Size).toBe(data.length);
     expect(new Date(item.ModTime).getTime()).toBe(1666355696_000);
     expect(item.Hashes?.md5).toBe(md5(data));
