@@ -21,7 +21,8 @@ export class UnreachableFs implements Fs {
     private readonly spec: string,
     cause: unknown,
   ) {
-    this.error = new FsError("Transient", `cannot be reached: ${(cause as Error).message}`, { path: spec, cause });
+    // Callers name the upstream (by `toString`) in their own messages.
+    this.error = new FsError("Transient", `cannot be reached: ${(cause as Error).message}`, { cause });
   }
 
   list(): Promise<Entry[]> {
