@@ -37,9 +37,9 @@ import type {
 } from "../../fs/types.js";
 import { fromErrno } from "../errno.js";
 import { isPartialName, partialName } from "../partial.js";
+import { decodeName, encodePath } from "../raw-names.js";
 import type { LocalOptions } from "./index.js";
 import { hashFile, readRange, writeAll } from "./io.js";
-import { decodeName, encodePath } from "./names.js";
 
 /** The modtime truncated to the millisecond (Node's `mtime` rounds, which can cross a second). */
 const mtimeOf = (st: Stats) => new Date(Math.floor(st.mtimeMs));

@@ -3,7 +3,7 @@
  * so any name a file system holds (control characters, `%`, `#`, `?`) survives the trip; a name with
  * bytes that are not UTF-8 travels in the surrogate-escaped form the local backend gives it.
  */
-import { decodeName, encodePath } from "../local/names.js";
+import { decodeName, encodePath } from "../raw-names.js";
 
 const UNRESERVED = /[A-Za-z0-9\-._~]/;
 

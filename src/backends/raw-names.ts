@@ -2,7 +2,7 @@
  * File names that are not valid UTF-8 survive a round trip as JavaScript strings the way Python's
  * "surrogateescape" does it: each undecodable byte b becomes the lone surrogate U+DC00+b, and back.
  */
-import { FsError } from "../../fs/errors.js";
+import { FsError } from "../fs/errors.js";
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
