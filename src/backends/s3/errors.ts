@@ -1,5 +1,6 @@
 /** Maps errors of the AWS SDK (S3 error codes, HTTP statuses, socket errors) to `FsError` codes. */
 import { FsError, isFsError } from "../../fs/errors.js";
+import { TRANSIENT_SOCKET_CODES } from "../net-errors.js";
 
 interface SdkError {
   name?: string;
@@ -11,17 +12,6 @@ interface SdkError {
 
 const AUTH = new Set(["InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied", "InvalidToken", "ExpiredToken"]);
 const THROTTLED = new Set(["SlowDown", "Throttling", "ThrottlingException", "RequestTimeout", "RequestTimeTooSkewed"]);
-const SOCKET = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "EPIPE",
-  "ETIMEDOUT",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "EAI_AGAIN",
-  "ECONNABORTED",
-]);
-
 /** The HTTP status of an SDK error, if it got as far as a response. */
 export function statusOf(err: unknown): number | undefined {
   return (err as SdkError | undefined)?.$metadata?.httpStatusCode;
@@ -61,8 +51,8 @@ export function fromS3Error(err: unknown, path: string, what: "file" | "dir"): u
     THROTTLED.has(name) ||
     (status !== undefined && status >= 500) ||
     status === 429 ||
-    SOCKET.has(code) ||
-    SOCKET.has(name) ||
+    TRANSIENT_SOCKET_CODES.has(code) ||
+    TRANSIENT_SOCKET_CODES.has(name) ||
     name === "TimeoutError" ||
     /socket hang up|ECONNRESET|ECONNREFUSED|EPIPE/.test(message)
   ) {

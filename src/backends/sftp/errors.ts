@@ -1,5 +1,6 @@
 /** Maps ssh2 errors (SFTP status codes, socket and handshake failures) to `FsError` codes. */
 import { FsError, isFsError } from "../../fs/errors.js";
+import { TRANSIENT_SOCKET_CODES } from "../net-errors.js";
 
 /** SFTP v3 status codes (draft-ietf-secsh-filexfer-02, section 7). */
 export const STATUS = {
@@ -12,18 +13,6 @@ export const STATUS = {
   CONNECTION_LOST: 7,
   OP_UNSUPPORTED: 8,
 } as const;
-
-/** Socket error codes that mean the server went away or is not there (yet). */
-const NETWORK_CODES = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ECONNABORTED",
-  "EPIPE",
-  "ETIMEDOUT",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "EAI_AGAIN",
-]);
 
 /** ssh2's messages for requests cut off by a closed connection or channel. */
 const LOST_MESSAGES =
@@ -39,7 +28,7 @@ export function statusOf(err: unknown): number | undefined {
 export function isConnectionLost(err: unknown): boolean {
   if (isFsError(err)) return err.code === "Transient";
   const e = err as { code?: unknown; level?: unknown; message?: unknown } | undefined;
-  if (typeof e?.code === "string" && NETWORK_CODES.has(e.code)) return true;
+  if (typeof e?.code === "string" && TRANSIENT_SOCKET_CODES.has(e.code)) return true;
   if (e?.code === STATUS.NO_CONNECTION || e?.code === STATUS.CONNECTION_LOST) return true;
   if (e?.level === "client-socket" || e?.level === "client-timeout") return true;
   return typeof e?.message === "string" && LOST_MESSAGES.test(e.message);

@@ -1,23 +1,12 @@
 /** Maps HTTP statuses and network failures of WebDAV requests to `FsError` codes. */
 import { FsError } from "../../fs/errors.js";
+import { TRANSIENT_SOCKET_CODES } from "../net-errors.js";
 
 /** What the request was about: a file, a directory, or the parent of a file being written. */
 export type Target = "file" | "dir";
 
 /** Statuses worth another try after a pause, as rclone's webdav backend retries them. */
 const RETRY_STATUSES = new Set([423, 425, 429, 500, 502, 503, 504, 509]);
-
-/** Node network errors after which the same request may succeed later (server restarting, connection lost). */
-const TRANSIENT_NET = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "EPIPE",
-  "ETIMEDOUT",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "EAI_AGAIN",
-  "UND_ERR_SOCKET",
-]);
 
 /**
  * The `FsError` for an HTTP error status. 404 is ObjectNotFound or DirNotFound by `target`; 400 and 409
@@ -57,7 +46,10 @@ export function fromNetwork(err: unknown, path: string): unknown {
   const e = err as { code?: string; errno?: string; name?: string; message?: string; type?: string };
   if (e?.name === "AbortError") return err;
   const code = e?.code ?? e?.errno;
-  if ((code && TRANSIENT_NET.has(code)) || /socket hang up|premature close|other side closed/i.test(e?.message ?? "")) {
+  if (
+    (code && TRANSIENT_SOCKET_CODES.has(code)) ||
+    /socket hang up|premature close|other side closed/i.test(e?.message ?? "")
+  ) {
     return new FsError("Transient", `connection failed: ${e?.message ?? code}`, { path, cause: err });
   }
   return err;
