@@ -15,8 +15,8 @@ export const HEADER_BYTES = MAGIC.length + NONCE_BYTES;
 export const BLOCK_BYTES = 64 * 1024;
 export const SEALED_BLOCK_BYTES = BLOCK_BYTES + TAG_BYTES;
 /**
- * Blocks handled (and yielded) together: fewer, larger chunks for the writer downstream, while memory
- * stays at a few blocks.
+ * Blocks sealed (and yielded) together when encrypting: fewer, larger chunks for the writer
+ * downstream, while memory stays at a few blocks. Decryption follows the input's own chunks instead.
  */
 const BATCH = 4;
 
@@ -112,6 +112,34 @@ async function* blocks(body: Body, size: number): AsyncGenerator<Uint8Array> {
   if (pending) yield pending.subarray(0, filled);
 }
 
+/**
+ * Regroups a body into runs of whole `unit`-byte pieces (the last run may end short): each input
+ * chunk's whole pieces pass through as one view, and only a piece split across chunks is copied.
+ */
+async function* wholeUnits(body: Body, unit: number): AsyncGenerator<Uint8Array> {
+  let carry: Uint8Array | undefined;
+  let filled = 0;
+  for await (let part of body) {
+    if (carry) {
+      const n = Math.min(unit - filled, part.length);
+      carry.set(part.subarray(0, n), filled);
+      filled += n;
+      part = part.subarray(n);
+      if (filled < unit) continue;
+      yield carry;
+      carry = undefined;
+    }
+    const whole = part.length - (part.length % unit);
+    if (whole > 0) yield part.subarray(0, whole);
+    if (whole < part.length) {
+      carry = new Uint8Array(unit);
+      carry.set(part.subarray(whole));
+      filled = part.length - whole;
+    }
+  }
+  if (carry) yield carry.subarray(0, filled);
+}
+
 /** Encrypts `body` into the whole stored form (header and blocks), a few blocks at a time. */
 export async function* encryptBody(body: Body, key: Uint8Array, nonce: Uint8Array, box: SecretBox): Body {
   yield fileHeader(nonce);
@@ -143,7 +171,7 @@ export async function* decryptBlocks(
 ): Body {
   const n = addToNonce(nonce, first);
   let index = first;
-  for await (const group of blocks(sealed, SEALED_BLOCK_BYTES * BATCH)) {
+  for await (const group of wholeUnits(sealed, SEALED_BLOCK_BYTES)) {
     const count = Math.ceil(group.length / SEALED_BLOCK_BYTES);
     if (group.length - (count - 1) * SEALED_BLOCK_BYTES <= TAG_BYTES) {
       throw new FsError("Corrupt", `file has truncated block header (block ${index + count - 1})`, { path });
