@@ -104,22 +104,26 @@ describe("sftp faults", () => {
     expect(namesIn(root)).toEqual(["big.bin"]);
   });
 
-  it("a key the server does not accept fails with AuthFailed (fatal); the CLI exits 7 without retrying", async () => {
-    const server = await sshd("sftp-badkey");
-    const dir = tempDir();
-    const wrongKey = join(dir, "wrong_ed25519");
-    execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", wrongKey]);
-    const remote = sftpRemote({ ...server, keyFile: wrongKey }, server.dataDir);
+  /** Opening `remote` fails with AuthFailed (fatal), and the CLI exits 7 without a retry. */
+  async function expectRefusedWithoutRetry(remote: string): Promise<void> {
     const err = await newFs(remote, createContext()).then(
       () => undefined,
       (e) => e,
     );
     expect(isFsError(err, "AuthFailed"), String(err)).toBe(true);
     expect(err.retry).toBe("fatal");
-
     const result = await strata(["lsjson", remote, "-vv"]);
     expect(result.code, result.stderr).toBe(7);
     expect(result.stderr).not.toMatch(/retry/);
+  }
+
+  it("a key the server does not accept fails with AuthFailed (fatal); the CLI exits 7 without retrying", async () => {
+    const server = await sshd("sftp-badkey");
+    const dir = tempDir();
+    const wrongKey = join(dir, "wrong_ed25519");
+    execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", wrongKey]);
+    const remote = sftpRemote({ ...server, keyFile: wrongKey }, server.dataDir);
+    await expectRefusedWithoutRetry(remote);
   });
 
   it("a host key missing from known_hosts_file fails with AuthFailed (fatal); the CLI exits 7 without retrying", async () => {
@@ -130,16 +134,7 @@ describe("sftp faults", () => {
     const otherKey = readFileSync(other.knownHostsFile, "utf8").split(" ").slice(1).join(" ");
     writeFileSync(knownHosts, `[127.0.0.1]:${server.port} ${otherKey}`);
     const remote = sftpRemote({ ...server, knownHostsFile: knownHosts }, server.dataDir);
-    const err = await newFs(remote, createContext()).then(
-      () => undefined,
-      (e) => e,
-    );
-    expect(isFsError(err, "AuthFailed"), String(err)).toBe(true);
-    expect(err.retry).toBe("fatal");
-
-    const result = await strata(["lsjson", remote, "-vv"]);
-    expect(result.code, result.stderr).toBe(7);
-    expect(result.stderr).not.toMatch(/retry/);
+    await expectRefusedWithoutRetry(remote);
   });
 });
 
