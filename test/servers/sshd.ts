@@ -3,10 +3,10 @@
  * config, sftp only, on 127.0.0.1 and a free port (never the system's sshd or port 22).
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { userInfo } from "node:os";
 import { join } from "node:path";
-import { freePort, type ServerHandle, serverDir, spawnLogged, stopPid, waitForPort } from "./process.js";
+import { descendants, freePort, type ServerHandle, serverDir, spawnLogged, stopTree, waitForPort } from "./process.js";
 
 export const SSHD = "/usr/sbin/sshd";
 
@@ -19,29 +19,6 @@ export interface SshdServer extends ServerHandle {
   readonly knownHostsFile: string;
   /** The directory sftp paths are relative to. */
   readonly dataDir: string;
-}
-
-/** Every process below `pid` (children first-level and deeper), read from /proc. */
-export function descendantPids(pid: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      // The PPID follows the command name, which is in parentheses and may hold spaces.
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch {}
-  }
-  const out: number[] = [];
-  const visit = (p: number) => {
-    for (const c of children.get(p) ?? []) {
-      out.push(c);
-      visit(c);
-    }
-  };
-  visit(pid);
-  return out;
 }
 
 /** Starts an sshd on a free port; `name` tells several apart in logs. */
@@ -97,10 +74,6 @@ export async function startSshd(name = "sshd"): Promise<SshdServer> {
     pid = child.pid ?? 0;
     await waitForPort(port);
   };
-  const stopAll = async (signal: NodeJS.Signals) => {
-    const children = descendantPids(pid);
-    await Promise.all([pid, ...children].map((p) => stopPid(p, 5_000, signal)));
-  };
   await start();
   return {
     name,
@@ -112,11 +85,11 @@ export async function startSshd(name = "sshd"): Promise<SshdServer> {
     dataDir,
     // The listener forks one process (and its privilege-separated children) per connection, and
     // those outlive it: stopping the server stops them too, as a crashed machine would.
-    pids: () => [pid, ...descendantPids(pid)],
-    stop: (options) => stopAll(options?.hard ? "SIGKILL" : "SIGTERM"),
+    pids: () => [pid, ...descendants(pid)],
+    stop: (options) => stopTree(pid, options?.hard ?? false),
     start,
     async destroy() {
-      await stopAll("SIGTERM");
+      await stopTree(pid, false);
       rmSync(dir, { recursive: true, force: true });
     },
   };
