@@ -5,9 +5,9 @@
 import { Agent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
 import { Readable } from "node:stream";
-import { setTimeout as delay } from "node:timers/promises";
 import { AuthType, createClient, type WebDAVClient } from "webdav";
 import { FsError } from "../../fs/errors.js";
+import { withRetries } from "../../fs/operations/retry.js";
 import { fromNetwork, fromStatus, type Target } from "./errors.js";
 
 /** A response as the `webdav` client returns it (node-fetch's). */
@@ -72,16 +72,23 @@ export class DavClient {
   ): Promise<DavResponse> {
     // A locked resource (423) is busy with another request, as when two MOVEs race for one name; like
     // rclone's pacer, a request without a streamed body is sent again after a short, growing pause.
-    const replayable = typeof options.body !== "object";
-    for (let attempt = 1, pause = 20; ; attempt++, pause *= 2) {
-      const answer = await this.send(method, urlPath, options, remote);
-      if (!("status" in answer)) return answer.response;
-      if (answer.status === 423 && replayable && attempt < LOCKED_ATTEMPTS) {
-        await delay(pause, undefined, { signal: options.signal });
-        continue;
-      }
-      throw fromStatus(answer.status, remote, target, answer.detail);
-    }
+    let locked = false;
+    return withRetries(
+      async () => {
+        locked = false;
+        const answer = await this.send(method, urlPath, options, remote);
+        if (!("status" in answer)) return answer.response;
+        locked = answer.status === 423;
+        throw fromStatus(answer.status, remote, target, answer.detail);
+      },
+      {
+        attempts: typeof options.body === "object" ? 1 : LOCKED_ATTEMPTS,
+        baseDelayMs: 20,
+        signal: options.signal,
+        what: remote,
+        retryIf: () => locked,
+      },
+    );
   }
 
   /** One request: the response, or the error status and its message. */
