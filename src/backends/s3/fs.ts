@@ -14,6 +14,7 @@ import {
   ListBucketsCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
+import PQueue from "p-queue";
 import { resolveRange } from "../../fs/body.js";
 import { FsError, notImplemented } from "../../fs/errors.js";
 import { fillFeatures } from "../../fs/features.js";
@@ -35,7 +36,7 @@ import { makeClient } from "./client.js";
 import { copyObject, type ObjectRef } from "./copy.js";
 import { fromS3Error } from "./errors.js";
 import type { S3Options } from "./index.js";
-import { listPages, mapLimit } from "./list.js";
+import { listPages } from "./list.js";
 import { formatMtime, META_MD5, META_MTIME, md5Base64, md5Of, parseMtime } from "./metadata.js";
 import { uploadObject } from "./upload.js";
 
@@ -116,11 +117,16 @@ export class S3Fs implements Fs {
       }
       if (!found && prefix !== "") throw new FsError("DirNotFound", "directory not found", { path: dir });
       // Modtimes are in each object's metadata, which listings do not return.
-      const objects = await mapLimit(keys, LIST_HEADS, (k) =>
-        this.head({ bucket, key: k.key }, k.remote, options?.signal).catch((err) => {
-          if (err instanceof FsError && err.code === "ObjectNotFound") return undefined;
-          throw err;
-        }),
+      const heads = new PQueue({ concurrency: LIST_HEADS });
+      const objects = await Promise.all(
+        keys.map((k) =>
+          heads.add(() =>
+            this.head({ bucket, key: k.key }, k.remote, options?.signal).catch((err) => {
+              if (err instanceof FsError && err.code === "ObjectNotFound") return undefined;
+              throw err;
+            }),
+          ),
+        ),
       );
       return [...dirs, ...objects.filter((o): o is S3Object => o !== undefined)];
     } catch (err) {
