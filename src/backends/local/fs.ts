@@ -20,7 +20,6 @@ import { join } from "node:path";
 import { resolveRange } from "../../fs/body.js";
 import { FsError } from "../../fs/errors.js";
 import { fillFeatures } from "../../fs/features.js";
-import { streamHasher } from "../../fs/hash-worker.js";
 import { HASH_TYPES, type HashType } from "../../fs/hashes.js";
 import { log } from "../../fs/log.js";
 import { joinRemote, parentOf } from "../../fs/path.js";
@@ -38,6 +37,7 @@ import type {
 import { fromErrno } from "../errno.js";
 import { isPartialName, partialName } from "../partial.js";
 import { decodeName, encodePath } from "../raw-names.js";
+import { UploadHashes } from "../upload-hashes.js";
 import type { LocalOptions } from "./index.js";
 import { hashFile, readRange, writeAll } from "./io.js";
 
@@ -144,9 +144,7 @@ export class LocalFs implements Fs {
   async put(body: Body, src: ObjectInfo, options?: PutOptions): Promise<FsObject> {
     // Hashes asked for are computed from the bytes as they are written, as rclone's local backend
     // does, instead of reading the file back; one the caller computes in flight is taken from it.
-    const wanted = options?.hashes ?? [];
-    const hashers = wanted.filter((t) => t !== src.hashedInFlight).map((t) => [t, streamHasher(t, src.size)] as const);
-    const adopted = wanted.filter((t) => t === src.hashedInFlight);
+    const hashes = new UploadHashes(options?.hashes ?? [], src);
     const parent = parentOf(src.remote);
     const tmp = this.native(joinRemote(parent, partialName()));
     let fd: number | undefined;
@@ -155,7 +153,7 @@ export class LocalFs implements Fs {
       fd = this.createTemp(parent, tmp);
       for await (const part of body) {
         options?.signal?.throwIfAborted();
-        for (const [, h] of hashers) await h.update(part);
+        await hashes.update(part);
         await writeAll(fd, part);
         size += part.length;
       }
@@ -167,15 +165,11 @@ export class LocalFs implements Fs {
       closeSync(fd);
       fd = undefined;
       const o = this.commit(tmp, src.remote, size, src.modTime);
-      for (const [t, h] of hashers) o.hashes.set(t, await h.digest());
-      for (const t of adopted) {
-        const digest = await src.hash?.(t, options);
-        if (digest) o.hashes.set(t, digest);
-      }
+      for (const [t, digest] of await hashes.digests(options)) o.hashes.set(t, digest);
       return o;
     } catch (err) {
       if (fd !== undefined) closeSync(fd);
-      await Promise.all(hashers.map(([, h]) => h.digest()));
+      await hashes.release();
       rmSync(tmp, { force: true });
       throw fromErrno(err, src.remote, "file");
     }

@@ -11,7 +11,6 @@ import type { FileEntry, Stats } from "ssh2";
 import { resolveRange, tapBody } from "../../fs/body.js";
 import { FsError, notImplemented } from "../../fs/errors.js";
 import { fillFeatures } from "../../fs/features.js";
-import { type AsyncHasher, streamHasher } from "../../fs/hash-worker.js";
 import type { HashType } from "../../fs/hashes.js";
 import { log } from "../../fs/log.js";
 import { joinRemote, parentOf } from "../../fs/path.js";
@@ -28,6 +27,7 @@ import type {
   Usage,
 } from "../../fs/types.js";
 import { isPartialName, partialName } from "../partial.js";
+import { UploadHashes } from "../upload-hashes.js";
 import { type Connection, openConnection } from "./connection.js";
 import { fromSftp, STATUS, statusOf } from "./errors.js";
 import type { SftpOptions } from "./index.js";
@@ -130,10 +130,6 @@ export async function openSftpFs(name: string, root: string, options: SftpOption
 }
 
 /** Feeds `part` to every hasher, waiting for those that ask for it. */
-async function hashAll(hashers: readonly (readonly [HashType, AsyncHasher])[], part: Uint8Array): Promise<void> {
-  for (const [, h] of hashers) await h.update(part);
-}
-
 /** `root` (a path relative to `base`, or "") made absolute. */
 function joinAbs(base: string, rel: string): string {
   if (rel === "") return base;
@@ -283,10 +279,11 @@ export class SftpFs implements Fs {
     const modTime = new Date(Math.floor(src.modTime.getTime() / 1000) * 1000);
     // Hashes asked for are computed from the bytes as they are sent: reading them back would cost a
     // remote command and a full read. One the caller computes in flight is taken from it.
-    const wanted = (options?.hashes ?? []).filter((t) => this.hashes.has(t));
-    const hashers = wanted.filter((t) => t !== src.hashedInFlight).map((t) => [t, streamHasher(t, src.size)] as const);
-    const adopted = wanted.filter((t) => t === src.hashedInFlight);
-    const data = hashers.length > 0 ? tapBody(body, (part) => hashAll(hashers, part)) : body;
+    const hashes = new UploadHashes(
+      (options?.hashes ?? []).filter((t) => this.hashes.has(t)),
+      src,
+    );
+    const data = hashes.computing ? tapBody(body, (part) => hashes.update(part)) : body;
     try {
       // The body can be read once only: a connection lost mid-way is not retried here.
       const o = await this.run(
@@ -315,15 +312,11 @@ export class SftpFs implements Fs {
         options,
         false,
       );
-      for (const [t, h] of hashers) o.hashes.set(t, await h.digest());
-      for (const t of adopted) {
-        const digest = await src.hash?.(t, options);
-        if (digest) o.hashes.set(t, digest);
-      }
+      for (const [t, digest] of await hashes.digests(options)) o.hashes.set(t, digest);
       return o;
     } finally {
       // A worker hasher goes back to its pool only once its digest is taken.
-      await Promise.all(hashers.map(([, h]) => h.digest().catch(() => undefined)));
+      await hashes.release();
     }
   }
 
