@@ -361,7 +361,12 @@ export const stacks: Stack[] = [
   {
     label: "sftp (rclone serve sftp)",
     make: async () => newFs(await sharedSftpRemote("rcloneSftp"), createContext()),
-    options: { unsupportedNames: ["invalid-utf8"] },
+    options: {
+      unsupportedNames: ["invalid-utf8"],
+      // Its VFS can keep a stale entry for a name replaced by two renames at once, after which every
+      // rename onto that name fails with "no such file" although both files are there.
+      noConcurrentReplace: "rclone serve sftp 1.60's VFS breaks under concurrent renames onto one name",
+    },
   },
   // sftp rows
   {

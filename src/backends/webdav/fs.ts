@@ -8,6 +8,7 @@ import { FsError, isFsError, notImplemented } from "../../fs/errors.js";
 import { disableFeatures, fillFeatures } from "../../fs/features.js";
 import type { HashType } from "../../fs/hashes.js";
 import { log } from "../../fs/log.js";
+import { withRetries } from "../../fs/operations/retry.js";
 import { joinRemote, parentOf } from "../../fs/path.js";
 import type {
   Body,
@@ -27,6 +28,9 @@ import type { WebdavOptions } from "./index.js";
 import { decodeUrlPath, encodeUrlPath } from "./paths.js";
 import { ALLPROP, type DavItem, OWNCLOUD_PROPS, parseMultistatus } from "./propfind.js";
 import { type Quirks, quirksOf } from "./vendor.js";
+
+/** Commits raced by another writer of the same name, tried in all before giving up. */
+const COMMIT_ATTEMPTS = 6;
 
 export class WebdavFs implements Fs {
   readonly features;
@@ -202,6 +206,8 @@ export class WebdavFs implements Fs {
   /**
    * COPY or MOVE of the resource at `fromPath` onto file `remote`. Asked first not to overwrite, so a
    * directory in the way is found (Overwrite: T would replace a whole tree); a file is then replaced.
+   * Apache replaces with a DELETE then a rename, so a concurrent commit onto the same name can make
+   * ours answer 404 although our source is still there: then the whole commit is sent again.
    */
   private async commit(
     method: "COPY" | "MOVE",
@@ -212,18 +218,32 @@ export class WebdavFs implements Fs {
   ): Promise<void> {
     const headers: Record<string, string> = { Destination: this.client.origin + this.filePath(remote) };
     if (this.quirks.ocMtime) headers["X-OC-Mtime"] = String(Math.floor(modTime.getTime() / 1000));
-    const status = await this.client.call(method, fromPath, remote, "file", {
-      headers: { ...headers, Overwrite: "F" },
-      signal,
-      accept: [412],
-    });
-    if (status !== 412) return;
-    const existing = await this.stat(remote, signal).catch((err) => {
-      if (isFsError(err, "ObjectNotFound")) return undefined;
-      throw err;
-    });
-    if (existing?.isDir) throw new FsError("IsDir", "is a directory", { path: remote });
-    await this.client.call(method, fromPath, remote, "file", { headers: { ...headers, Overwrite: "T" }, signal });
+    let raced = false;
+    await withRetries(
+      async () => {
+        raced = false;
+        const status = await this.client.call(method, fromPath, remote, "file", {
+          headers: { ...headers, Overwrite: "F" },
+          signal,
+          accept: [412],
+        });
+        if (status !== 412) return;
+        const existing = await this.stat(remote, signal).catch((err) => {
+          if (isFsError(err, "ObjectNotFound")) return undefined;
+          throw err;
+        });
+        if (existing?.isDir) throw new FsError("IsDir", "is a directory", { path: remote });
+        const replaced = await this.client.call(method, fromPath, remote, "file", {
+          headers: { ...headers, Overwrite: "T" },
+          signal,
+          accept: [404],
+        });
+        if (replaced !== 404) return;
+        raced = (await this.propfind(fromPath, remote, 0, signal).catch(() => [])).length > 0;
+        throw new FsError("ObjectNotFound", `${method} answered 404`, { path: remote });
+      },
+      { attempts: COMMIT_ATTEMPTS, baseDelayMs: 20, signal, what: remote, retryIf: () => raced },
+    );
   }
 
   /** Makes `dir` and its missing parents, one MKCOL per missing level; concurrent calls share one. */
