@@ -1,4 +1,5 @@
 import type { Argv, CommandModule } from "yargs";
+import { Stats } from "../fs/accounting/stats.js";
 import { openTarget } from "../fs/operations/target.js";
 import { formatSize } from "../fs/units.js";
 import type { ErasureFs } from "../overlays/erasure/fs.js";
@@ -7,12 +8,24 @@ import type { ScanOptions, UpstreamTally } from "../overlays/erasure/scan.js";
 import { erasureStatus, type FileStatus } from "../overlays/erasure/status.js";
 import { erasureOf } from "../overlays/erasure/unwrap.js";
 import { type FileCheck, verifyErasure, verifyProblem } from "../overlays/erasure/verify.js";
+import { type ProgressArgs, progressFlags, progressFromArgs } from "./progress-flags.js";
 import { type GlobalArgs, Output, run } from "./shared.js";
 
-interface Args extends GlobalArgs {
+interface Args extends GlobalArgs, ProgressArgs {
   remote: string;
   json: boolean;
   files: boolean;
+}
+
+/** Runs `work` with a Stats that --progress and --stats report, printing the final stats at the end. */
+async function withProgress<T>(argv: Args, work: (stats: Stats) => Promise<T>): Promise<T> {
+  const stats = new Stats();
+  const stop = progressFromArgs(stats, argv, argv["dry-run"]);
+  try {
+    return await work(stats);
+  } finally {
+    stop();
+  }
 }
 
 /** The erasure Fs and what to scan: a directory tree, or one file when the argument names one. */
@@ -75,7 +88,7 @@ const verify: CommandModule<GlobalArgs, Args> = {
   command: "verify <remote>",
   describe: "Read every shard and check its checksums; exit 1 if a file lacks shards, 2 if one cannot be read",
   builder: (y) =>
-    y.positional("remote", { type: "string", demandOption: true }).option("files", {
+    progressFlags(y).positional("remote", { type: "string", demandOption: true }).option("files", {
       type: "boolean",
       default: false,
       description: "List every file (also with -v)",
@@ -85,12 +98,15 @@ const verify: CommandModule<GlobalArgs, Args> = {
     const out = new Output();
     const n = fs.plan.k + fs.plan.m;
     const showAll = argv.files || argv.verbose > 0;
-    const report = await verifyErasure(fs, {
-      ...scope,
-      onFile: (f) => {
-        if (showAll || f.healthy < n) out.line(fileCheckLine(f, n));
-      },
-    });
+    const report = await withProgress(argv, (stats) =>
+      verifyErasure(fs, {
+        ...scope,
+        stats,
+        onFile: (f) => {
+          if (showAll || f.healthy < n) out.line(fileCheckLine(f, n));
+        },
+      }),
+    );
     for (const t of report.upstreams) if (!t.reachable) out.line(upstreamLine(t));
     out.line(
       `${report.files} files verified: ${report.files - report.degraded.length} healthy, ` +
@@ -105,17 +121,20 @@ const verify: CommandModule<GlobalArgs, Args> = {
 const rebuild: CommandModule<GlobalArgs, Args> = {
   command: "rebuild <remote>",
   describe: "Recreate missing and bad shards from the good ones, on the upstreams that should hold them",
-  builder: (y) => y.positional("remote", { type: "string", demandOption: true }) as Argv<Args>,
+  builder: (y) => progressFlags(y).positional("remote", { type: "string", demandOption: true }) as Argv<Args>,
   handler: run("erasure rebuild", async (argv) => {
     const { fs, scope } = await openErasure(argv.remote);
     const out = new Output();
     const verb = argv["dry-run"] ? "would rebuild" : "rebuilt";
     try {
-      const report = await rebuildErasure(fs, {
-        ...scope,
-        dryRun: argv["dry-run"],
-        onFile: (r) => out.line(`${verb} shard${r.shards.length > 1 ? "s" : ""} ${r.shards.join(", ")}: ${r.remote}`),
-      });
+      const report = await withProgress(argv, (stats) =>
+        rebuildErasure(fs, {
+          ...scope,
+          stats,
+          dryRun: argv["dry-run"],
+          onFile: (r) => out.line(`${verb} shard${r.shards.length > 1 ? "s" : ""} ${r.shards.join(", ")}: ${r.remote}`),
+        }),
+      );
       out.line(`${report.files} files checked, ${report.rebuilt.length} ${verb}`);
     } finally {
       await out.end();

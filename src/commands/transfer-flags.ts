@@ -2,7 +2,6 @@
 import { createInterface } from "node:readline";
 import type { Argv } from "yargs";
 import { TokenBucket } from "../fs/accounting/bwlimit.js";
-import { startProgress } from "../fs/accounting/progress.js";
 import { type CutoffMode, Stats } from "../fs/accounting/stats.js";
 import { FsError } from "../fs/errors.js";
 import { Filter } from "../fs/filter/filter.js";
@@ -10,10 +9,11 @@ import { type FilterArgs, filterFlags, filterOptionsFromArgs } from "../fs/filte
 import { newFs } from "../fs/new-fs.js";
 import { runWithRetries } from "../fs/sync/run.js";
 import type { DeleteMode, SyncOptions } from "../fs/sync/sync.js";
-import { parseDuration, parseSize } from "../fs/units.js";
+import { parseSize } from "../fs/units.js";
+import { type ProgressArgs, progressFlags, progressFromArgs } from "./progress-flags.js";
 import type { GlobalArgs } from "./shared.js";
 
-export interface TransferArgs extends GlobalArgs, FilterArgs {
+export interface TransferArgs extends GlobalArgs, FilterArgs, ProgressArgs {
   transfers: number;
   checkers: number;
   retries: number;
@@ -36,15 +36,12 @@ export interface TransferArgs extends GlobalArgs, FilterArgs {
   suffix?: string;
   "suffix-keep-extension": boolean;
   "create-empty-src-dirs": boolean;
-  progress: boolean;
-  stats: string;
-  "stats-one-line": boolean;
   "error-on-no-transfer": boolean;
   interactive: boolean;
 }
 
 export function transferFlags<T>(y: Argv<T>): Argv<T & TransferArgs> {
-  const z = filterFlags(y)
+  const z = progressFlags(filterFlags(y))
     .option("transfers", { type: "number", default: 4, description: "Number of file transfers to run in parallel" })
     .option("checkers", { type: "number", default: 8, description: "Number of checkers to run in parallel" })
     .option("retries", { type: "number", default: 3, description: "Retry operations this many times if they fail" })
@@ -131,13 +128,6 @@ export function transferFlags<T>(y: Argv<T>): Argv<T & TransferArgs> {
       default: false,
       description: "Create empty source dirs on destination after sync",
     })
-    .option("progress", { alias: "P", type: "boolean", default: false, description: "Show progress during transfer" })
-    .option("stats", {
-      type: "string",
-      default: "1m",
-      description: "Interval between printing stats, e.g. 500ms, 60s, 5m (0 to disable)",
-    })
-    .option("stats-one-line", { type: "boolean", default: false, description: "Make the stats fit on one line" })
     .option("error-on-no-transfer", {
       type: "boolean",
       default: false,
@@ -232,12 +222,7 @@ export async function runTransfer(argv: TransferArgs, work: (o: SyncOptions) => 
     bwlimit: bw > 0 ? new TokenBucket(bw) : undefined,
   });
   const options = await syncOptionsFromArgs(argv, stats);
-  const stop = startProgress(stats, {
-    progress: argv.progress,
-    intervalMs: parseDuration(argv.stats),
-    oneLine: argv["stats-one-line"],
-    notice: argv["dry-run"] || argv.interactive,
-  });
+  const stop = progressFromArgs(stats, argv, argv["dry-run"] || argv.interactive);
   try {
     await runWithRetries(stats, { retries: argv.retries, errorOnNoTransfer: argv["error-on-no-transfer"] }, () =>
       work(options),

@@ -1,8 +1,9 @@
 /** `strata erasure status|verify|rebuild` and `strata cleanup` over erasure: output and exit codes. */
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
+import { formatBytes } from "../../src/fs/units.js";
 import { strata } from "../commands/run-cli.js";
-import { type ErasureTree, makeErasureTree, shardFile } from "./tree.js";
+import { type ErasureTree, filesUnder, makeErasureTree, shardFile } from "./tree.js";
 
 let tree: ErasureTree;
 afterEach(() => tree?.remove());
@@ -85,5 +86,26 @@ describe("strata erasure rebuild", () => {
     const failed = await strata(["erasure", "rebuild", tree.spec]);
     expect(failed.code).toBe(2);
     expect(failed.stderr).toContain("Failed to erasure rebuild: one: fewer than 4 shards of any version present");
+  });
+});
+
+describe("strata erasure verify and rebuild -P", () => {
+  /** Bytes of every shard object on the upstreams. */
+  const shardBytes = () =>
+    tree.dirs.reduce((n, d) => n + [...filesUnder(d).values()].reduce((m, b) => m + b.length, 0), 0);
+
+  it("count each file as a check, with the shard bytes read, and rebuilt files as transfers", async () => {
+    tree = await makeErasureTree();
+    const verify = await strata(["erasure", "verify", "-P", tree.spec]);
+    expect(verify.code).toBe(0);
+    expect(verify.stdout).toMatch(/Checks:\s+5 \/ 5, 100%/);
+    expect(verify.stdout).toContain(`${formatBytes(shardBytes())} / ${formatBytes(shardBytes())}, 100%`);
+
+    rmSync(tree.dirs[1] as string, { recursive: true });
+    const rebuild = await strata(["erasure", "rebuild", "-P", tree.spec]);
+    expect(rebuild.code).toBe(0);
+    expect(rebuild.stdout).toMatch(/Checks:\s+5 \/ 5, 100%/);
+    expect(rebuild.stdout).toMatch(/Transferred:\s+5 \/ 5, 100%/);
+    expect(rebuild.stdout).toContain("5 files checked, 5 rebuilt\n");
   });
 });

@@ -17,7 +17,7 @@ export interface StatsOptions {
   bwlimit?: TokenBucket;
 }
 
-/** One transfer in flight. */
+/** One transfer in flight, or one check that reads data (shown among the transfers, counted as a check). */
 export class Transfer {
   bytes = 0;
   readonly started = Date.now();
@@ -25,6 +25,7 @@ export class Transfer {
     readonly stats: Stats,
     readonly remote: string,
     readonly size: number,
+    readonly kind: "transfer" | "check" = "transfer",
   ) {}
 
   /** Wraps a body so its bytes are counted, rate-limited and cut off at --max-transfer. */
@@ -45,16 +46,17 @@ export class Transfer {
     })();
   }
 
-  /** Counts bytes that moved server-side, never through this process. */
-  serverSide(bytes: number): void {
+  /** Counts bytes that moved without a body to wrap: server-side, or pushed by this process piece by piece. */
+  add(bytes: number): void {
     this.bytes += bytes;
     this.stats.bytes += bytes;
   }
 
-  /** Ends the transfer; `err` counts it as failed (its bytes stay counted, as in rclone). */
+  /** Ends the transfer; `err` counts it as failed (its bytes stay counted, as in rclone). A check counts either way. */
   done(err?: unknown): void {
     this.stats.transferring.delete(this);
-    if (err === undefined) this.stats.transfers++;
+    if (this.kind === "check") this.stats.checks++;
+    else if (err === undefined) this.stats.transfers++;
   }
 }
 
@@ -119,8 +121,8 @@ export class Stats {
     return n;
   }
 
-  startTransfer(remote: string, size: number): Transfer {
-    const t = new Transfer(this, remote, size);
+  startTransfer(remote: string, size: number, kind: Transfer["kind"] = "transfer"): Transfer {
+    const t = new Transfer(this, remote, size, kind);
     this.transferring.add(t);
     return t;
   }

@@ -276,7 +276,7 @@ class SyncRun {
         account: (body: AsyncIterable<Uint8Array>) => t.account(body, this.o.signal),
         onServerSide: () => {
           // The data moved on the server; count it as transferred, as rclone does.
-          t.serverSide(Math.max(0, s.size));
+          t.add(Math.max(0, s.size));
           serverSide = true;
           if (this.mode === "move") this.stats.serverSideMoves++;
           else this.stats.serverSideCopies++;

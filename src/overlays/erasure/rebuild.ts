@@ -97,7 +97,11 @@ export async function rebuildErasure(fs: ErasureFs, options: RebuildOptions = {}
  * temporary shards are removed and nothing changes. Throws `Corrupt` when fewer than k good pieces
  * remain for a segment or the hashes differ, and what the upstreams throw.
  */
-export async function rebuildFile(fs: ErasureFs, check: FileCheck, options?: CallOptions): Promise<void> {
+export async function rebuildFile(
+  fs: ErasureFs,
+  check: FileCheck,
+  options?: Pick<ScanOptions, "signal" | "stats">,
+): Promise<void> {
   const { k, m } = fs.plan;
   const good = check.shards.filter((s): s is GoodShard => s.state === "ok");
   const ref = good[0];
@@ -124,6 +128,7 @@ export async function rebuildFile(fs: ErasureFs, check: FileCheck, options?: Cal
   );
   const headers = targets.map((index) => encodeHeader({ ...header, index }));
   const release = fs.beginWrite(check.remote, check.vid);
+  const counted = options?.stats?.startTransfer(check.remote, targets.length * layout.shardObjectSize);
   try {
     for (const [x, s] of sinks.entries()) s.push(headers[x] as Buffer);
     const source = {
@@ -149,7 +154,11 @@ export async function rebuildFile(fs: ErasureFs, check: FileCheck, options?: Cal
         fs.rs,
         sinks.map((s) => s.index),
       );
-      for (const s of sinks) s.push(records.get(s.index) as Uint8Array);
+      for (const s of sinks) {
+        const record = records.get(s.index) as Uint8Array;
+        s.push(record);
+        counted?.add(record.length);
+      }
       j++;
       await Promise.all(sinks.map((s) => s.whenReady()));
       const failed = sinks.find((s) => s.failed);
@@ -164,7 +173,9 @@ export async function rebuildFile(fs: ErasureFs, check: FileCheck, options?: Cal
     }
     const temps = await Promise.all(sinks.map((s) => s.done));
     await commit(fs, temps, targets, (index) => joinRemote(dir, shardName(at(index))), options);
+    counted?.done();
   } catch (err) {
+    counted?.done(err);
     // A cancelled put removes what it wrote; a finished one left a temporary shard to remove.
     for (const s of sinks) s.cancel(err);
     await Promise.allSettled(sinks.map((s) => (s.finished ? s.done.then((o) => o.remove()) : undefined)));

@@ -3,6 +3,7 @@
  * upstream per directory, every version of every file and every temporary shard, and what each
  * upstream answered. Unlike the Fs's own listings it hides nothing (incomplete versions, leftovers).
  */
+import type { Stats } from "../../fs/accounting/stats.js";
 import { FsError, isFsError } from "../../fs/errors.js";
 import { baseName, joinRemote } from "../../fs/path.js";
 import type { CallOptions, Entry, FsObject } from "../../fs/types.js";
@@ -61,6 +62,8 @@ export interface ScanOptions extends CallOptions {
   dir?: string;
   /** Scan only this file (a path under the root), not a tree. */
   file?: string;
+  /** Counts for --progress: each file verified is a check, with the shard bytes it read. */
+  stats?: Stats;
 }
 
 /** A tally per upstream, all reachable and empty, for `scanShards` to fill in. */

@@ -6,7 +6,7 @@
  */
 import { ByteReader } from "../../fs/body.js";
 import { FsError, isFsError } from "../../fs/errors.js";
-import type { CallOptions, FsObject } from "../../fs/types.js";
+import type { Body, CallOptions, FsObject } from "../../fs/types.js";
 import {
   CHECKSUM_SIZE,
   decodeHeader,
@@ -45,12 +45,20 @@ interface Expected {
   size: number;
 }
 
-/** Reads one shard object to its end; "bad" with the first problem found, "missing" if it is gone. */
-export async function verifyShard(obj: FsObject, want: Expected, options?: CallOptions): Promise<ShardCheck> {
+/**
+ * Reads one shard object to its end; "bad" with the first problem found, "missing" if it is gone.
+ * `account` wraps the shard's bytes (for --progress).
+ */
+export async function verifyShard(
+  obj: FsObject,
+  want: Expected,
+  options?: CallOptions,
+  account: (body: Body) => Body = (body) => body,
+): Promise<ShardCheck> {
   const bad = (reason: string): ShardCheck => ({ index: want.index, state: "bad", obj, reason });
   let reader: ByteReader;
   try {
-    reader = new ByteReader(await obj.open({ signal: options?.signal }));
+    reader = new ByteReader(account(await obj.open({ signal: options?.signal })));
   } catch (err) {
     if (isFsError(err, "ObjectNotFound")) return { index: want.index, state: "missing" };
     return bad(`cannot be read: ${(err as Error).message}`);
@@ -92,13 +100,21 @@ export async function verifyShard(obj: FsObject, want: Expected, options?: CallO
  * with most of the others on segment size, modtime or whole-file hashes are bad too: a rebuild takes
  * those from any good shard.
  */
-export async function verifyFile(fs: ErasureFs, v: StoredFile, options?: CallOptions): Promise<FileCheck> {
+export async function verifyFile(
+  fs: ErasureFs,
+  v: StoredFile,
+  options?: Pick<ScanOptions, "signal" | "stats">,
+): Promise<FileCheck> {
   const { k, m } = fs.plan;
+  const bytes = v.shards.reduce((n, obj) => n + Math.max(0, obj?.size ?? 0), 0);
+  const counted = options?.stats?.startTransfer(v.remote, bytes, "check");
+  const account = counted && ((body: Body) => counted.account(body, options?.signal));
   const shards = await Promise.all(
     v.shards.map((obj, index): Promise<ShardCheck> | ShardCheck =>
-      obj ? verifyShard(obj, { index, k, m, vid: v.vid, size: v.size }, options) : { index, state: "missing" },
+      obj ? verifyShard(obj, { index, k, m, vid: v.vid, size: v.size }, options, account) : { index, state: "missing" },
     ),
   );
+  counted?.done();
   const facts = (c: ShardCheck) =>
     c.state === "ok" ? `${c.header.segmentSize}/${c.header.modTimeNs}/${c.trailer.md5}/${c.trailer.sha1}` : undefined;
   const counts = new Map<string, number>();
