@@ -107,3 +107,12 @@ describe("crypt read errors", () => {
     }
   });
 });
+
+describe("crypt configuration", () => {
+  it("refuses an empty password, as rclone does, naming the option", async () => {
+    const spec = `:crypt,remote=${quoteValue(":memory:empty-password")},password=:`;
+    const err = await newFs(spec, createContext()).catch((e: unknown) => e);
+    expect(isFsError(err, "ConfigInvalid")).toBe(true);
+    expect((err as FsError).message).toContain('option "password" is not set');
+  });
+});

@@ -117,6 +117,8 @@ export default defineDescriptor<CryptOptions>({
     additionalProperties: false,
   },
   async create({ name, root, options, newFs }) {
+    // rclone refuses an unset password rather than encrypt with all-zero keys.
+    if (options.password === "") throw invalid("password", "is not set");
     const suffix = effectiveSuffix(options.suffix);
     const [{ deriveKeys }, { NameCipher }, { secretBox }, { CryptFs }] = await Promise.all([
       import("./keys.js"),

@@ -19,8 +19,8 @@ export interface CryptKeys {
 const derived = new Map<string, Promise<CryptKeys>>();
 
 /**
- * The keys for revealed `password` and `password2`. An empty password gives all-zero keys, as rclone
- * does for an obscured empty string (callers refuse an unset password before this).
+ * The keys for revealed `password` and `password2`. An empty password gives all-zero keys, as in
+ * rclone; the crypt remote refuses one before it gets here.
  */
 export function deriveKeys(password: string, password2: string): Promise<CryptKeys> {
   const id = JSON.stringify([password, password2]);
