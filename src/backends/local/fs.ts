@@ -42,7 +42,9 @@ import type { LocalOptions } from "./index.js";
 import { hashFile, readRange, writeAll } from "./io.js";
 
 /** The modtime truncated to the millisecond (Node's `mtime` rounds, which can cross a second). */
-const mtimeOf = (st: Stats) => new Date(Math.floor(st.mtimeMs));
+// Rounded, not truncated: a time set through utimes travels as float seconds, so 123 ms is stored as
+// 122.9999 ms and would otherwise list as 122.
+const mtimeOf = (st: Stats) => new Date(Math.round(st.mtimeMs));
 
 export class LocalFs implements Fs {
   readonly hashes: ReadonlySet<HashType> = new Set(HASH_TYPES);

@@ -114,7 +114,8 @@ export async function rebuildFile(
   const name = baseName(check.remote);
   const at = (index: number) => ({ name, size: check.size, vid: check.vid, index });
   const targets = check.shards.filter((s) => s.state !== "ok").map((s) => s.index);
-  const modTime = fileModTime(ref);
+  // The file's modtime is its shards' listed one (touch changes it), so rebuilt shards list as their siblings do.
+  const modTime = ref.obj.modTime;
   const sinks = targets.map(
     (index) =>
       new ShardSink(
@@ -183,18 +184,6 @@ export async function rebuildFile(
   } finally {
     release();
   }
-}
-
-/**
- * The modtime for rebuilt shard objects: the file's, which is the listed modtime of its shards
- * (touch changes it), or the upload's from the header when the listing is that less what the
- * upstream lost in storing it (local disks keep a time in float seconds, so 123 ms can list as 122),
- * so a rebuilt shard lists with the same time as its siblings.
- */
-function fileModTime(ref: GoodShard): Date {
-  const uploaded = Number(ref.header.modTimeNs / 1_000_000n);
-  const listed = ref.obj.modTime.getTime();
-  return uploaded - listed >= 0 && uploaded - listed <= 1 ? new Date(uploaded) : ref.obj.modTime;
 }
 
 /** Renames every temporary shard into place; throws the first failure once all have been tried. */
