@@ -4,11 +4,11 @@
  * rclone's compress stores them (format in `names.ts`, `meta.ts`, `gzip.ts`, `zstd.ts`).
  */
 
-import { createHash } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { fromBytes, resolveRange, toBytes } from "../../fs/body.js";
 import { FsError, isFsError, notImplemented } from "../../fs/errors.js";
 import { fillFeatures, maskFeatures } from "../../fs/features.js";
+import { type AsyncHasher, streamHasher } from "../../fs/hash-worker.js";
 import type { HashType } from "../../fs/hashes.js";
 import { LayerFs } from "../../fs/layers/layer.js";
 import { log } from "../../fs/log.js";
@@ -274,15 +274,38 @@ export class CompressFs implements Fs {
    * moved into place, so a listing never pairs new data with old metadata.
    */
   private async write(body: Body, src: ObjectInfo, options?: PutOptions): Promise<FsObject> {
+    // The MD5 kept in metadata: the caller's when it hashes this body in flight (a copy does), else
+    // computed here, in a worker when the file is large.
+    const adopted = src.hashedInFlight === "md5" ? src.hash?.bind(src) : undefined;
+    const hasher = adopted ? undefined : streamHasher("md5", src.size);
+    let digest: Promise<string | undefined> | undefined;
+    const md5 = () => {
+      digest ??= hasher ? hasher.digest() : adopted?.("md5", options);
+      return digest;
+    };
+    try {
+      return await this.writeHashed(body, src, hasher, md5, options);
+    } finally {
+      // A worker hasher goes back to its pool only once its digest is taken.
+      if (hasher) await md5()?.catch(() => undefined);
+    }
+  }
+
+  private async writeHashed(
+    body: Body,
+    src: ObjectInfo,
+    hasher: AsyncHasher | undefined,
+    md5: () => Promise<string | undefined> | undefined,
+    options?: PutOptions,
+  ): Promise<FsObject> {
     const { remote, modTime } = src;
     const signal = options?.signal;
     const old = await this.previous(remote, options);
-    const md5 = createHash("md5");
     let total = 0;
     const counted = async function* (): Body {
       for await (const part of body) {
         signal?.throwIfAborted();
-        md5.update(part);
+        await hasher?.update(part);
         total += part.length;
         yield part;
       }
@@ -305,7 +328,12 @@ export class CompressFs implements Fs {
       data = await putSpilled(this.base, dataBody, target, modTime, this.options.ram_cache_limit, { signal });
     }
     const final = dataName(remote, total, mode);
-    const meta: CompressMeta = { Mode: mode, Size: total, MD5: md5.digest("hex"), MimeType: mime };
+    const md5hex = await md5();
+    if (!md5hex) {
+      await data.remove().catch(() => undefined);
+      throw new FsError("Other", "the MD5 computed in flight was not available", { path: remote });
+    }
+    const meta: CompressMeta = { Mode: mode, Size: total, MD5: md5hex.toLowerCase(), MimeType: mime };
     if (blockMeta) meta.blocks = blockMeta();
     try {
       if (viaTemp) {
