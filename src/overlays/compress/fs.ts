@@ -4,7 +4,6 @@
  * rclone's compress stores them (format in `names.ts`, `meta.ts`, `gzip.ts`, `zstd.ts`).
  */
 
-import { availableParallelism } from "node:os";
 import { fromBytes, resolveRange, toBytes } from "../../fs/body.js";
 import { FsError, isFsError, notImplemented } from "../../fs/errors.js";
 import { fillFeatures, maskFeatures } from "../../fs/features.js";
@@ -53,8 +52,13 @@ export class CompressFs implements Fs {
   /** The mode new compressible files get. */
   readonly mode: Mode;
   readonly level: number;
-  /** Blocks compressed or decompressed at once (libuv's thread pool has 4 threads by default). */
-  readonly concurrency = Math.max(2, Math.min(4, availableParallelism()));
+  /**
+   * Blocks compressed or decompressed at once: twice libuv's four pool threads, so a thread that
+   * finishes a block finds the next one queued behind the file reads and writes sharing the pool.
+   * On the 2-core bench machine, 256 MiB of text took 3.2 s to write with 2 blocks in flight and
+   * 2.6 s with 8, and 1.55 s against 1.26 s to read back.
+   */
+  readonly concurrency = 8;
   /** Serialises writes to one name: a write reads the previous version and replaces it. */
   private readonly writes = new Map<string, Promise<unknown>>();
   /** `NAME.` of every file an upload in this process is writing, whose data objects `cleanUp` leaves alone. */
