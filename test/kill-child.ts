@@ -39,13 +39,15 @@ export interface KilledChild {
 
 /**
  * Runs the TypeScript `fixture` with `args` in a child (from the repository root) and SIGKILLs it
- * `extraMs` after it reported `killAt` bytes taken; resolves once it has exited.
+ * `extraMs` after it reported `killAt` bytes taken, right after `beforeKill` (which may inspect what
+ * the live child has written); resolves once it has exited.
  */
 export async function killMidUpload(
   fixture: string,
   args: string[],
   killAt: number,
   extraMs: number,
+  beforeKill?: () => void,
 ): Promise<KilledChild> {
   const child = spawn(process.execPath, ["--import", "tsx", fixture, ...args], {
     cwd: REPO,
@@ -56,6 +58,7 @@ export async function killMidUpload(
   try {
     await waitForProgress(child, killAt, output);
     await new Promise((resolve) => setTimeout(resolve, extraMs));
+    beforeKill?.();
   } finally {
     child.kill("SIGKILL");
   }
