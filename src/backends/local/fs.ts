@@ -41,9 +41,10 @@ import { UploadHashes } from "../upload-hashes.js";
 import type { LocalOptions } from "./index.js";
 import { hashFile, readRange, writeAll } from "./io.js";
 
-/** The modtime truncated to the millisecond (Node's `mtime` rounds, which can cross a second). */
-// Rounded, not truncated: a time set through utimes travels as float seconds, so 123 ms is stored as
-// 122.9999 ms and would otherwise list as 122.
+/**
+ * The modtime to the millisecond, rounded: a time set through utimes travels as float seconds, so
+ * 123 ms is stored as 122.9999 ms and truncating would list it as 122.
+ */
 const mtimeOf = (st: Stats) => new Date(Math.round(st.mtimeMs));
 
 export class LocalFs implements Fs {

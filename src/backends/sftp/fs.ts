@@ -129,7 +129,6 @@ export async function openSftpFs(name: string, root: string, options: SftpOption
   }
 }
 
-/** Feeds `part` to every hasher, waiting for those that ask for it. */
 /** `root` (a path relative to `base`, or "") made absolute. */
 function joinAbs(base: string, rel: string): string {
   if (rel === "") return base;
