@@ -112,14 +112,21 @@ class WorkerHasher {
   }
 
   digest(): Promise<string> {
-    return new Promise((resolve) => {
+    // Asked once: after the answer the worker is back in the pool, perhaps hashing for someone else.
+    this.digested ??= new Promise((resolve) => {
       this.finish = resolve;
       this.pooled.worker.postMessage(null);
     });
+    return this.digested;
   }
+
+  private digested: Promise<string> | undefined;
 }
 
-/** An incremental hash whose digest is awaited; `update` may ask the producer to wait. */
+/**
+ * An incremental hash whose digest is awaited; `update` may ask the producer to wait. `digest` ends
+ * the hash and may be called again (a clean-up after a failure), giving the same answer.
+ */
 export interface AsyncHasher {
   update(data: Uint8Array): Promise<void> | undefined;
   digest(): Promise<string>;
@@ -130,11 +137,15 @@ export function streamHasher(type: HashType, size: number): AsyncHasher {
   const pooled = size < 0 || size >= WORKER_HASH_THRESHOLD ? acquire() : undefined;
   if (pooled) return new WorkerHasher(pooled, type);
   const h = newHasher(type);
+  let digested: Promise<string> | undefined;
   return {
     update: (d) => {
       h.update(d);
       return undefined;
     },
-    digest: async () => h.digest(),
+    digest: () => {
+      digested ??= Promise.resolve().then(() => h.digest());
+      return digested;
+    },
   };
 }

@@ -32,4 +32,17 @@ describe("streamHasher", () => {
     expect(h.update(Buffer.from("0123456789"))).toBeUndefined();
     expect(await h.digest()).toBe(hashBytes("sha1", Buffer.from("0123456789")));
   });
+
+  it.each([
+    ["in a worker", WORKER_HASH_THRESHOLD],
+    ["in-thread", 10],
+  ])("digest asked twice (%s) answers the same, and the worker serves the next hasher", async (_where, size) => {
+    const h = streamHasher("md5", size);
+    await h.update(data.subarray(0, 10));
+    const first = await h.digest();
+    expect(await h.digest()).toBe(first);
+    const next = streamHasher("md5", size);
+    await next.update(data.subarray(0, 20));
+    expect(await next.digest()).toBe(hashBytes("md5", data.subarray(0, 20)));
+  });
 });
