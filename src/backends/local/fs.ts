@@ -34,10 +34,10 @@ import type {
   PutOptions,
   Usage,
 } from "../../fs/types.js";
+import { UploadHashes } from "../../fs/upload-hashes.js";
 import { fromErrno } from "../errno.js";
 import { isPartialName, partialName } from "../partial.js";
 import { decodeName, encodePath } from "../raw-names.js";
-import { UploadHashes } from "../upload-hashes.js";
 import type { LocalOptions } from "./index.js";
 import { hashFile, readRange, writeAll } from "./io.js";
 

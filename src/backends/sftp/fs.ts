@@ -26,8 +26,8 @@ import type {
   PutOptions,
   Usage,
 } from "../../fs/types.js";
+import { UploadHashes } from "../../fs/upload-hashes.js";
 import { isPartialName, partialName } from "../partial.js";
-import { UploadHashes } from "../upload-hashes.js";
 import { type Connection, openConnection } from "./connection.js";
 import { fromSftp, STATUS, statusOf } from "./errors.js";
 import type { SftpOptions } from "./index.js";

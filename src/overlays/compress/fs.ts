@@ -7,13 +7,13 @@
 import { fromBytes, resolveRange, toBytes } from "../../fs/body.js";
 import { FsError, isFsError, notImplemented } from "../../fs/errors.js";
 import { fillFeatures, maskFeatures } from "../../fs/features.js";
-import { type AsyncHasher, streamHasher } from "../../fs/hash-worker.js";
 import type { HashType } from "../../fs/hashes.js";
 import { LayerFs } from "../../fs/layers/layer.js";
 import { log } from "../../fs/log.js";
 import type { CleanUpOptions } from "../../fs/operations/cleanup.js";
 import { baseName, cleanRemote, joinRemote, parentOf } from "../../fs/path.js";
 import type { Body, CallOptions, Entry, Fs, FsObject, ObjectInfo, OpenOptions, PutOptions } from "../../fs/types.js";
+import { UploadHashes } from "../../fs/upload-hashes.js";
 import { type Block, splitBlocks } from "./blocks.js";
 import { cleanUpData } from "./cleanup.js";
 import {
@@ -280,26 +280,19 @@ export class CompressFs implements Fs {
   private async write(body: Body, src: ObjectInfo, options?: PutOptions): Promise<FsObject> {
     // The MD5 kept in metadata: the caller's when it hashes this body in flight (a copy does), else
     // computed here, in a worker when the file is large.
-    const adopted = src.hashedInFlight === "md5" ? src.hash?.bind(src) : undefined;
-    const hasher = adopted ? undefined : streamHasher("md5", src.size);
-    let digest: Promise<string | undefined> | undefined;
-    const md5 = () => {
-      digest ??= hasher ? hasher.digest() : adopted?.("md5", options);
-      return digest;
-    };
+    const hashes = new UploadHashes(["md5"], src);
     try {
-      return await this.writeHashed(body, src, hasher, md5, options);
+      return await this.writeHashed(body, src, hashes, options);
     } finally {
       // A worker hasher goes back to its pool only once its digest is taken.
-      if (hasher) await md5()?.catch(() => undefined);
+      await hashes.release();
     }
   }
 
   private async writeHashed(
     body: Body,
     src: ObjectInfo,
-    hasher: AsyncHasher | undefined,
-    md5: () => Promise<string | undefined> | undefined,
+    hashes: UploadHashes,
     options?: PutOptions,
   ): Promise<FsObject> {
     const { remote, modTime } = src;
@@ -309,7 +302,7 @@ export class CompressFs implements Fs {
     const counted = async function* (): Body {
       for await (const part of body) {
         signal?.throwIfAborted();
-        await hasher?.update(part);
+        await hashes.update(part);
         total += part.length;
         yield part;
       }
@@ -332,7 +325,7 @@ export class CompressFs implements Fs {
       data = await putSpilled(this.base, dataBody, target, modTime, this.options.ram_cache_limit, { signal });
     }
     const final = dataName(remote, total, mode);
-    const md5hex = await md5();
+    const md5hex = (await hashes.digests(options)).get("md5");
     if (!md5hex) {
       await data.remove().catch(() => undefined);
       throw new FsError("Other", "the MD5 computed in flight was not available", { path: remote });

@@ -1,11 +1,12 @@
 /**
- * The hashes a backend computes from the bytes it writes, when the caller asks for them at upload
- * (`PutOptions.hashes`) and reading the data back would cost a full read: a type the caller already
- * hashes in flight (`ObjectInfo.hashedInFlight`) is taken from it rather than computed twice.
+ * The hashes an upload computes from the bytes it writes (a backend when the caller asks for them in
+ * `PutOptions.hashes`, an overlay for what it keeps in metadata), in a worker for large bodies: a type
+ * the caller already hashes in flight (`ObjectInfo.hashedInFlight`) is taken from it rather than
+ * computed twice.
  */
-import { type AsyncHasher, streamHasher } from "../fs/hash-worker.js";
-import type { HashType } from "../fs/hashes.js";
-import type { CallOptions, ObjectInfo } from "../fs/types.js";
+import { type AsyncHasher, streamHasher } from "./hash-worker.js";
+import type { HashType } from "./hashes.js";
+import type { CallOptions, ObjectInfo } from "./types.js";
 
 export class UploadHashes {
   private readonly hashers: (readonly [HashType, AsyncHasher])[];
