@@ -208,7 +208,7 @@ export class S3Fs implements Fs {
       const contentType = mimeTypeOf(ref.key);
       // A source whose MD5 does not match the bytes it gave must not leave its MD5 in the metadata.
       let md5Stored = done.md5Stored && (!multipart || !known || known === done.md5);
-      if (!md5Stored && done.size < this.options.copy_cutoff) {
+      if (!md5Stored && done.md5 && done.size < this.options.copy_cutoff) {
         // The MD5 is only known now the bytes have gone by: store it with a copy onto itself (not
         // above copy_cutoff, where that copy would take as long as a second upload).
         metadata[META_MD5] = md5Base64(done.md5);

@@ -3,7 +3,6 @@
  * above it or when the size is unknown. Either way S3 makes the object visible only when it is whole,
  * so a body that fails part-way leaves nothing under the key (the multipart upload is aborted).
  */
-import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import { PutObjectCommand, type PutObjectCommandInput, type S3Client } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
@@ -11,6 +10,7 @@ import { toBytes } from "../../fs/body.js";
 import { FsError } from "../../fs/errors.js";
 import { mimeTypeOf } from "../../fs/mime.js";
 import type { Body, ObjectInfo } from "../../fs/types.js";
+import { UploadHashes } from "../../fs/upload-hashes.js";
 import type { S3Options } from "./index.js";
 import { formatMtime, META_MD5, META_MTIME, md5Base64 } from "./metadata.js";
 
@@ -20,8 +20,8 @@ const BUFFER_LIMIT = 1024 * 1024;
 /** What an upload stored. */
 export interface Uploaded {
   size: number;
-  /** The content's MD5 (hex), computed while sending. */
-  md5: string;
+  /** The content's MD5 (hex), computed while sending or taken from the caller's in-flight hash. */
+  md5: string | undefined;
   /** Whether the stored object carries `md5chksum` or a plain-MD5 ETag (else its MD5 is not on the server). */
   md5Stored: boolean;
 }
@@ -29,7 +29,7 @@ export interface Uploaded {
 /** The size and MD5 of the bytes a `checked` body has passed on, and the error its source threw. */
 interface Tally {
   size: number;
-  md5: ReturnType<typeof createHash>;
+  md5: UploadHashes;
   sourceError?: unknown;
   /** Aborts the request: the SDK pipes a stream body without watching it for errors, so it would hang. */
   abort: AbortController;
@@ -47,7 +47,7 @@ async function* checked(body: Body, expected: number, remote: string, tally: Tal
       if (expected >= 0 && tally.size > expected) {
         throw new FsError("Corrupt", `size mismatch: expected ${expected}, got more`, { path: remote });
       }
-      tally.md5.update(part);
+      await tally.md5.update(part);
       yield part;
     }
     if (expected >= 0 && tally.size !== expected) {
@@ -76,7 +76,8 @@ export async function uploadObject(
   md5?: string,
   signal?: AbortSignal,
 ): Promise<Uploaded> {
-  const tally: Tally = { size: 0, md5: createHash("md5"), abort: new AbortController() };
+  const tally: Tally = { size: 0, md5: new UploadHashes(["md5"], src), abort: new AbortController() };
+  const md5Sent = async () => (await tally.md5.digests()).get("md5");
   const onAbort = () => tally.abort.abort(signal?.reason);
   signal?.addEventListener("abort", onAbort, { once: true });
   const passed = checked(body, src.size, src.remote, tally, signal);
@@ -97,7 +98,7 @@ export async function uploadObject(
       await client.send(new PutObjectCommand({ ...params, Body: data, ContentLength: src.size }), {
         abortSignal: tally.abort.signal,
       });
-      return { size: tally.size, md5: tally.md5.digest("hex"), md5Stored: true };
+      return { size: tally.size, md5: await md5Sent(), md5Stored: true };
     }
     stream = Readable.from(passed, { objectMode: false });
     // Its errors reach the caller through `tally`; unheard, they would crash the process.
@@ -107,7 +108,7 @@ export async function uploadObject(
       await client.send(new PutObjectCommand({ ...params, ContentLength: src.size }), {
         abortSignal: tally.abort.signal,
       });
-      return { size: tally.size, md5: tally.md5.digest("hex"), md5Stored: true };
+      return { size: tally.size, md5: await md5Sent(), md5Stored: true };
     }
     if (md5) metadata[META_MD5] = md5Base64(md5);
     const upload = new Upload({
@@ -122,12 +123,14 @@ export async function uploadObject(
     // A body that fits in one part goes up as a single PutObject, whose ETag is its MD5; a multipart
     // one has "<md5 of part md5s>-<parts>" (RGW answers CompleteMultipartUpload with an empty ETag).
     const single = /^"?[0-9a-f]{32}"?$/i.test(done.ETag ?? "");
-    return { size: tally.size, md5: tally.md5.digest("hex"), md5Stored: single || md5 !== undefined };
+    return { size: tally.size, md5: await md5Sent(), md5Stored: single || md5 !== undefined };
   } catch (err) {
     stream?.destroy();
     // The request failed because its body did: report that, not the SDK's view of it.
     throw tally.sourceError ?? err;
   } finally {
     signal?.removeEventListener("abort", onAbort);
+    // A worker hasher goes back to its pool only once its digest is taken.
+    await tally.md5.release();
   }
 }
