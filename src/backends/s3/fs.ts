@@ -16,7 +16,7 @@ import {
 } from "@aws-sdk/client-s3";
 import PQueue from "p-queue";
 import { resolveRange } from "../../fs/body.js";
-import { FsError, notImplemented } from "../../fs/errors.js";
+import { FsError, isFsError, notImplemented } from "../../fs/errors.js";
 import { fillFeatures } from "../../fs/features.js";
 import type { HashType } from "../../fs/hashes.js";
 import { mimeTypeOf } from "../../fs/mime.js";
@@ -37,7 +37,7 @@ import { copyObject, type ObjectRef } from "./copy.js";
 import { fromS3Error } from "./errors.js";
 import type { S3Options } from "./index.js";
 import { listPages } from "./list.js";
-import { formatMtime, META_MD5, META_MTIME, md5Base64, md5Of, parseMtime } from "./metadata.js";
+import { copyMetadata, formatMtime, META_MD5, META_MTIME, md5Base64, md5Of, parseMtime } from "./metadata.js";
 import { uploadObject } from "./upload.js";
 
 /** HEAD requests in flight while a listing reads its objects' metadata. */
@@ -122,7 +122,7 @@ export class S3Fs implements Fs {
         keys.map((k) =>
           heads.add(() =>
             this.head({ bucket, key: k.key }, k.remote, options?.signal).catch((err) => {
-              if (err instanceof FsError && err.code === "ObjectNotFound") return undefined;
+              if (isFsError(err, "ObjectNotFound")) return undefined;
               throw err;
             }),
           ),
@@ -315,10 +315,8 @@ export class S3Fs implements Fs {
     }
     const to = this.ref(remote);
     if (to.key === "") throw new FsError("IsDir", "is a bucket", { path: remote });
-    const metadata = { ...src.metadata };
     const md5 = src.md5();
-    // A multipart copy's ETag is no MD5, so the MD5 goes into the metadata as for multipart uploads.
-    if (md5 && src.size >= this.options.copy_cutoff) metadata[META_MD5] = md5Base64(md5);
+    const metadata = copyMetadata(src.metadata, md5, src.size, this.options.copy_cutoff);
     try {
       if (!this.options.no_check_bucket) await this.ensureBucket(to.bucket, options?.signal);
       const from = { ...src.fs.ref(src.remote), size: src.size };
@@ -386,9 +384,12 @@ export class S3Object implements FsObject {
   /** Rewrites the `mtime` metadata by copying the object onto itself (content and MD5 unchanged). */
   async setModTime(modTime: Date, options?: CallOptions): Promise<void> {
     const ref = this.fs.ref(this.remote);
-    const metadata: Record<string, string> = { ...this.metadata, [META_MTIME]: formatMtime(modTime) };
-    const md5 = this.md5();
-    if (md5 && this.size >= this.fs.options.copy_cutoff) metadata[META_MD5] = md5Base64(md5);
+    const metadata = copyMetadata(
+      { ...this.metadata, [META_MTIME]: formatMtime(modTime) },
+      this.md5(),
+      this.size,
+      this.fs.options.copy_cutoff,
+    );
     try {
       await copyObject(
         this.fs.client,

@@ -39,3 +39,19 @@ export function md5Of(etag: string | undefined, metadata: Record<string, string>
 
 /** A hex MD5 as `md5chksum` stores it. */
 export const md5Base64 = (hex: string) => Buffer.from(hex, "hex").toString("base64");
+
+/**
+ * The metadata for a server-side copy of an object of `size` bytes whose MD5 is `md5`: a copy at or
+ * above `copyCutoff` is multipart, and its ETag is no MD5, so the MD5 goes into `md5chksum` as for a
+ * multipart upload.
+ */
+export function copyMetadata(
+  metadata: Record<string, string>,
+  md5: string | undefined,
+  size: number,
+  copyCutoff: number,
+): Record<string, string> {
+  const out = { ...metadata };
+  if (md5 && size >= copyCutoff) out[META_MD5] = md5Base64(md5);
+  return out;
+}
