@@ -5,8 +5,8 @@
  * logins against rclone serve sftp, which takes them.
  */
 import { execFileSync } from "node:child_process";
-import { createHash, randomBytes } from "node:crypto";
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { toBytes } from "../../src/fs/body.js";
@@ -15,7 +15,7 @@ import { quoteValue } from "../../src/fs/fspath.js";
 import { createContext, newFs } from "../../src/fs/new-fs.js";
 import { obscure } from "../../src/fs/obscure.js";
 import { strata } from "../commands/run-cli.js";
-import { sleep } from "../servers/process.js";
+import { copyAcrossRestart, namesIn } from "../servers/cut-copy.js";
 import { type RcloneServeServer, startRcloneServe } from "../servers/rclone-serve.js";
 import { type SshdServer, startSshd } from "../servers/sshd.js";
 import { slowBody } from "../slow-body.js";
@@ -25,15 +25,6 @@ import { sftpRemote } from "./remote.js";
 const MiB = 1024 * 1024;
 const tempDir = tempDirs("strata-sftp-faults-");
 const sha256 = (data: Uint8Array) => createHash("sha256").update(data).digest("hex");
-
-/** Names in a directory on disk, or none when it does not exist. */
-const namesIn = (dir: string) => {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
-};
 
 const servers: SshdServer[] = [];
 async function sshd(name: string): Promise<SshdServer> {
@@ -78,19 +69,10 @@ describe("sftp faults", () => {
 
   it("the CLI retries an upload cut by a killed server once it is back, leaving one whole file", async () => {
     const server = await sshd("sftp-cli-kill");
-    const src = tempDir();
-    const data = randomBytes(24 * MiB);
-    writeFileSync(join(src, "big.bin"), data);
     const root = `${server.dataDir}/retry`;
     const dst = sftpRemote(server, root);
-    // 8 MiB/s: the first attempt takes three seconds, time enough to kill the server in the middle.
-    const run = strata(["copyto", join(src, "big.bin"), `${dst}/big.bin`, "--bwlimit", "8M", "--retries", "1", "-vv"]);
-    for (let i = 0; i < 400 && namesIn(root).length === 0; i++) await sleep(25);
-    await sleep(500);
-    await server.stop({ hard: true });
-    await sleep(300);
-    await server.start();
-    const result = await run;
+    // The partial file appears in the target directory once the upload is under way.
+    const { result, data } = await copyAcrossRestart(server, tempDir(), dst, root);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/low level retry 1\/10/);
     const fs = await newFs(dst, createContext());

@@ -2,19 +2,17 @@
  * The CLI over webdav against its own Apache: a server killed in the middle of an upload and started
  * again is retried through (--low-level-retries), and a wrong password stops at once (exit 7).
  */
-import { createHash, randomBytes } from "node:crypto";
-import { readdirSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toBytes } from "../../src/fs/body.js";
 import { createContext, newFs } from "../../src/fs/new-fs.js";
 import { strata } from "../commands/run-cli.js";
 import { type ApacheServer, startApache } from "../servers/apache.js";
-import { sleep } from "../servers/process.js";
+import { copyAcrossRestart } from "../servers/cut-copy.js";
 import { tempDirs } from "../temp-dirs.js";
 import { webdavRemote } from "./remote.js";
 
-const MiB = 1024 * 1024;
 const tempDir = tempDirs("strata-webdav-cli-");
 const sha256 = (data: Uint8Array) => createHash("sha256").update(data).digest("hex");
 
@@ -28,30 +26,9 @@ describe("strata over webdav (apache)", () => {
   });
 
   it("retries an upload cut by a killed server once it is back, leaving one whole file", async () => {
-    const src = tempDir();
-    const data = randomBytes(24 * MiB);
-    writeFileSync(join(src, "big.bin"), data);
     const dst = webdavRemote(apache, "retry");
-    // 8 MiB/s: the first attempt takes three seconds, time enough to kill the server in the middle.
-    const run = strata(["copyto", join(src, "big.bin"), `${dst}/big.bin`, "--bwlimit", "8M", "--retries", "1", "-vv"]);
     // Apache spools a PUT to a temporary file in the target directory: it is receiving once that appears.
-    const target = join(apache.dataDir, "retry");
-    for (let i = 0; i < 200; i++) {
-      const names = (() => {
-        try {
-          return readdirSync(target);
-        } catch {
-          return [];
-        }
-      })();
-      if (names.length > 0) break;
-      await sleep(25);
-    }
-    await sleep(500);
-    await apache.stop({ hard: true });
-    await sleep(300);
-    await apache.start();
-    const result = await run;
+    const { result, data } = await copyAcrossRestart(apache, tempDir(), dst, join(apache.dataDir, "retry"));
     expect(result.code, result.stderr).toBe(0);
     // The first attempt failed on the dead server, and a low-level retry finished the copy.
     expect(result.stderr).toMatch(/low level retry 1\/10/);
