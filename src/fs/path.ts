@@ -24,6 +24,19 @@ export function cleanRemote(remote: string): string {
   return out.join("/");
 }
 
+/**
+ * Why a name segment decoded from a stored name (an overlay's chunk, shard, compressed or encrypted
+ * name) cannot be listed, or undefined when it can: an empty name, `.`, `..`, a separator or a NUL
+ * would let a stored name escape or alias its directory. Every overlay checks its decoded names here.
+ */
+export function unsafeSegment(segment: string): string | undefined {
+  if (segment === "") return "empty name";
+  if (segment === "." || segment === "..") return `name "${segment}"`;
+  if (segment.includes("/")) return "name contains /";
+  if (segment.includes("\0")) return "name contains a NUL byte";
+  return undefined;
+}
+
 /** Joins remote path parts, skipping empty ones. Does not clean. */
 export function joinRemote(...parts: string[]): string {
   return parts.filter((p) => p !== "").join("/");

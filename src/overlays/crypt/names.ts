@@ -5,6 +5,7 @@
  * extension stays in clear, as rclone keeps it. Every decrypted segment is checked before use.
  */
 import { FsError } from "../../fs/errors.js";
+import { unsafeSegment } from "../../fs/path.js";
 import { EME_MAX_BLOCKS, eme } from "./eme.js";
 import { decodeName, encodeName, type NameEncoding } from "./name-encoding.js";
 import { deobfuscateSegment, nameKeySum, obfuscateSegment } from "./obfuscate.js";
@@ -32,9 +33,8 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
  * let a file written with someone else's key escape its directory or mislead a terminal.
  */
 export function badSegment(segment: string): string | undefined {
-  if (segment === "") return "empty name";
-  if (segment === "." || segment === "..") return `name "${segment}"`;
-  if (segment.includes("/")) return "name contains /";
+  const unsafe = unsafeSegment(segment);
+  if (unsafe) return unsafe;
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses
   if (/[\x00-\x1f\x7f]/.test(segment)) return "name contains control characters";
   // In `u` mode a paired surrogate is one code point: only lone ones (undecodable bytes) match.
