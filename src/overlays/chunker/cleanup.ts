@@ -19,18 +19,28 @@ export interface CleanUpTarget {
   isUploading(remote: string, txn: string): boolean;
 }
 
+/** A file's current transaction, as its metadata records it (norename layout, spec §5). */
+export interface MetaTxn {
+  /** "" when the object is not metadata or records no txn. */
+  txn: string;
+  /** The chunk count the metadata records (0 when it is not metadata). */
+  nchunks: number;
+}
+
 /**
- * The txn recorded in the metadata of a small object (norename layout, spec §5), or "" when the
- * object is not metadata or has none. Read whatever `transactions` is configured now, so chunks of
- * files written with `norename` are never taken for leftovers.
+ * The txn and chunk count recorded in the metadata of a small object. Read whatever `transactions`
+ * is configured now, so chunks of files written with `norename` (and of a rename-mode commit that
+ * was interrupted, which passes through that layout) are never taken for leftovers.
  */
-export async function metaTxn(main: FsObject, options?: CallOptions): Promise<string> {
-  if (main.size > MAX_META_READ) return "";
+export async function metaTxn(main: FsObject, options?: CallOptions): Promise<MetaTxn> {
+  const none = { txn: "", nchunks: 0 };
+  if (main.size > MAX_META_READ) return none;
   try {
     const parsed = parseMeta(await toBytes(await main.open({ signal: options?.signal })));
-    return parsed.status === "not-metadata" ? "" : (parsed.meta.txn ?? "");
+    if (parsed.status === "not-metadata") return none;
+    return { txn: parsed.meta.txn ?? "", nchunks: parsed.meta.nchunks };
   } catch (err) {
-    if (isFsError(err, "ObjectNotFound")) return "";
+    if (isFsError(err, "ObjectNotFound")) return none;
     throw err;
   }
 }
@@ -56,7 +66,7 @@ async function leftoversIn(target: CleanUpTarget, entries: readonly FsObject[], 
     let txn = current.get(t.parent);
     if (txn === undefined) {
       const main = mains.get(t.parent);
-      txn = main ? await metaTxn(main, options) : "";
+      txn = main ? (await metaTxn(main, options)).txn : "";
       current.set(t.parent, txn);
     }
     if (txn !== "" && t.txn === txn) continue;

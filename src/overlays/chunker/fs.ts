@@ -24,9 +24,17 @@ import type {
   OpenOptions,
   PutOptions,
 } from "../../fs/types.js";
-import { cleanUpChunks, metaTxn } from "./cleanup.js";
+import { cleanUpChunks, type MetaTxn, metaTxn } from "./cleanup.js";
 import type { ChunkerOptions } from "./index.js";
-import { type ChunkerMeta, MAX_CHUNKS, MAX_META_READ, marshalMeta, parseMeta } from "./meta.js";
+import {
+  type ChunkerMeta,
+  MAX_CHUNKS,
+  MAX_META_READ,
+  META_VERSION,
+  META_VERSION_TXN,
+  marshalMeta,
+  parseMeta,
+} from "./meta.js";
 import { ChunkNamer } from "./name-format.js";
 import { newTxnId } from "./txn.js";
 
@@ -44,6 +52,11 @@ interface Group {
   unsure: boolean;
   /** Why the entry is unusable (gaps, duplicates, a big main object), when it is. */
   bad?: string;
+  /**
+   * Chunks under final names that are not part of the file (left by an interrupted commit or
+   * removal): a commit removes them, or they would join the next version. Set by `findGroup` only.
+   */
+  stale?: FsObject[];
 }
 
 /** Transaction ids in use by this process, so concurrent uploads of one name never share one. */
@@ -102,10 +115,10 @@ export class ChunkerFs implements Fs {
     // Hashes of composite files are read from their metadata, so a copy takes the stored hash
     // rather than hashing in flight, and checks what it wrote against it (small files are hashed
     // by the wrapped remote, as rclone's chunker does).
-    this.features = {
-      ...maskFeatures(fillFeatures(this), base.features, ["copy", "move", "dirMove", "purge", "putStream"]),
-      slowHash: false,
-    };
+    // A server-side move copies the chunks and removes the source once the copy is committed (see
+    // `transfer`): moving chunks one by one would leave a file split between two names if killed.
+    const masked = maskFeatures(fillFeatures(this), base.features, ["copy", "move", "dirMove", "purge", "putStream"]);
+    this.features = { ...masked, move: masked.copy ? masked.move : undefined, slowHash: false };
   }
 
   toString(): string {
@@ -148,11 +161,6 @@ export class ChunkerFs implements Fs {
 
   // ---- reading --------------------------------------------------------------------------------
 
-  /** The txn of a small main object under norename: read from its metadata ("" when none). */
-  private async currentTxn(main: FsObject | undefined, options?: CallOptions): Promise<string> {
-    return this.noRename && main ? metaTxn(main, options) : "";
-  }
-
   /**
    * Groups one wrapped directory listing into composite names (spec §10). Directories are returned
    * as they are; `only` limits the work to one base name (for `newObject`).
@@ -161,11 +169,12 @@ export class ChunkerFs implements Fs {
     dir: string,
     options?: CallOptions,
     only?: string,
-  ): Promise<{ dirs: Directory[]; groups: Map<string, Group> }> {
+  ): Promise<{ dirs: Directory[]; groups: Map<string, Group>; strays: Map<string, FsObject[]> }> {
     const entries = await this.base.list(dir, options);
     entries.sort((a, b) => byteOrder(a.remote, b.remote));
     const dirs: Directory[] = [];
     const groups = new Map<string, Group>();
+    const strays = new Map<string, FsObject[]>();
     const chunks: { parsed: NonNullable<ReturnType<ChunkNamer["parse"]>>; obj: FsObject }[] = [];
     const group = (name: string) => {
       let g = groups.get(name);
@@ -188,13 +197,21 @@ export class ChunkerFs implements Fs {
         group(name).main = e;
       }
     }
-    const txns = new Map<string, string>();
-    if (this.noRename) {
-      const parents = new Set(chunks.filter((c) => c.parsed.txn !== "").map((c) => c.parsed.parent));
-      for (const p of parents) txns.set(p, await this.currentTxn(groups.get(p)?.main, options));
+    // Chunks under a txn next to metadata that records that txn are the file's (norename layout,
+    // which a rename-mode commit also passes through), in either mode.
+    const txns = new Map<string, MetaTxn>();
+    for (const { parsed } of chunks) {
+      if (parsed.txn === "" || parsed.control !== undefined || txns.has(parsed.parent)) continue;
+      const main = groups.get(parsed.parent)?.main;
+      if (main) txns.set(parsed.parent, await metaTxn(main, options));
     }
+    const renamed = movedToFinalNames(chunks, txns);
     for (const { parsed, obj } of chunks) {
-      const special = parsed.control !== undefined || parsed.txn !== (txns.get(parsed.parent) ?? "");
+      const current = txns.get(parsed.parent)?.txn ?? "";
+      const special = parsed.control !== undefined || (parsed.txn !== current && !renamed.has(obj));
+      if (special && parsed.control === undefined && parsed.txn === "") {
+        strays.get(parsed.parent)?.push(obj) ?? strays.set(parsed.parent, [obj]);
+      }
       let g = groups.get(parsed.parent);
       if (special) {
         if (g?.main && g.main.size <= MAX_META_READ) g.unsure = true;
@@ -203,6 +220,7 @@ export class ChunkerFs implements Fs {
       if (!g) {
         if (this.useMeta) {
           log.debug(obj.remote, "skip orphan data chunk");
+          strays.get(parsed.parent)?.push(obj) ?? strays.set(parsed.parent, [obj]);
           continue;
         }
         g = group(parsed.parent);
@@ -223,7 +241,7 @@ export class ChunkerFs implements Fs {
       }
       if (g.bad) log.debug(joinRemote(dir, name), g.bad);
     }
-    return { dirs, groups };
+    return { dirs, groups, strays };
   }
 
   async list(dir: string, options?: CallOptions): Promise<Entry[]> {
@@ -283,8 +301,8 @@ export class ChunkerFs implements Fs {
   private async findGroup(remote: string, options?: CallOptions): Promise<Group | undefined> {
     const name = baseName(remote);
     try {
-      const { groups } = await this.groupDir(parentOf(remote), options, name);
-      return groups.get(name) ?? { chunks: [], unsure: false };
+      const { groups, strays } = await this.groupDir(parentOf(remote), options, name);
+      return { ...(groups.get(name) ?? { chunks: [], unsure: false }), stale: strays.get(name) ?? [] };
     } catch (err) {
       if (isFsError(err, "DirNotFound")) return undefined;
       throw err;
@@ -507,8 +525,13 @@ export class ChunkerFs implements Fs {
   }
 
   /**
-   * Makes uploaded temporary chunks the current version of `remote`: removes the previous version's
-   * chunks that the new one does not overwrite, renames (rename mode) and writes the metadata.
+   * Makes `temps`, chunks written under `m.txn`, the current version of `remote`. The switch is one
+   * write of the metadata (naming `m.txn`, the norename layout): until it lands the previous version
+   * is whole, from then on the new one is, so a kill at any step leaves one of the two. The previous
+   * version's chunks go after the switch; rename mode then moves the chunks to their final names in
+   * index order (readers take a final name for a chunk already moved, see `movedToFinalNames`) and
+   * rewrites the metadata without the txn, as rclone stores it. `m.needMeta` false makes the file
+   * the plain object `temps[0]`. Without metadata see `commitWithoutMeta`.
    */
   private async commit(
     remote: string,
@@ -516,40 +539,71 @@ export class ChunkerFs implements Fs {
     m: { needMeta: boolean; txn: string; size: number; md5?: string; sha1?: string; modTime: Date },
     options?: CallOptions,
   ): Promise<FsObject> {
+    const old = (await this.findGroup(remote, options)) ?? { chunks: [], unsure: false };
+    const previous = [...old.chunks.map((c) => c.obj), ...(old.stale ?? [])];
+    if (!this.useMeta) return this.commitWithoutMeta(remote, temps, old.main, previous, options);
+    if (!m.needMeta && previous.length === 0) {
+      // Nothing of the previous version besides the object under the name: one move replaces it.
+      return new ChunkerObject(this, remote, await this.relocate(temps[0] as FsObject, remote, options));
+    }
+    const fields = { size: m.size, nchunks: temps.length, md5: m.md5, sha1: m.sha1 };
+    let main = await this.putMeta(remote, { ...fields, txn: m.txn }, m.modTime, options);
+    await this.removeObjects(previous, options);
+    if (!m.needMeta) {
+      return new ChunkerObject(this, remote, await this.relocate(temps[0] as FsObject, remote, options));
+    }
+    if (this.noRename) {
+      const meta = { ver: META_VERSION_TXN, ...fields, txn: m.txn };
+      return new ChunkerObject(this, remote, main, temps, false, meta, m.modTime);
+    }
     const dir = parentOf(remote);
     const name = baseName(remote);
-    const old = (await this.findGroup(remote, options)) ?? { chunks: [], unsure: false };
-    if (this.useMeta && !m.needMeta) {
-      // A small file: no chunks, no metadata; the temporary chunk becomes the plain file.
-      await this.removeObjects(
-        old.chunks.map((c) => c.obj),
-        options,
-      );
-      const main = await this.relocate(temps[0] as FsObject, remote, options);
-      return new ChunkerObject(this, remote, main);
-    }
-    const keepSuffix = this.noRename;
-    const finalNames = temps.map((_, i) => joinRemote(dir, this.namer.dataName(name, i, keepSuffix ? m.txn : "")));
-    const overwritten = new Set(keepSuffix ? [] : finalNames);
-    const stale = old.chunks.filter((c) => !overwritten.has(c.obj.remote)).map((c) => c.obj);
-    if (!keepSuffix) await this.removeObjects(stale, options);
     const chunks: FsObject[] = [];
     for (const [i, t] of temps.entries()) {
-      chunks.push(keepSuffix ? t : await this.relocate(t, finalNames[i] as string, options));
+      chunks.push(await this.relocate(t, joinRemote(dir, this.namer.dataName(name, i, "")), options));
     }
-    let main: FsObject | undefined;
-    let meta: ChunkerMeta | undefined;
-    if (this.useMeta) {
-      const txn = keepSuffix ? m.txn : undefined;
-      const bytes = marshalMeta({ size: m.size, nchunks: chunks.length, md5: m.md5, sha1: m.sha1, txn });
-      main = await this.base.put(fromBytes(bytes), { remote, size: bytes.length, modTime: m.modTime }, options);
-      meta = { ver: txn ? 2 : 1, size: m.size, nchunks: chunks.length, md5: m.md5, sha1: m.sha1, txn };
-    } else if (old.main) {
-      // Without metadata a plain object under the file's name would hide nothing: remove it.
-      await this.removeObjects([old.main], options);
+    main = await this.putMeta(remote, fields, m.modTime, options);
+    return new ChunkerObject(this, remote, main, chunks, false, { ver: META_VERSION, ...fields }, m.modTime);
+  }
+
+  /**
+   * meta_format=none has no object whose write could switch versions, so a kill cannot always leave
+   * a whole file; it leaves a typed error instead of other bytes. The previous chunks go first,
+   * lowest index first, and the new ones take their final names highest index first: until the last
+   * move there is no chunk 0, so readers see a gap ("missing chunk"), never a shorter file or a mix.
+   */
+  private async commitWithoutMeta(
+    remote: string,
+    temps: FsObject[],
+    oldMain: FsObject | undefined,
+    previous: FsObject[],
+    options?: CallOptions,
+  ): Promise<FsObject> {
+    const dir = parentOf(remote);
+    const name = baseName(remote);
+    const byIndex = (o: FsObject) => this.namer.parse(baseName(o.remote))?.index ?? 0;
+    await this.removeObjects(
+      [...previous].sort((a, b) => byIndex(a) - byIndex(b)),
+      options,
+    );
+    const chunks: FsObject[] = new Array(temps.length);
+    for (let i = temps.length - 1; i >= 0; i--) {
+      chunks[i] = await this.relocate(temps[i] as FsObject, joinRemote(dir, this.namer.dataName(name, i, "")), options);
     }
-    if (keepSuffix) await this.removeObjects(stale, options);
-    return new ChunkerObject(this, remote, main, chunks, false, meta, m.modTime);
+    // Without metadata a plain object under the file's name would hide nothing: remove it.
+    if (oldMain) await this.removeObjects([oldMain], options);
+    return new ChunkerObject(this, remote, undefined, chunks, false, undefined, chunks[0]?.modTime);
+  }
+
+  /** Writes the metadata object of `remote`. */
+  private putMeta(
+    remote: string,
+    fields: { size: number; nchunks: number; md5?: string; sha1?: string; txn?: string },
+    modTime: Date,
+    options?: CallOptions,
+  ): Promise<FsObject> {
+    const bytes = marshalMeta(fields);
+    return this.base.put(fromBytes(bytes), { remote, size: bytes.length, modTime }, options);
   }
 
   /** Whether an upload in this process is still writing chunks of `remote` under `txn`. */
@@ -598,7 +652,8 @@ export class ChunkerFs implements Fs {
 
   /**
    * Server-side copy/move of a chunker object of the same format: chunk by chunk with the wrapped
-   * operation, then the metadata is rewritten (spec §13). Throws `CantCopy`/`CantMove` otherwise.
+   * copy, then the metadata is rewritten (spec §13; see `transfer`). Throws `CantCopy`/`CantMove`
+   * otherwise.
    */
   private async copyOrMove(
     src: FsObject,
@@ -613,56 +668,23 @@ export class ChunkerFs implements Fs {
     if (!(src instanceof ChunkerObject) || !this.sameFormat(src.fs)) {
       throw new FsError(code, "source is not a chunker object of the same format", { path: src.remote });
     }
-    const doOp = this.base.features[op] as NonNullable<Fs["features"]["copy"]>;
     remote = cleanRemote(remote);
     // Onto itself: nothing to do (a move would otherwise delete its own metadata at the end).
     if (src.fs === this && src.remote === remote) return src;
-    const dir = parentOf(remote);
-    const name = baseName(remote);
-    let meta: ChunkerMeta | undefined;
-    if (src.isComposite) {
-      meta = await src.validMeta(options);
-      if (src.isComposite && this.hashType && this.useMeta && !this.quickHash && !meta?.[this.hashType]) {
-        // rclone streams here; the chunks line up, so only the hash needs the data (read once).
-        return this.migrate(src, remote, op, options);
-      }
+    if (!src.isComposite) return this.transfer(src, [src.main as FsObject], remote, op, { needMeta: false }, options);
+    const meta = await src.validMeta(options);
+    if (this.hashType && this.useMeta && !this.quickHash && !meta?.[this.hashType]) {
+      // rclone streams here; the chunks line up, so only the hash needs the data (read once).
+      return this.migrate(src, remote, op, options);
     }
-    return this.serialized(remote, async () => {
-      const old = (await this.findGroup(remote, options)) ?? { chunks: [], unsure: false };
-      if (!src.isComposite) {
-        await this.removeObjects(
-          old.chunks.map((c) => c.obj),
-          options,
-        );
-        const main = await doOp(src.main as FsObject, remote, options);
-        return new ChunkerObject(this, remote, main);
-      }
-      const srcName = baseName(src.remote);
-      const chunks: FsObject[] = [];
-      for (const c of src.chunks as FsObject[]) {
-        const tail = baseName(c.remote).slice(srcName.length);
-        chunks.push(await doOp(c, joinRemote(dir, name + tail), options));
-      }
-      const newNames = new Set(chunks.map((c) => c.remote));
-      await this.removeObjects(
-        old.chunks.filter((c) => !newNames.has(c.obj.remote)).map((c) => c.obj),
-        options,
-      );
-      let main: FsObject | undefined;
-      if (this.useMeta && meta) {
-        const bytes = marshalMeta({ ...meta, nchunks: chunks.length });
-        main = await this.base.put(fromBytes(bytes), { remote, size: bytes.length, modTime: src.modTime }, options);
-        if (op === "move") await this.removeObjects([src.main as FsObject], options);
-      } else if (old.main) {
-        await this.removeObjects([old.main], options);
-      }
-      return new ChunkerObject(this, remote, main, chunks, false, meta, src.modTime);
-    });
+    const fields = { needMeta: true, md5: meta?.md5, sha1: meta?.sha1 };
+    return this.transfer(src, src.chunks as FsObject[], remote, op, fields, options);
   }
+
   /**
    * Server-side copy/move of a chunker object of another format over the same wrapped remote with the
-   * same `chunk_size` (a format migration): every data chunk is copied/moved with the wrapped
-   * operation to this remote's chunk name, then this remote's metadata is written. Only a hash this
+   * same `chunk_size` (a format migration): every data chunk is copied with the wrapped operation to
+   * this remote's chunk name, then this remote's metadata is written (see `transfer`). Only a hash this
    * remote keeps and the source's metadata lacks makes the data be read, once, through the source
    * chunks; the data is never uploaded again. Throws `CantCopy`/`CantMove` for a plain source larger
    * than a chunk, or chunks of another size (left by a change of `chunk_size`), so operations stream.
@@ -674,10 +696,7 @@ export class ChunkerFs implements Fs {
     options?: CallOptions,
   ): Promise<FsObject> {
     const code = op === "copy" ? "CantCopy" : "CantMove";
-    const doOp = this.base.features[op] as NonNullable<Fs["features"]["copy"]>;
     remote = cleanRemote(remote);
-    const dir = parentOf(remote);
-    const name = baseName(remote);
     const srcMeta = await src.validMeta(options);
     // The pieces of the content, in order: chunks, or the plain object as a single piece.
     const pieces = src.isComposite ? (src.chunks as FsObject[]) : [src.main as FsObject];
@@ -718,47 +737,48 @@ export class ChunkerFs implements Fs {
         else sha1 = h.toLowerCase();
       }
     }
+    return this.transfer(src, pieces, remote, op, { needMeta: !plain, md5, sha1 }, options);
+  }
+
+  /**
+   * Copies (or moves) `pieces`, the source's content in order, server-side to temporary chunks of
+   * `remote` and commits them (see `commit`). A move copies and removes the source once the copy is
+   * committed, so a kill never leaves a file split between two names (which is why this remote has
+   * no server-side move over a remote without server-side copy).
+   */
+  private async transfer(
+    src: ChunkerObject,
+    pieces: FsObject[],
+    remote: string,
+    op: "copy" | "move",
+    m: { needMeta: boolean; md5?: string; sha1?: string },
+    options?: CallOptions,
+  ): Promise<FsObject> {
+    const copy = this.base.features.copy;
+    if (!copy) throw new FsError(op === "copy" ? "CantCopy" : "CantMove", "the wrapped remote cannot copy");
     return this.serialized(remote, async () => {
-      const old = (await this.findGroup(remote, options)) ?? { chunks: [], unsure: false };
-      if (plain) {
-        await this.removeObjects(
-          old.chunks.map((c) => c.obj),
-          options,
-        );
-        const main = await doOp(pieces[0] as FsObject, remote, options);
-        if (op === "move" && src.main && src.isComposite) await this.removeObjects([src.main], options);
-        return new ChunkerObject(this, remote, main);
-      }
-      const txn = this.noRename ? await this.newTxn(remote, options) : "";
-      const chunks: FsObject[] = [];
+      const dir = parentOf(remote);
+      const name = baseName(remote);
+      const txn = await this.newTxn(remote, options);
+      const temps: FsObject[] = [];
       try {
         for (const [i, piece] of pieces.entries()) {
-          chunks.push(await doOp(piece, joinRemote(dir, this.namer.dataName(name, i, txn)), options));
+          temps.push(await copy(piece, joinRemote(dir, this.namer.dataName(name, i, txn)), options));
         }
+        const committed = await this.commit(
+          remote,
+          temps,
+          { ...m, txn, size: src.size, modTime: src.modTime },
+          options,
+        );
+        if (op === "move") await src.remove(options);
+        return committed;
       } catch (err) {
-        // A copy leaves nothing half-made; a move cannot put moved chunks back.
-        if (op === "copy") await this.removeObjects(chunks).catch(() => undefined);
+        await this.removeObjects(temps).catch(() => undefined);
         throw err;
       } finally {
         activeTxns.delete(`${remote}\0${txn}`);
       }
-      const newNames = new Set(chunks.map((c) => c.remote));
-      await this.removeObjects(
-        old.chunks.filter((c) => !newNames.has(c.obj.remote)).map((c) => c.obj),
-        options,
-      );
-      let main: FsObject | undefined;
-      let meta: ChunkerMeta | undefined;
-      if (this.useMeta) {
-        const fields = { size: src.size, nchunks: chunks.length, md5, sha1, txn: txn || undefined };
-        const bytes = marshalMeta(fields);
-        main = await this.base.put(fromBytes(bytes), { remote, size: bytes.length, modTime: src.modTime }, options);
-        meta = { ver: txn ? 2 : 1, ...fields };
-      } else if (old.main) {
-        await this.removeObjects([old.main], options);
-      }
-      if (op === "move" && src.main && src.isComposite) await this.removeObjects([src.main], options);
-      return new ChunkerObject(this, remote, main, chunks, false, meta, src.modTime);
     });
   }
 
@@ -772,6 +792,32 @@ export class ChunkerFs implements Fs {
       throw err;
     }
   }
+}
+
+/**
+ * The final-name chunks that belong to a file whose metadata still records a txn: a rename-mode
+ * commit moves its chunks from temporary to final names in index order after the metadata switch,
+ * so when chunks `j…n-1` are still under the txn, final-name chunks `0…j-1` are the ones already
+ * moved. Final-name chunks at `j` or above are a previous version's.
+ */
+function movedToFinalNames(
+  chunks: readonly { parsed: { parent: string; index?: number; txn: string; control?: string }; obj: FsObject }[],
+  txns: ReadonlyMap<string, MetaTxn>,
+): Set<FsObject> {
+  const firstUnmoved = new Map<string, number>();
+  for (const { parsed } of chunks) {
+    const t = txns.get(parsed.parent);
+    if (!t || t.txn === "" || parsed.txn !== t.txn || parsed.control !== undefined) continue;
+    const at = firstUnmoved.get(parsed.parent) ?? t.nchunks;
+    firstUnmoved.set(parsed.parent, Math.min(at, parsed.index as number));
+  }
+  const out = new Set<FsObject>();
+  for (const { parsed, obj } of chunks) {
+    const t = txns.get(parsed.parent);
+    if (!t || t.txn === "" || parsed.txn !== "" || parsed.control !== undefined) continue;
+    if ((parsed.index as number) < (firstUnmoved.get(parsed.parent) ?? t.nchunks)) out.add(obj);
+  }
+  return out;
 }
 
 /** `fs` under every transparent layer that lets server-side operations through. */
@@ -847,27 +893,45 @@ export class ChunkerObject implements FsObject {
     const signal = options?.signal;
     const chunks = this.chunks as FsObject[];
     const remote = this.remote;
+    // A whole read is checked against the hash the metadata keeps, so chunks swapped or damaged
+    // since the upload fail the read instead of returning other bytes.
+    const type = this.meta?.md5 ? "md5" : this.meta?.sha1 ? "sha1" : undefined;
+    const want = type && start === 0 && end === this.size ? this.meta?.[type] : undefined;
+    const hasher = want ? streamHasher(type as HashType, this.size) : undefined;
     return (async function* () {
-      let at = 0;
-      for (const c of chunks) {
-        const from = at;
-        at += c.size;
-        if (at <= start || c.size === 0) continue;
-        if (from >= end) return;
-        const offset = Math.max(start - from, 0);
-        const length = Math.min(end, at) - from - offset;
-        // A chunk changed since it was listed must fail the read, never shorten or shift the content.
-        let got = 0;
-        for await (const part of await c.open({ offset, length, signal })) {
-          got += part.length;
-          if (got > length) break;
-          yield part;
+      try {
+        let at = 0;
+        for (const c of chunks) {
+          const from = at;
+          at += c.size;
+          if (at <= start || c.size === 0) continue;
+          if (from >= end) break;
+          const offset = Math.max(start - from, 0);
+          const length = Math.min(end, at) - from - offset;
+          // A chunk changed since it was listed must fail the read, never shorten or shift the content.
+          let got = 0;
+          for await (const part of await c.open({ offset, length, signal })) {
+            got += part.length;
+            if (got > length) break;
+            const hashing = hasher?.update(part);
+            if (hashing) await hashing;
+            yield part;
+          }
+          if (got !== length) {
+            throw new FsError("Corrupt", `chunk ${baseName(c.remote)} has changed size since it was listed`, {
+              path: remote,
+            });
+          }
         }
-        if (got !== length) {
-          throw new FsError("Corrupt", `chunk ${baseName(c.remote)} has changed size since it was listed`, {
+        const digest = await hasher?.digest();
+        if (digest !== undefined && digest !== want?.toLowerCase()) {
+          throw new FsError("Corrupt", `${type} of the chunks differs from the metadata's (${digest} vs ${want})`, {
             path: remote,
           });
         }
+      } finally {
+        // Releases a worker hasher when the read failed or was abandoned (digest may be asked again).
+        await hasher?.digest();
       }
     })();
   }
