@@ -9,8 +9,8 @@ import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { fromBytes, toBytes } from "../../src/fs/body.js";
 import { seededRandom } from "../../src/fs/layers/fault.js";
-import { cleanUp } from "../../src/fs/operations/cleanup.js";
 import { createContext, newFs } from "../../src/fs/new-fs.js";
+import { cleanUp } from "../../src/fs/operations/cleanup.js";
 import type { Fs } from "../../src/fs/types.js";
 import { ChunkerFs } from "../../src/overlays/chunker/fs.js";
 import type { ChunkerOptions } from "../../src/overlays/chunker/index.js";
@@ -73,7 +73,11 @@ async function trial(
   write: (fs: ChunkerFs, raw: Fs) => Promise<unknown>,
 ) {
   const raw = await newFs(tempDir(), createContext());
-  await new ChunkerFs(":chunker", "", raw, options).put(fromBytes(v1, 300), { remote: "f", size: v1.length, modTime: T0 });
+  await new ChunkerFs(":chunker", "", raw, options).put(fromBytes(v1, 300), {
+    remote: "f",
+    size: v1.length,
+    modTime: T0,
+  });
   const point = new CrashPoint(at);
   let completed = true;
   try {
