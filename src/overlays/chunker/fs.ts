@@ -12,7 +12,7 @@ import { type HashType, newHasher } from "../../fs/hashes.js";
 import { LayerFs } from "../../fs/layers/layer.js";
 import { log } from "../../fs/log.js";
 import type { CleanUpOptions } from "../../fs/operations/cleanup.js";
-import { baseName, cleanRemote, joinRemote, parentOf } from "../../fs/path.js";
+import { baseName, cleanRemote, joinRemote, parentOf, unsafeSegment } from "../../fs/path.js";
 import type {
   Body,
   CallOptions,
@@ -192,6 +192,11 @@ export class ChunkerFs implements Fs {
       }
       const parsed = this.namer.parse(name);
       if (parsed) {
+        const unsafe = unsafeSegment(parsed.parent);
+        if (unsafe) {
+          log.notice(e.remote, `skipped: a chunk of ${unsafe}`);
+          continue;
+        }
         if (only === undefined || parsed.parent === only) chunks.push({ parsed, obj: e });
       } else if (only === undefined || name === only) {
         group(name).main = e;
