@@ -40,7 +40,14 @@ function upstreamLine(t: UpstreamTally): string {
 }
 
 function fileStatusLine(f: FileStatus, k: number, n: number): string {
-  const mark = !f.readable ? " UNREADABLE" : f.present < k + 1 ? " AT RISK" : "";
+  const mark =
+    f.state === "unreadable"
+      ? " UNREADABLE"
+      : f.state === "degraded"
+        ? f.healthy === k
+          ? " AT RISK"
+          : " DEGRADED"
+        : "";
   return `${f.present}/${n} present, ${f.healthy}/${n} healthy${mark}: ${f.remote}`;
 }
 
@@ -48,6 +55,7 @@ function fileCheckLine(f: FileCheck, n: number): string {
   const problems = f.shards.flatMap((s) =>
     s.state === "missing" ? [`shard ${s.index} missing`] : s.state === "bad" ? [`shard ${s.index} ${s.reason}`] : [],
   );
+  if (!f.readable) problems.push(`UNREADABLE: ${f.unreadable}`);
   return `${f.healthy}/${n} healthy: ${f.remote}${problems.length > 0 ? ` (${problems.join("; ")})` : ""}`;
 }
 
@@ -69,7 +77,7 @@ const status: CommandModule<GlobalArgs, Args> = {
       ...scope,
       onFile: (f) => {
         if (argv.json) files.push(f);
-        else if (showFiles || !f.readable || f.present < k + 1) out.line(fileStatusLine(f, k, k + m));
+        else if (showFiles || f.state !== "healthy") out.line(fileStatusLine(f, k, k + m));
       },
     });
     if (argv.json) {
@@ -77,7 +85,8 @@ const status: CommandModule<GlobalArgs, Args> = {
     } else {
       for (const t of report.upstreams) out.line(upstreamLine(t));
       out.line(
-        `${report.files} files: ${report.healthy} healthy, ${report.atRisk} at risk, ${report.unreadable} unreadable`,
+        `${report.files} files: ${report.healthy} healthy, ${report.degraded} degraded ` +
+          `(${report.atRisk} at risk), ${report.unreadable} unreadable`,
       );
     }
     await out.end();

@@ -9,7 +9,7 @@ let tree: ErasureTree;
 afterEach(() => tree?.remove());
 
 describe("strata erasure status", () => {
-  it("prints upstreams, files at risk and a summary; --json and -v too", async () => {
+  it("prints upstreams, degraded files and a summary; --json and -v too", async () => {
     tree = await makeErasureTree();
     for (const i of [0, 1]) rmSync(shardFile(tree, i, "a/seg"));
     const plain = await strata(["erasure", "status", tree.spec]);
@@ -18,13 +18,13 @@ describe("strata erasure status", () => {
     expect(lines[0]).toBe("4/6 present, 4/6 healthy AT RISK: a/seg");
     expect(lines.slice(1, 7).every((l, i) => l.startsWith(`upstream ${i} Local file system at`))).toBe(true);
     expect(lines[1]).toMatch(/: 4 shards, /);
-    expect(lines[7]).toBe("5 files: 4 healthy, 1 at risk, 0 unreadable");
+    expect(lines[7]).toBe("5 files: 4 healthy, 1 degraded (1 at risk), 0 unreadable");
 
     const verbose = await strata(["erasure", "status", "-v", tree.spec]);
     expect(verbose.stdout).toContain("6/6 present, 6/6 healthy: a/b/big\n");
 
     const json = JSON.parse((await strata(["erasure", "status", "--json", tree.spec])).stdout);
-    expect(json).toMatchObject({ k: 4, n: 6, files: 5, atRisk: 1 });
+    expect(json).toMatchObject({ k: 4, n: 6, files: 5, healthy: 4, degraded: 1, atRisk: 1, unreadable: 0 });
     expect(json.fileList).toHaveLength(5);
     expect(json.upstreams[2]).toMatchObject({ index: 2, reachable: true, shards: 5 });
   });
@@ -62,8 +62,11 @@ describe("strata erasure verify", () => {
     for (const i of [0, 1]) rmSync(shardFile(tree, i, "a/b/big"));
     const lost = await strata(["erasure", "verify", tree.spec]);
     expect(lost.code).toBe(2);
-    expect(lost.stdout).toContain("3/6 healthy: a/b/big (shard 0 missing; shard 1 missing; shard 3 piece of");
-    expect(lost.stderr).toContain("Failed to erasure verify: a/b/big: fewer than 4 healthy shards");
+    expect(lost.stdout).toContain(
+      "3/6 healthy: a/b/big (shard 0 missing; shard 1 missing; shard 3 piece of segment 0 fails its checksum; " +
+        "UNREADABLE: only 3 good pieces of segment 0, 4 needed)",
+    );
+    expect(lost.stderr).toContain("Failed to erasure verify: a/b/big: a segment has fewer than 4 good pieces");
   });
 });
 

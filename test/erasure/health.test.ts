@@ -30,10 +30,10 @@ describe("erasure status", () => {
     tree = await makeErasureTree();
     const { report, files } = await status(tree);
     const count = Object.keys(FILES).length;
-    expect(report).toMatchObject({ k: K, n: N, files: count, healthy: count, atRisk: 0, unreadable: 0 });
+    expect(report).toMatchObject({ k: K, n: N, files: count, healthy: count, degraded: 0, atRisk: 0, unreadable: 0 });
     for (const u of report.upstreams) expect(u).toMatchObject({ reachable: true, shards: count });
     expect([...files.keys()]).toEqual(["empty", "one", "a/seg", "a/b/big", "a/b/odd"]);
-    expect(files.get("a/b/odd")).toMatchObject({ size: 2503, present: N, healthy: N, readable: true });
+    expect(files.get("a/b/odd")).toMatchObject({ size: 2503, present: N, healthy: N, state: "healthy" });
   });
 
   it("reports missing shards, truncated ones by size, files at risk and unreadable ones", async () => {
@@ -44,11 +44,13 @@ describe("erasure status", () => {
     truncateSync(shardFile(tree, 3, "a/b/odd"), 100);
     rmSync(tree.dirs[5] as string, { recursive: true });
     const { report, files } = await status(tree);
-    expect(files.get("a/seg")).toMatchObject({ present: 4, healthy: 4, readable: true });
-    expect(files.get("one")).toMatchObject({ present: 3, readable: false });
-    expect(files.get("a/b/big")).toMatchObject({ present: 2, readable: false });
-    expect(files.get("a/b/odd")).toMatchObject({ present: 5, healthy: 4, readable: true });
-    expect(report).toMatchObject({ files: 5, healthy: 0, atRisk: 3, unreadable: 2 });
+    expect(files.get("a/seg")).toMatchObject({ present: 4, healthy: 4, state: "degraded", readable: true });
+    expect(files.get("one")).toMatchObject({ present: 3, state: "unreadable", readable: false });
+    expect(files.get("a/b/big")).toMatchObject({ present: 2, state: "unreadable", readable: false });
+    expect(files.get("a/b/odd")).toMatchObject({ present: 5, healthy: 4, state: "degraded", readable: true });
+    expect(files.get("empty")).toMatchObject({ present: 5, healthy: 5, state: "degraded" });
+    // At risk: degraded with exactly k healthy shards (a/seg, a/b/odd).
+    expect(report).toMatchObject({ files: 5, healthy: 0, degraded: 3, atRisk: 2, unreadable: 2 });
     expect(report.upstreams[5]).toMatchObject({ reachable: true, shards: 0, bytes: 0 });
   });
 

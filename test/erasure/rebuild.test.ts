@@ -87,7 +87,7 @@ describe("erasure rebuild", () => {
     expect((await verify(tree.spec)).degraded).toEqual(["a/seg"]);
   });
 
-  it("fails with Corrupt naming a file with fewer than k good shards, after rebuilding the others", async () => {
+  it("fails with Corrupt naming a file with a segment short of k good pieces, after rebuilding the others", async () => {
     tree = await makeErasureTree();
     for (const i of [0, 1]) rmSync(shardFile(tree, i, "a/b/odd"));
     const bad = shardFile(tree, 2, "a/b/odd");
@@ -98,7 +98,8 @@ describe("erasure rebuild", () => {
 
     const err = await rebuild(tree.spec).catch((e: unknown) => e);
     expect(isFsError(err, "Corrupt")).toBe(true);
-    expect((err as Error).message).toMatch(/^a\/b\/odd: only 3 healthy shards, 4 needed/);
+    // Shard 2's piece of segment 0 is bad and shards 0 and 1 are gone: segment 0 has 3 good pieces.
+    expect((err as Error).message).toMatch(/^a\/b\/odd: only 3 good pieces of segment 0, 4 needed: cannot rebuild/);
     const after = await verify(tree.spec);
     expect(after.degraded).toEqual(["a/b/odd"]);
   });

@@ -1,15 +1,19 @@
 /**
  * Reading one file: stream the pieces of the segments a range touches from k shards (data shards
- * first, so no decoding is needed while they verify), plus `download_extra` more, and use the first
- * k pieces of each segment that pass their checksums (Storj's long-tail download). A shard that
- * fails, lags a whole segment behind, or returns a bad piece is dropped and another one opened.
+ * first, so no decoding is needed while they verify), plus `download_extra` more, and build each
+ * segment from the first k of *its* pieces that pass their checksums (Storj's long-tail download).
+ * A bad piece costs only that piece: its shard still serves the next segments. A shard whose header
+ * is bad, that cannot be read or that ends early is dropped for the rest of the read; one that lags
+ * a whole segment behind is asked again only when nothing else is left.
  */
-import { ByteReader } from "../../fs/body.js";
+import { ByteReader, toBytes } from "../../fs/body.js";
 import { FsError } from "../../fs/errors.js";
 import { log } from "../../fs/log.js";
 import type { Body, CallOptions, FsObject } from "../../fs/types.js";
-import { CHECKSUM_SIZE, decodeHeader, HEADER_SIZE, Layout, pieceChecksum } from "./format.js";
+import { voteHeaders } from "./consensus.js";
+import { CHECKSUM_SIZE, HEADER_SIZE, headerFor, Layout, pieceChecksum, type ShardHeader } from "./format.js";
 import type { ReedSolomon } from "./rs/index.js";
+import { closeBody } from "./upload.js";
 
 /** What a read needs to know about the file's version. */
 export interface StoredVersion {
@@ -18,9 +22,20 @@ export interface StoredVersion {
   vid: number;
   k: number;
   m: number;
+  /** The segment size to assume until the shards' headers say otherwise. */
   segmentSize: number;
   /** Shard objects by index; undefined where missing. */
   shards: readonly (FsObject | undefined)[];
+}
+
+/** Names a shard in messages: its index, its upstream and its object there. */
+export function describeShard(index: number, obj: FsObject | undefined): string {
+  return obj ? `shard ${index} (${obj.fs}: ${obj.remote})` : `shard ${index}`;
+}
+
+/** The first bytes of a shard object: its header. */
+export async function readHead(obj: FsObject, options?: CallOptions): Promise<Uint8Array> {
+  return toBytes(await obj.open({ signal: options?.signal, offset: 0, length: HEADER_SIZE }));
 }
 
 /** An open shard stream positioned at a segment. */
@@ -31,21 +46,29 @@ interface ShardStream {
   next: number;
 }
 
-/** The file was written with another segment size than the reader assumed (the option changed). */
-export class SegmentSizeDiffers extends Error {
+/** Most shards' headers give another segment size than the one assumed: the read starts over with it. */
+class OtherSegmentSize extends Error {
   constructor(readonly segmentSize: number) {
     super(`written with segment size ${segmentSize}`);
   }
 }
 
 export class SegmentReader {
-  private readonly layout: Layout;
+  private layout: Layout;
   private readonly streams = new Map<number, ShardStream>();
-  /** Shards that failed (unreadable, bad header, bad piece): never asked again. */
-  private readonly failed = new Set<number>();
+  /** Shards unusable for the rest of the read (bad header, unreadable, cut short), with why. */
+  private readonly failed = new Map<number, string>();
   /** Shards that were too slow for a segment: asked again only when nothing else is left. */
   private readonly lagging = new Set<number>();
-  private readonly failures: string[] = [];
+  /** Bad pieces seen per shard: a shard that had one is asked after the others. */
+  private readonly badCount = new Map<number, number>();
+  /** The bad pieces of the segment being read, with why. */
+  private badPieces: string[] = [];
+  /** Every header, read once a shard disagrees with the assumed segment size. */
+  private vote: Promise<ShardHeader | undefined> | undefined;
+  /** Bumped when the read starts over, so calls still running for the previous attempt change nothing. */
+  private epoch = 0;
+  private yielded = false;
   private closed = false;
 
   constructor(
@@ -57,24 +80,60 @@ export class SegmentReader {
     this.layout = new Layout(v.size, v.k, v.segmentSize);
   }
 
-  /** The plaintext bytes `[start, end)`, segment by segment. */
+  /** The segment size the file is read with: its shards' (by majority), once a header disagreed with the one assumed. */
+  get segmentSize(): number {
+    return this.layout.segmentSize;
+  }
+
+  /**
+   * The plaintext bytes `[start, end)`, segment by segment. Throws `Corrupt` naming the file, and
+   * each bad or missing shard and piece, when fewer than k good pieces of a segment are left.
+   */
   async *read(start: number, end: number): Body {
     if (end <= start) return;
-    const first = Math.floor(start / this.v.segmentSize);
-    const last = Math.floor((end - 1) / this.v.segmentSize);
     try {
-      for (let j = first; j <= last; j++) {
-        this.options?.signal?.throwIfAborted();
-        const segment = await this.segment(j, last);
-        const base = j * this.v.segmentSize;
-        const from = Math.max(start - base, 0);
-        const to = Math.min(end - base, segment.length);
-        yield segment.subarray(from, to);
+      for (let attempt = 0; ; attempt++) {
+        try {
+          yield* this.segments(start, end);
+          return;
+        } catch (err) {
+          if (!(err instanceof OtherSegmentSize)) throw err;
+          // Headers are checked before a segment's bytes are returned, so a restart never repeats bytes.
+          if (this.yielded || attempt > 0) {
+            throw new FsError("Corrupt", `shards disagree on the segment size (${this.problems().join("; ")})`, {
+              path: this.v.remote,
+            });
+          }
+          this.restart(err.segmentSize);
+        }
       }
     } finally {
       this.closed = true;
       await Promise.allSettled([...this.streams.values()].map((s) => s.reader.close()));
     }
+  }
+
+  private async *segments(start: number, end: number): Body {
+    const size = this.layout.segmentSize;
+    const first = Math.floor(start / size);
+    const last = Math.floor((end - 1) / size);
+    for (let j = first; j <= last; j++) {
+      this.options?.signal?.throwIfAborted();
+      const segment = await this.segment(j, last);
+      const base = j * size;
+      this.yielded = true;
+      yield segment.subarray(Math.max(start - base, 0), Math.min(end - base, segment.length));
+    }
+  }
+
+  private restart(segmentSize: number): void {
+    this.epoch++;
+    for (const s of this.streams.values()) void s.reader.close().catch(() => undefined);
+    this.streams.clear();
+    this.failed.clear();
+    this.lagging.clear();
+    this.badCount.clear();
+    this.layout = new Layout(this.v.size, this.v.k, segmentSize);
   }
 
   /**
@@ -83,23 +142,32 @@ export class SegmentReader {
    */
   private async segment(j: number, last: number): Promise<Uint8Array> {
     const { k } = this.v;
+    const want = k + this.extra;
     const pieces = new Map<number, Uint8Array>();
+    const asked = new Set<number>();
     const inflight = new Map<number, Promise<{ index: number; piece: Uint8Array | undefined }>>();
-    const launch = (index: number) =>
+    this.badPieces = [];
+    const launch = (index: number) => {
+      asked.add(index);
       inflight.set(
         index,
         this.fetch(index, j, last).then((piece) => ({ index, piece })),
       );
+    };
+    const positioned: number[] = [];
     for (const s of [...this.streams.values()]) {
-      if (s.next === j) launch(s.index);
+      if (s.next === j) positioned.push(s.index);
       else this.drop(s.index, true);
     }
+    positioned.sort((a, b) => this.rank(a) - this.rank(b));
+    for (const index of positioned.slice(0, want)) launch(index);
+    for (const index of positioned.slice(want)) this.drop(index, false);
     for (;;) {
-      for (const index of this.candidates(inflight, pieces)) {
-        if (pieces.size + inflight.size >= k + this.extra) break;
+      for (const index of this.candidates(asked)) {
+        if (pieces.size + inflight.size >= want) break;
         launch(index);
       }
-      if (pieces.size + inflight.size < k && inflight.size === 0) throw this.notEnough(j);
+      if (inflight.size === 0) throw this.notEnough(j);
       const { index, piece } = await Promise.race(inflight.values());
       inflight.delete(index);
       if (piece) pieces.set(index, piece);
@@ -110,43 +178,64 @@ export class SegmentReader {
     return this.assemble(j, pieces);
   }
 
-  /** Shards to ask next: data before parity, lagging ones last, failed or busy ones never. */
-  private candidates(busy: Map<number, unknown>, done: Map<number, unknown>): number[] {
+  /** Order of preference: shards without bad pieces first, then data shards before parity. */
+  private rank(index: number): number {
+    return (this.badCount.get(index) ?? 0) * 256 + index;
+  }
+
+  /** Shards to ask next: lagging ones last, failed ones and those already asked for this segment never. */
+  private candidates(asked: Set<number>): number[] {
     const free = this.v.shards
       .map((obj, index) => (obj ? index : -1))
-      .filter((i) => i >= 0 && !this.failed.has(i) && !busy.has(i) && !done.has(i));
+      .filter((i) => i >= 0 && !this.failed.has(i) && !asked.has(i))
+      .sort((a, b) => this.rank(a) - this.rank(b));
     return [...free.filter((i) => !this.lagging.has(i)), ...free.filter((i) => this.lagging.has(i))];
   }
 
-  /** Segment `j`'s verified piece from shard `index`, opening the shard if needed. */
+  /** Segment `j`'s verified piece from shard `index`, opening the shard if needed; undefined when it has none. */
   private async fetch(index: number, j: number, last: number): Promise<Uint8Array | undefined> {
-    let s = this.streams.get(index);
-    if (!s) {
-      s = await this.open(index, j, last);
-      if (!s) return undefined;
-    }
+    const epoch = this.epoch;
+    const s = this.streams.get(index) ?? (await this.open(index, j, last));
+    if (!s) return undefined;
     const length = this.layout.pieceLength(j);
+    let bytes: Uint8Array;
     try {
-      const bytes = await s.reader.read(length + CHECKSUM_SIZE);
-      if (this.streams.get(index) !== s) return undefined;
-      s.next = j + 1;
-      this.lagging.delete(index);
-      if (bytes.length < length + CHECKSUM_SIZE) return this.bad(index, `shard ${index} is truncated`);
-      const piece = bytes.subarray(0, length);
-      if (!pieceChecksum(piece, j, index).equals(bytes.subarray(length))) {
-        return this.bad(index, `shard ${index} failed its checksum at segment ${j}`);
-      }
-      return piece;
+      bytes = await s.reader.read(length + CHECKSUM_SIZE);
     } catch (err) {
-      if (err instanceof SegmentSizeDiffers) throw err;
-      return this.bad(index, `shard ${index}: ${(err as Error).message}`);
+      if (this.stale(s, epoch)) return undefined;
+      return this.fail(index, `cannot be read: ${messageOf(err)}`);
     }
+    if (this.stale(s, epoch)) return undefined;
+    s.next = j + 1;
+    this.lagging.delete(index);
+    if (bytes.length < length + CHECKSUM_SIZE) return this.fail(index, `cut short at segment ${j}`);
+    const piece = bytes.subarray(0, length);
+    if (!pieceChecksum(piece, j, index).equals(bytes.subarray(length))) {
+      const problem = `${this.describe(index)}: piece of segment ${j} fails its checksum`;
+      this.badPieces.push(problem);
+      this.badCount.set(index, (this.badCount.get(index) ?? 0) + 1);
+      log.notice(this.v.remote, problem);
+      return undefined;
+    }
+    return piece;
   }
 
-  private bad(index: number, why: string): undefined {
-    this.failures.push(`${this.v.shards[index]?.fs ?? `shard ${index}`}: ${why}`);
-    log.notice(this.v.remote, why);
-    this.failed.add(index);
+  /** Whether a result for stream `s` belongs to an attempt or a stream that was given up since. */
+  private stale(s: ShardStream, epoch: number): boolean {
+    return epoch !== this.epoch || this.streams.get(s.index) !== s;
+  }
+
+  private describe(index: number): string {
+    return describeShard(index, this.v.shards[index]);
+  }
+
+  /** Marks shard `index` unusable for the rest of the read. */
+  private fail(index: number, why: string): undefined {
+    if (!this.failed.has(index)) {
+      const problem = `${this.describe(index)}: ${why}`;
+      this.failed.set(index, problem);
+      log.notice(this.v.remote, problem);
+    }
     this.drop(index, false);
     return undefined;
   }
@@ -161,49 +250,84 @@ export class SegmentReader {
 
   /** Opens shard `index` at segment `j`, checking its header; undefined (and marked failed) if it cannot. */
   private async open(index: number, j: number, last: number): Promise<ShardStream | undefined> {
-    const obj = this.v.shards[index] as FsObject;
-    const from = this.layout.pieceOffset(j);
-    const to = this.layout.pieceOffset(last) + this.layout.pieceLength(last) + CHECKSUM_SIZE;
-    let reader: ByteReader | undefined;
+    const epoch = this.epoch;
+    let opened: { reader: ByteReader; header: Uint8Array };
     try {
-      let header: Uint8Array;
-      if (j === 0) {
-        reader = new ByteReader(await obj.open({ ...this.options, offset: 0, length: to }));
-        header = await reader.read(HEADER_SIZE);
-      } else {
-        const [h, body] = await Promise.all([
-          obj
-            .open({ ...this.options, offset: 0, length: HEADER_SIZE })
-            .then((b) => new ByteReader(b).read(HEADER_SIZE)),
-          obj.open({ ...this.options, offset: from, length: to - from }),
-        ]);
-        header = h;
-        reader = new ByteReader(body);
-      }
-      const why = this.checkHeader(header, index);
-      if (why || this.closed) {
-        await reader.close();
-        return why ? this.bad(index, why) : undefined;
-      }
-      const s = { index, reader, next: j };
-      this.streams.set(index, s);
-      return s;
+      opened = await this.openAt(this.v.shards[index] as FsObject, j, last);
     } catch (err) {
-      await reader?.close().catch(() => undefined);
-      if (err instanceof SegmentSizeDiffers) throw err;
-      return this.bad(index, `shard ${index} cannot be read: ${(err as Error).message}`);
+      return epoch === this.epoch && !this.closed ? this.fail(index, `cannot be read: ${messageOf(err)}`) : undefined;
     }
+    const { reader, header } = opened;
+    let why: string | undefined;
+    try {
+      why = await this.checkHeader(header, index);
+    } catch (err) {
+      await reader.close().catch(() => undefined);
+      throw err;
+    }
+    if (why || epoch !== this.epoch || this.closed) {
+      await reader.close().catch(() => undefined);
+      return why && epoch === this.epoch ? this.fail(index, why) : undefined;
+    }
+    const s = { index, reader, next: j };
+    this.streams.set(index, s);
+    return s;
   }
 
-  /** Why a shard's header does not belong to this version, or undefined when it does. */
-  private checkHeader(bytes: Uint8Array, index: number): string | undefined {
-    const h = decodeHeader(bytes);
-    if (typeof h === "string") return `shard ${index}: ${h}`;
-    if (h.index !== index || h.k !== this.v.k || h.m !== this.v.m || h.vid !== this.v.vid) {
-      return `shard ${index}: header does not match its name`;
+  /**
+   * A shard's header, and a stream of its pieces from segment `j` to `last`: one read from the
+   * start for segment 0, else the header and the pieces apart. Closes what it opened when it throws.
+   */
+  private async openAt(obj: FsObject, j: number, last: number): Promise<{ reader: ByteReader; header: Uint8Array }> {
+    const to = this.layout.pieceOffset(last) + this.layout.pieceLength(last) + CHECKSUM_SIZE;
+    if (j === 0) {
+      const reader = new ByteReader(await obj.open({ ...this.options, offset: 0, length: to }));
+      try {
+        return { reader, header: await reader.read(HEADER_SIZE) };
+      } catch (err) {
+        await reader.close().catch(() => undefined);
+        throw err;
+      }
     }
-    if (h.segmentSize !== this.v.segmentSize) throw new SegmentSizeDiffers(h.segmentSize);
-    return undefined;
+    const from = this.layout.pieceOffset(j);
+    const [head, body] = await Promise.allSettled([
+      readHead(obj, this.options),
+      obj.open({ ...this.options, offset: from, length: to - from }),
+    ]);
+    if (head.status === "fulfilled" && body.status === "fulfilled") {
+      return { reader: new ByteReader(body.value), header: head.value };
+    }
+    if (body.status === "fulfilled") await closeBody(body.value);
+    throw (head.status === "rejected" ? head : (body as PromiseRejectedResult)).reason;
+  }
+
+  /**
+   * Why shard `index`'s header does not belong to this version, or undefined when it does. A valid
+   * header with another segment size than the one assumed calls a vote of all the headers: if most
+   * shards agree with it the read starts over with theirs (`OtherSegmentSize`), else it is outvoted.
+   */
+  private async checkHeader(bytes: Uint8Array, index: number): Promise<string | undefined> {
+    const h = headerFor(bytes, { index, vid: this.v.vid, k: this.v.k, m: this.v.m });
+    if (typeof h === "string") return h;
+    if (h.segmentSize === this.layout.segmentSize) return undefined;
+    const winner = await this.voteOnce();
+    if (winner && winner.segmentSize !== this.layout.segmentSize) throw new OtherSegmentSize(winner.segmentSize);
+    return `header says segment size ${h.segmentSize}, the other shards ${this.layout.segmentSize}`;
+  }
+
+  private voteOnce(): Promise<ShardHeader | undefined> {
+    const { vid, k, m } = this.v;
+    this.vote ??= Promise.all(
+      this.v.shards.map(async (obj, index) => {
+        if (!obj) return undefined;
+        const h = await readHead(obj, this.options).then(
+          (b) => headerFor(b, { index, vid, k, m }),
+          () => undefined,
+        );
+        return typeof h === "string" ? undefined : h;
+      }),
+    ).then((headers) => voteHeaders(headers, this.v.segmentSize));
+    return this.vote;
   }
 
   /** Concatenates the data pieces, decoding the missing ones from parity first. */
@@ -229,12 +353,22 @@ export class SegmentReader {
     return out;
   }
 
+  /** Every problem met so far: shards given up, bad pieces of this segment, missing shards. */
+  private problems(): string[] {
+    const missing = this.v.shards.flatMap((obj, i) => (obj ? [] : [i]));
+    const gone = missing.length === 0 ? [] : [`shard${missing.length > 1 ? "s" : ""} ${missing.join(", ")} missing`];
+    return [...this.failed.values(), ...this.badPieces, ...gone];
+  }
+
   private notEnough(j: number): FsError {
     return new FsError(
       "Corrupt",
-      `fewer than ${this.v.k} good shards for segment ${j}` +
-        (this.failures.length ? ` (${this.failures.join("; ")})` : " (too many shards missing)"),
+      `fewer than ${this.v.k} good pieces for segment ${j} (${this.problems().join("; ")})`,
       { path: this.v.remote },
     );
   }
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }

@@ -67,7 +67,14 @@ export function encodeHeader(h: ShardHeader): Buffer {
   return b;
 }
 
-/** Decodes a header; a reason string when it is not a valid version-1 header. */
+/** The largest segment a header may state: the `segment_size` option's own bound. */
+export const MAX_SEGMENT_SIZE = 1 << 30;
+
+/**
+ * Decodes a header and checks every field against the format's bounds (k ≥ 1, k + m ≤ 256, index
+ * below k + m, 1 ≤ segment size ≤ 1 GiB, reserved bytes zero); a reason string when it is not a
+ * valid version-1 header. Whether it belongs to a given shard is `headerFor`'s question.
+ */
 export function decodeHeader(b: Uint8Array): ShardHeader | string {
   const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
   if (buf.length < HEADER_SIZE) return "shard too short for a header";
@@ -75,7 +82,7 @@ export function decodeHeader(b: Uint8Array): ShardHeader | string {
   if (buf[8] !== FORMAT_VERSION) return `unknown format version ${buf[8]}`;
   const sum = createHash("sha256").update(buf.subarray(0, 32)).digest();
   if (!sum.equals(buf.subarray(32, 64))) return "header checksum mismatch";
-  return {
+  const h: ShardHeader = {
     k: buf[9] as number,
     m: buf[10] as number,
     index: buf[11] as number,
@@ -83,6 +90,36 @@ export function decodeHeader(b: Uint8Array): ShardHeader | string {
     modTimeNs: buf.readBigInt64LE(16),
     vid: buf.readUIntBE(24, 6),
   };
+  if (h.k < 1) return "header says k = 0";
+  if (h.k + h.m > 256) return `header says k + m = ${h.k + h.m}, more than 256`;
+  if (h.index >= h.k + h.m) return `header says shard index ${h.index} of ${h.k + h.m}`;
+  if (h.segmentSize < 1 || h.segmentSize > MAX_SEGMENT_SIZE) return `header says segment size ${h.segmentSize}`;
+  if (buf[30] !== 0 || buf[31] !== 0) return "header's reserved bytes are not zero";
+  return h;
+}
+
+/** What a shard's name and the configuration say its header must hold. */
+export interface ShardIdentity {
+  index: number;
+  vid: number;
+  k: number;
+  m: number;
+}
+
+/** Decodes shard `want.index`'s header; a reason string when it is invalid or belongs elsewhere. */
+export function headerFor(b: Uint8Array, want: ShardIdentity): ShardHeader | string {
+  const h = decodeHeader(b);
+  if (typeof h === "string") return h;
+  if (h.index !== want.index) return `header says shard ${h.index}, its name ${want.index}`;
+  if (h.vid !== want.vid) return `header says version ${vidText(h.vid)}, its name ${vidText(want.vid)}`;
+  if (h.k !== want.k || h.m !== want.m) {
+    return `header says ${h.k}+${h.m} shards, the configuration ${want.k}+${want.m}`;
+  }
+  return h;
+}
+
+function vidText(vid: number): string {
+  return vid.toString(16).padStart(12, "0");
 }
 
 export interface ShardTrailer {
@@ -102,13 +139,20 @@ export function encodeTrailer(t: ShardTrailer, header: Uint8Array): Buffer {
   return b;
 }
 
+/**
+ * Decodes a trailer and checks its checksum (bound to `header`) and reserved bytes; a reason string
+ * when it is not valid. Whether its size and segment count fit the shard's name is the caller's.
+ */
 export function decodeTrailer(b: Uint8Array, header: Uint8Array): ShardTrailer | string {
   const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
   if (buf.length !== TRAILER_SIZE) return "shard too short for a trailer";
   const sum = createHash("sha256").update(buf.subarray(0, 64)).update(header.subarray(0, 32)).digest();
   if (!sum.equals(buf.subarray(64, 96))) return "trailer checksum mismatch";
+  if (buf.subarray(48, 64).some((x) => x !== 0)) return "trailer's reserved bytes are not zero";
+  const size = buf.readBigUInt64LE(0);
+  if (size > BigInt(Number.MAX_SAFE_INTEGER)) return `trailer says size ${size}`;
   return {
-    size: Number(buf.readBigUInt64LE(0)),
+    size: Number(size),
     segments: buf.readUInt32LE(8),
     md5: buf.subarray(12, 28).toString("hex"),
     sha1: buf.subarray(28, 48).toString("hex"),

@@ -8,7 +8,7 @@ import { fillFeatures } from "../../fs/features.js";
 import type { HashType } from "../../fs/hashes.js";
 import { log } from "../../fs/log.js";
 import type { CleanUpOptions } from "../../fs/operations/cleanup.js";
-import { baseName, joinRemote, parentOf } from "../../fs/path.js";
+import { baseName, joinRemote, parentOf, unsafeSegment } from "../../fs/path.js";
 import type {
   Body,
   CallOptions,
@@ -21,11 +21,13 @@ import type {
   PutOptions,
 } from "../../fs/types.js";
 import { cleanUpShards } from "./cleanup.js";
-import { SegmentReader, SegmentSizeDiffers, type StoredVersion } from "./download.js";
+import { voteTrailers } from "./consensus.js";
+import { describeShard, readHead, SegmentReader, type StoredVersion } from "./download.js";
 import {
-  decodeHeader,
   decodeTrailer,
   HEADER_SIZE,
+  headerFor,
+  Layout,
   parseShardName,
   type ShardName,
   type ShardTrailer,
@@ -34,7 +36,7 @@ import {
 } from "./format.js";
 import type { ErasurePlan } from "./options.js";
 import type { ReedSolomon } from "./rs/index.js";
-import { rename, ShardUploader, type UploadRequest } from "./upload.js";
+import { closeBody, rename, ShardUploader, type Uploaded, type UploadRequest } from "./upload.js";
 
 /** The shards of one version of one file, as the upstream listings show them. */
 interface Version {
@@ -104,6 +106,8 @@ export class ErasureFs implements Fs {
     const dirs = new Map<string, Directory>();
     let found = 0;
     const errors: unknown[] = [];
+    // Decoded names such as `..` would climb out of the directory: never listed, named once each.
+    const unsafe = new Set<string>();
     for (const [index, r] of results.entries()) {
       if (r.status === "rejected") {
         if (!isFsError(r.reason, "DirNotFound")) errors.push(r.reason);
@@ -117,9 +121,16 @@ export class ErasureFs implements Fs {
         }
         const s = parseShardName(baseName(e.remote));
         if (!s || s.index !== index) continue;
+        const why = unsafeSegment(s.name);
+        if (why) {
+          unsafe.add(why);
+          continue;
+        }
         addShard(files, s, e, this.upstreams.length);
       }
     }
+    for (const why of unsafe)
+      log.notice(dir || undefined, `erasure: skipping the shards of an unsafe file name (${why})`);
     // Beyond m unreachable upstreams some files could not be told apart from missing ones.
     if (errors.length > this.plan.m) throw errors[0];
     if (found === 0) {
@@ -204,7 +215,13 @@ export class ErasureFs implements Fs {
     const remote = src.remote;
     const dir = parentOf(remote);
     const name = baseName(remote);
-    const older = await this.versionsOf(remote, options);
+    let older: Version[];
+    try {
+      older = await this.versionsOf(remote, options);
+    } catch (err) {
+      await closeBody(body);
+      throw err;
+    }
     const vid = this.newVid(older);
     const release = this.beginWrite(remote, vid);
     const up = await this.uploader
@@ -213,6 +230,7 @@ export class ErasureFs implements Fs {
         { signal: options?.signal },
       )
       .finally(release);
+    if (up.notStored.length > 0) this.reportNotStored(remote, up.notStored);
     await this.removeVersions(remote, older, options);
     const v: Version = { name, size: up.size, vid, shards: up.shards };
     this.remember(remote, [v]);
@@ -223,6 +241,26 @@ export class ErasureFs implements Fs {
 
   putStream(body: Body, src: ObjectInfo, options?: PutOptions): Promise<FsObject> {
     return this.put(body, src, options);
+  }
+
+  /**
+   * Shards uploads in this Fs left unstored (happy < n let them succeed without): each is named at
+   * NOTICE as it happens; `erasure status` and `verify` show such files as degraded, and `erasure
+   * rebuild` writes what they lack.
+   */
+  shardsNotStored = 0;
+  /** Uploads that succeeded with fewer than n shards. */
+  degradedUploads = 0;
+
+  private reportNotStored(remote: string, missing: Uploaded["notStored"]): void {
+    this.degradedUploads++;
+    this.shardsNotStored += missing.length;
+    const n = this.upstreams.length;
+    const which = missing.map((s) => `shard ${s.index} (${this.upstreams[s.index]}): ${s.reason}`);
+    log.notice(
+      remote,
+      `stored ${n - missing.length} of ${n} shards, degraded until rebuilt; not stored: ${which.join("; ")}`,
+    );
   }
 
   /** Marks version `vid` of `remote` as being written until the returned function is called. */
@@ -359,32 +397,60 @@ export class ErasureFs implements Fs {
     return new ErasureObject(this, remote, v, src.modTime);
   }
 
-  /** Reads the trailer (size and whole-file hashes) from the first shard where it verifies. */
+  /**
+   * The whole-file size and hashes the version's trailers agree on. Two shards are read; when they
+   * do not agree (one is damaged or forged), every shard is, and the majority of valid trailers
+   * wins. Throws `Corrupt` naming the file and each shard's problem when no trailer is valid.
+   */
   async readTrailer(v: Version, remote: string, options?: CallOptions): Promise<ShardTrailer> {
+    const present = v.shards.flatMap((obj, index) => (obj ? [{ obj, index }] : []));
     const reasons: string[] = [];
-    for (const shard of v.shards) {
-      if (!shard) continue;
-      try {
-        const [header, trailer] = await Promise.all([
-          shard.open({ ...options, offset: 0, length: HEADER_SIZE }).then(toBytes),
-          shard.open({ ...options, offset: shard.size - TRAILER_SIZE, length: TRAILER_SIZE }).then(toBytes),
-        ]);
-        const h = decodeHeader(header);
-        const t = typeof h === "string" ? h : decodeTrailer(trailer, header);
-        if (typeof t === "string") {
-          reasons.push(`${shard.fs}: ${t}`);
-          continue;
-        }
-        if (t.size !== v.size) {
-          reasons.push(`${shard.fs}: trailer size ${t.size} differs from the name's ${v.size}`);
-          continue;
-        }
-        return t;
-      } catch (err) {
-        reasons.push(`${shard.fs}: ${(err as Error).message}`);
-      }
+    const read = (shards: typeof present) =>
+      Promise.all(
+        shards.map(async ({ obj, index }) => {
+          const t = await this.shardTrailer(v, obj, index, options);
+          if (typeof t === "string") reasons.push(`${describeShard(index, obj)}: ${t}`);
+          return typeof t === "string" ? undefined : t;
+        }),
+      );
+    const first = await read(present.slice(0, 2));
+    const agreed = first[0] && first[1] && first[0].md5 === first[1].md5 && first[0].sha1 === first[1].sha1;
+    let trailer = voteTrailers(first);
+    if (!agreed && present.length > 2) {
+      reasons.length = 0;
+      trailer = voteTrailers(await read(present));
     }
-    throw new FsError("Corrupt", `no shard has a valid trailer (${reasons.join("; ")})`, { path: remote });
+    if (!trailer)
+      throw new FsError("Corrupt", `no shard has a valid trailer (${reasons.join("; ")})`, { path: remote });
+    return trailer;
+  }
+
+  /** Shard `index`'s trailer when its header and trailer are valid and fit the version, else why not. */
+  private async shardTrailer(
+    v: Version,
+    obj: FsObject,
+    index: number,
+    options?: CallOptions,
+  ): Promise<ShardTrailer | string> {
+    const { k, m } = this.plan;
+    try {
+      const [header, trailer] = await Promise.all([
+        readHead(obj, options),
+        obj.open({ ...options, offset: Math.max(0, obj.size - TRAILER_SIZE), length: TRAILER_SIZE }).then(toBytes),
+      ]);
+      const h = headerFor(header, { index, vid: v.vid, k, m });
+      if (typeof h === "string") return h;
+      if (obj.size < HEADER_SIZE + TRAILER_SIZE) return "shard too short for a trailer";
+      const t = decodeTrailer(trailer, header);
+      if (typeof t === "string") return t;
+      const segments = new Layout(v.size, k, h.segmentSize).segments;
+      if (t.size !== v.size || t.segments !== segments) {
+        return `trailer says ${t.size} bytes in ${t.segments} segments, the name ${v.size} bytes`;
+      }
+      return t;
+    } catch (err) {
+      return `cannot be read: ${(err as Error).message}`;
+    }
   }
 }
 
@@ -427,7 +493,7 @@ export class ErasureObject implements FsObject {
     return this.version.size;
   }
 
-  /** The segment size the file was written with, when it differs from the option's. */
+  /** The segment size the file was written with, once a read found it differs from the option's. */
   private segmentSize: number | undefined;
 
   /** What a read of this file needs to know. */
@@ -445,30 +511,18 @@ export class ErasureObject implements FsObject {
     };
   }
 
+  /** Throws `Corrupt` (naming the file, and each bad shard or piece) when fewer than k good pieces of a segment are left. */
   async open(options?: OpenOptions): Promise<Body> {
     const { start, end } = resolveRange(options, this.size);
-    const read = async function* (self: ErasureObject): Body {
-      for (let attempt = 0; ; attempt++) {
-        let yielded = false;
-        try {
-          for await (const part of new SegmentReader(
-            self.stored(),
-            self.fs.rs,
-            self.fs.plan.downloadExtra,
-            options,
-          ).read(start, end)) {
-            yielded = true;
-            yield part;
-          }
-          return;
-        } catch (err) {
-          // Headers are checked before the first byte is returned, so a retry never repeats bytes.
-          if (!(err instanceof SegmentSizeDiffers) || yielded || attempt > 0) throw err;
-          self.segmentSize = err.segmentSize;
-        }
+    const reader = new SegmentReader(this.stored(), this.fs.rs, this.fs.plan.downloadExtra, options);
+    const self = this;
+    return (async function* () {
+      try {
+        yield* reader.read(start, end);
+      } finally {
+        if (reader.segmentSize !== self.fs.plan.segmentSize) self.segmentSize = reader.segmentSize;
       }
-    };
-    return read(this);
+    })();
   }
 
   async remove(options?: CallOptions): Promise<void> {

@@ -1,9 +1,10 @@
 /**
  * `erasure rebuild`: recreates the shards a file's current version lacks (missing from an upstream,
- * or failing verify) from k good ones. The file is read segment by segment through the good shards
- * (memory: a few segments), re-encoded, and each missing shard is written to its own upstream under
- * the temporary name and renamed, with the header of the version it joins: the bytes the upload
- * wrote.
+ * or failing verify anywhere: a piece, the header, the trailer) from the good pieces of the others.
+ * The file is read segment by segment, each from k good pieces of that segment (memory: a few
+ * segments), re-encoded, and each shard that was not whole is written again to its own upstream
+ * under the temporary name and renamed, with the header of the version it joins: the bytes the
+ * upload wrote. Whole shards are left alone.
  */
 import { createHash } from "node:crypto";
 import { FsError } from "../../fs/errors.js";
@@ -11,7 +12,7 @@ import { log } from "../../fs/log.js";
 import { baseName, joinRemote, parentOf } from "../../fs/path.js";
 import type { CallOptions, Fs, FsObject } from "../../fs/types.js";
 import { SegmentReader } from "./download.js";
-import { encodeHeader, encodeTrailer, Layout, shardName, tempShardName } from "./format.js";
+import { encodeHeader, encodeTrailer, Layout, type ShardHeader, shardName, tempShardName } from "./format.js";
 import type { ErasureFs } from "./fs.js";
 import { segmentRecords } from "./pieces.js";
 import { newTallies, type ScanOptions, scanShards } from "./scan.js";
@@ -19,7 +20,8 @@ import { ShardSink } from "./sink.js";
 import { rename } from "./upload.js";
 import { type FileCheck, type ShardCheck, verifyFile } from "./verify.js";
 
-type GoodShard = Extract<ShardCheck, { state: "ok" }>;
+/** A shard whose header is good: its pieces that passed serve the rebuild. */
+type UsableShard = Extract<ShardCheck, { state: "ok" | "bad" }> & { header: ShardHeader };
 
 /** One file's repair: the shard indices rebuilt (or, in a dry run, to rebuild). */
 export interface FileRebuild {
@@ -59,10 +61,8 @@ export async function rebuildErasure(fs: ErasureFs, options: RebuildOptions = {}
       const check = await verifyFile(fs, file.current, options);
       const missing = check.shards.filter((s) => s.state !== "ok").map((s) => s.index);
       if (missing.length === 0) continue;
-      if (check.healthy < k) {
-        failures.push(
-          new FsError("Corrupt", `only ${check.healthy} healthy shards, ${k} needed to rebuild`, { path: file.remote }),
-        );
+      if (!check.readable) {
+        failures.push(new FsError("Corrupt", `${check.unreadable}: cannot rebuild`, { path: file.remote }));
         continue;
       }
       const done = { remote: file.remote, shards: missing };
@@ -92,10 +92,12 @@ export async function rebuildErasure(fs: ErasureFs, options: RebuildOptions = {}
 }
 
 /**
- * Writes the shards `check` found missing or bad, from its good ones. The decoded plaintext must
- * match the MD5 and SHA-1 in the trailer before anything is renamed into place; on any failure the
- * temporary shards are removed and nothing changes. Throws `Corrupt` when fewer than k good pieces
- * remain for a segment or the hashes differ, and what the upstreams throw.
+ * Writes the shards `check` found missing or bad, from the good pieces of every shard whose header
+ * is good. The decoded plaintext must match the MD5 and SHA-1 the trailers agree on before anything
+ * is renamed into place (when no trailer is valid, the rebuilt ones take the hashes of the decoded
+ * data, whose every piece passed its SHA-256); on any failure the temporary shards are removed and
+ * nothing changes. Throws `Corrupt` when fewer than k good pieces remain for a segment or the hashes
+ * differ, and what the upstreams throw.
  */
 export async function rebuildFile(
   fs: ErasureFs,
@@ -103,12 +105,12 @@ export async function rebuildFile(
   options?: Pick<ScanOptions, "signal" | "stats">,
 ): Promise<void> {
   const { k, m } = fs.plan;
-  const good = check.shards.filter((s): s is GoodShard => s.state === "ok");
-  const ref = good[0];
-  if (!ref || good.length < k) {
-    throw new FsError("Corrupt", `only ${good.length} healthy shards, ${k} needed to rebuild`, { path: check.remote });
+  const { header, trailer } = check;
+  const sources = check.shards.filter((s): s is UsableShard => s.state === "ok" || (s.state === "bad" && !!s.header));
+  const ref = sources.find((s) => s.state === "ok") ?? sources[0];
+  if (!check.readable || !header || !ref) {
+    throw new FsError("Corrupt", `${check.unreadable ?? "no good header"}: cannot rebuild`, { path: check.remote });
   }
-  const { header, trailer } = ref;
   const layout = new Layout(check.size, k, header.segmentSize);
   const dir = parentOf(check.remote);
   const name = baseName(check.remote);
@@ -139,7 +141,7 @@ export async function rebuildFile(
       k,
       m,
       segmentSize: header.segmentSize,
-      shards: check.shards.map((s) => (s.state === "ok" ? s.obj : undefined)),
+      shards: check.shards.map((s) => (sources.includes(s as UsableShard) ? (s as UsableShard).obj : undefined)),
     };
     const md5 = createHash("md5");
     const sha1 = createHash("sha1");
@@ -165,11 +167,12 @@ export async function rebuildFile(
       const failed = sinks.find((s) => s.failed);
       if (failed) throw failed.failure;
     }
-    if (md5.digest("hex") !== trailer.md5 || sha1.digest("hex") !== trailer.sha1) {
+    const decoded = { size: check.size, segments: layout.segments, md5: md5.digest("hex"), sha1: sha1.digest("hex") };
+    if (trailer && (decoded.md5 !== trailer.md5 || decoded.sha1 !== trailer.sha1)) {
       throw new FsError("Corrupt", "decoded data does not match the stored MD5 and SHA-1", { path: check.remote });
     }
     for (const [x, s] of sinks.entries()) {
-      s.push(encodeTrailer(trailer, headers[x] as Buffer));
+      s.push(encodeTrailer(trailer ?? decoded, headers[x] as Buffer));
       s.close();
     }
     const temps = await Promise.all(sinks.map((s) => s.done));

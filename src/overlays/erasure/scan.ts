@@ -5,7 +5,8 @@
  */
 import type { Stats } from "../../fs/accounting/stats.js";
 import { FsError, isFsError } from "../../fs/errors.js";
-import { baseName, joinRemote } from "../../fs/path.js";
+import { log } from "../../fs/log.js";
+import { baseName, joinRemote, unsafeSegment } from "../../fs/path.js";
 import type { CallOptions, Entry, FsObject } from "../../fs/types.js";
 import { parseShardName, parseTempShardName, type ShardName } from "./format.js";
 import type { ErasureFs } from "./fs.js";
@@ -144,6 +145,7 @@ function collect(fs: ErasureFs, dir: string, listings: (Entry[] | undefined)[], 
   const n = fs.upstreams.length;
   const byName = new Map<string, Map<string, StoredFile>>();
   const temps: TempShard[] = [];
+  const unsafe = new Set<string>();
   for (const [index, entries] of listings.entries()) {
     for (const e of entries ?? []) {
       if (e.kind === "dir") continue;
@@ -156,6 +158,11 @@ function collect(fs: ErasureFs, dir: string, listings: (Entry[] | undefined)[], 
       }
       const s = parseShardName(leaf);
       if (!s || s.index !== index) continue;
+      const why = unsafeSegment(s.name);
+      if (why) {
+        unsafe.add(why);
+        continue;
+      }
       const tally = tallies[index] as UpstreamTally;
       tally.shards++;
       tally.bytes += e.size;
@@ -170,6 +177,8 @@ function collect(fs: ErasureFs, dir: string, listings: (Entry[] | undefined)[], 
       v.shards[index] = e;
     }
   }
+  for (const why of unsafe)
+    log.notice(dir || undefined, `erasure: skipping the shards of an unsafe file name (${why})`);
   const files: ScannedFile[] = [...byName.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([name, versions]) => {

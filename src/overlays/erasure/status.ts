@@ -13,6 +13,13 @@ import {
   type UpstreamTally,
 } from "./scan.js";
 
+/**
+ * What the listings say of a file: `healthy` with all n shards present at the right size,
+ * `degraded` with fewer but at least k (it reads, and `erasure rebuild` restores the rest),
+ * `unreadable` with fewer than k.
+ */
+export type FileState = "healthy" | "degraded" | "unreadable";
+
 /** One file as the listings show it. */
 export interface FileStatus {
   remote: string;
@@ -21,7 +28,8 @@ export interface FileStatus {
   present: number;
   /** Of those, the ones whose size is what the version's shards should have. */
   healthy: number;
-  /** Whether k shards of one version are present, so the file reads. */
+  state: FileState;
+  /** Whether k shards of one version are present at the right size, so the file should read. */
   readable: boolean;
 }
 
@@ -32,9 +40,11 @@ export interface StatusReport {
   files: number;
   /** Files with all n shards present and healthy. */
   healthy: number;
-  /** Files with fewer than k + 1 shards present: one more loss and they are gone (unreadable ones included). */
+  /** Files with fewer than n healthy shards but at least k (`atRisk` among them). */
+  degraded: number;
+  /** Degraded files with exactly k healthy shards: one more loss and they are gone. */
   atRisk: number;
-  /** Files no version of which has k shards present. */
+  /** Files with fewer than k healthy shards. */
   unreadable: number;
 }
 
@@ -50,22 +60,23 @@ export async function erasureStatus(
   const { k, m } = fs.plan;
   const n = k + m;
   const upstreams = newTallies(fs);
-  const report: StatusReport = { k, n, upstreams, files: 0, healthy: 0, atRisk: 0, unreadable: 0 };
+  const report: StatusReport = { k, n, upstreams, files: 0, healthy: 0, degraded: 0, atRisk: 0, unreadable: 0 };
   for await (const dir of scanShards(fs, upstreams, options)) {
     for (const file of dir.files) {
       const v = file.current ?? (file.versions[0] as StoredFile);
-      const present = presentShards(v);
+      const healthy = healthyBySize(fs, v);
+      const state: FileState = !file.current || healthy < k ? "unreadable" : healthy === n ? "healthy" : "degraded";
       const status: FileStatus = {
         remote: file.remote,
         size: v.size,
-        present,
-        healthy: healthyBySize(fs, v),
-        readable: file.current !== undefined,
+        present: presentShards(v),
+        healthy,
+        state,
+        readable: state !== "unreadable",
       };
       report.files++;
-      if (status.healthy === n) report.healthy++;
-      if (present < k + 1) report.atRisk++;
-      if (!status.readable) report.unreadable++;
+      report[state]++;
+      if (state === "degraded" && healthy === k) report.atRisk++;
       options.onFile?.(status);
     }
   }

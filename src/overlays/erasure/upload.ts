@@ -39,6 +39,8 @@ export interface Uploaded {
   sha1: string;
   /** The committed shard objects, by shard index (undefined where a shard was not stored). */
   shards: (FsObject | undefined)[];
+  /** The shards not stored (happy < n allowed it), and why. */
+  notStored: { index: number; reason: string }[];
 }
 
 export class ShardUploader {
@@ -79,9 +81,9 @@ export class ShardUploader {
     );
     let size = 0;
     let segments = 0;
+    const reader = new ByteReader(req.body);
     try {
       for (const s of sinks) s.push(headers[s.index] as Buffer);
-      const reader = new ByteReader(req.body);
       for (;;) {
         options?.signal?.throwIfAborted();
         const want = known ? layout.segmentLength(segments) : segmentSize;
@@ -107,12 +109,16 @@ export class ShardUploader {
         s.close();
       }
       const temps = await this.finish(sinks);
-      const shards = await this.commit(temps, req, size, options);
-      return { size, ...hashes, shards };
+      const { shards, failures } = await this.commit(temps, req, size, options);
+      const notStored = shards.flatMap((obj, index) =>
+        obj ? [] : [{ index, reason: messageOf(failures[index] ?? sinks[index]?.failure) }],
+      );
+      return { size, ...hashes, shards, notStored };
     } catch (err) {
-      // Each cancelled put removes what it wrote; a hung upstream must not hold up the error.
+      // Each cancelled put removes what it wrote; a hung upstream must not hold up the error. The
+      // body is closed too: a source left open would keep its file or connection until collected.
       for (const s of sinks) s.cancel(err);
-      await Promise.allSettled([md5.digest(), sha1.digest()]);
+      await Promise.allSettled([md5.digest(), sha1.digest(), reader.close()]);
       throw err;
     }
   }
@@ -194,13 +200,16 @@ export class ShardUploader {
     return stored;
   }
 
-  /** Renames the temporary shards to their final names; fails (removing them) below `happy`. */
+  /**
+   * Renames the temporary shards to their final names; fails (removing them) below `happy`.
+   * Returns the committed shards and, by index, why a rename failed.
+   */
   private async commit(
     temps: (FsObject | undefined)[],
     req: UploadRequest,
     size: number,
     options?: CallOptions,
-  ): Promise<(FsObject | undefined)[]> {
+  ): Promise<{ shards: (FsObject | undefined)[]; failures: unknown[] }> {
     const results = await Promise.allSettled(
       temps.map(async (obj, index) => {
         if (!obj) return undefined;
@@ -214,7 +223,7 @@ export class ShardUploader {
       const why = results.find((r) => r.status === "rejected") as PromiseRejectedResult | undefined;
       throw new FsError("Other", `could not commit ${this.plan.happy} shards: ${String(why?.reason)}`);
     }
-    return shards;
+    return { shards, failures: results.map((r) => (r.status === "rejected" ? r.reason : undefined)) };
   }
 
   private tooFew(sinks: ShardSink[]): FsError {
@@ -227,6 +236,21 @@ export class ShardUploader {
       `fewer than happy=${this.plan.happy} shards could be stored (${failures.join("; ")})`,
     );
   }
+}
+
+/**
+ * Stops a body that will not be read to its end, so its producer's `finally` runs (closing a file
+ * or a connection). A body never started has opened nothing through its generator, and a finished
+ * one has closed already; both take this as a no-op.
+ */
+export async function closeBody(body: Body): Promise<void> {
+  await body[Symbol.asyncIterator]()
+    .return?.()
+    ?.catch(() => undefined);
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err ?? "not stored");
 }
 
 /**
