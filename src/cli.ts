@@ -1,11 +1,30 @@
 /** The `strata` command line: global flags, then one yargs module per command. */
 import yargs, { type CommandModule } from "yargs";
 import { commands } from "./commands/index.js";
-import { type GlobalArgs, globalOptions, setup } from "./commands/shared.js";
+import { fail, type GlobalArgs, globalOptions, setup } from "./commands/shared.js";
 import { ExitCode } from "./fs/errors.js";
 import { attachFilterValues } from "./fs/filter/flags.js";
 
+/**
+ * Runs the command line. Never rejects: every failure, also one outside a command (a config file
+ * that does not parse, an error nothing awaited), is reported on one line by `fail` and sets the
+ * exit code.
+ */
 export async function main(args: string[]): Promise<void> {
+  const crash = (err: unknown) => {
+    fail(err);
+    process.exit();
+  };
+  process.on("uncaughtException", crash);
+  process.on("unhandledRejection", crash);
+  try {
+    await parse(args);
+  } catch (err) {
+    fail(err);
+  }
+}
+
+async function parse(args: string[]): Promise<void> {
   // Filter values start with "+ " or "- ", and "-" means stdout or stdin: yargs would read them as flags.
   const { args: parsed, restore } = positionalsAfterDoubleDash(dashValues(attachFilterValues(args)));
   let parser = globalOptions(yargs(parsed))
@@ -18,7 +37,7 @@ export async function main(args: string[]): Promise<void> {
     )
     .middleware((argv) => {
       restore(argv);
-      return setup(argv as unknown as GlobalArgs);
+      return setup(argv as unknown as Parameters<typeof setup>[0]);
     })
     .demandCommand(1, "Command needed: see strata --help")
     .strict()
@@ -26,6 +45,7 @@ export async function main(args: string[]): Promise<void> {
     // yargs renders the running command's help on every run; unwrapped, that costs a few ms, not tens.
     .wrap(null)
     .fail((msg, err, y) => {
+      // An error thrown by setup or a command (not a usage mistake) goes to main's one-line report.
       if (err) throw err;
       process.stderr.write(
         `${y.help() && ""}${msg}\nUse "strata <command> --help" for more information about a command.\n`,

@@ -60,10 +60,13 @@ export function globalOptions<T>(y: Argv<T>): Argv<T & GlobalArgs> {
 let context: FsContext | undefined;
 
 /** Applies global flags: log level, config file, backend flags. Runs before every command. */
-export async function setup(argv: GlobalArgs): Promise<void> {
+export async function setup(argv: GlobalArgs & { _: (string | number)[] }): Promise<void> {
+  // Named before anything can fail, so a bad config file is reported against the command.
+  commandName = argv._.join(" ");
   const level: LogLevel =
     argv["log-level"] ?? (argv.quiet ? "ERROR" : argv.verbose >= 2 ? "DEBUG" : argv.verbose === 1 ? "INFO" : "NOTICE");
   setLogLevel(level);
+  showStacks = level === "DEBUG";
   setJsonLog(argv["use-json-log"]);
   const config = await ConfigStore.load(argv.config);
   const flags: FsContext["flags"] = argv["copy-links"] ? { local: { copy_links: "true" } } : {};
@@ -111,6 +114,8 @@ export class Output {
 }
 
 let commandName = "";
+/** At -vv a failure is followed by its stack and causes, for debugging. */
+let showStacks = false;
 
 /** Wraps a command handler: errors are logged rclone's way and become the exit code. */
 export function run<A>(name: string, handler: (argv: ArgumentsCamelCase<A>) => Promise<void>) {
@@ -124,11 +129,24 @@ export function run<A>(name: string, handler: (argv: ArgumentsCamelCase<A>) => P
   };
 }
 
-/** Reports a command failure and sets the exit code from the error. */
+/**
+ * Reports a failure the way rclone does, on one line (`Failed to <command>: <message>`), followed
+ * by the stack and the chain of causes only at -vv, and sets the exit code from the error.
+ */
 export function fail(err: unknown): void {
-  const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`${stamp(new Date())} Failed to ${commandName}: ${message}\n`);
+  const message = (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, " ");
+  const doing = commandName === "" ? "Failed" : `Failed to ${commandName}`;
+  process.stderr.write(`${stamp(new Date())} ${doing}: ${message}\n`);
+  if (showStacks) process.stderr.write(stacksOf(err));
   process.exitCode = exitCodeFor(err);
+}
+
+function stacksOf(err: unknown): string {
+  let out = "";
+  for (let e = err, depth = 0; e instanceof Error && depth < 10; e = e.cause, depth++) {
+    out += `${depth === 0 ? "" : "Caused by: "}${e.stack ?? e.message}\n`;
+  }
+  return out;
 }
 
 const pad = (n: number, w = 2) => String(n).padStart(w, "0");

@@ -55,7 +55,9 @@ export class ConfigStore {
     try {
       text = await readFile(file, "utf8");
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT") {
+        throw configError(file, `cannot be read: ${(err as Error).message}`);
+      }
       return new ConfigStore(file, file.endsWith(".conf") ? "ini" : "json5", {}, env, false);
     }
     const ini = file.endsWith(".conf") || /^\s*(?:[#;][^\n]*\n\s*)*\[/.test(text) || text.trim() === "";
@@ -131,30 +133,44 @@ function configError(file: string, why: string): FsError {
   return new FsError("ConfigInvalid", `config file "${file}": ${why}`);
 }
 
+/** A value's JSON type in words, for messages (the value itself may be long). */
+function kindOf(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : JSON.stringify(value);
+}
+
+const SHAPE = "{ remotes: { NAME: { type, ... } } }";
+
 function parseJson5Config(text: string, file: string): Record<string, RemoteConfig> {
+  if (text.trim() === "") throw configError(file, `line 1:1: the file is empty, expected ${SHAPE}`);
   let data: unknown;
   try {
     data = JSON5.parse(text);
   } catch (err) {
-    throw configError(file, `not valid JSON5: ${(err as Error).message}`);
+    // json5's message is "JSON5: <what> at <line>:<column>"; the position goes first, as for INI.
+    const { lineNumber, columnNumber, message } = err as SyntaxError & { lineNumber?: number; columnNumber?: number };
+    const what = message.replace(/^JSON5: /, "").replace(/ at \d+:\d+$/, "");
+    throw configError(file, `line ${lineNumber ?? 1}:${columnNumber ?? 1}: not valid JSON5: ${what}`);
   }
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
-    throw configError(file, `expected an object with a "remotes" key, found ${JSON.stringify(data)}`);
+    throw configError(file, `expected ${SHAPE}, found ${kindOf(data)}`);
   }
   for (const key of Object.keys(data)) {
     if (key !== "remotes") throw configError(file, `unknown top-level key "${key}" (expected "remotes")`);
   }
   const remotes = (data as { remotes?: unknown }).remotes ?? {};
   if (typeof remotes !== "object" || remotes === null || Array.isArray(remotes)) {
-    throw configError(file, `"remotes" must be an object of NAME: { type, ... }, found ${JSON.stringify(remotes)}`);
+    throw configError(file, `"remotes" must be an object of NAME: { type, ... }, found ${kindOf(remotes)}`);
   }
   for (const [name, r] of Object.entries(remotes)) {
     if (typeof r !== "object" || r === null || Array.isArray(r)) {
-      throw configError(file, `remote "${name}": expected an object, found ${JSON.stringify(r)}`);
+      throw configError(file, `remote "${name}": expected an object { type, ... }, found ${kindOf(r)}`);
     }
     const type = (r as { type?: unknown }).type;
+    if (type === undefined) throw configError(file, `remote "${name}": option "type" is missing`);
     if (typeof type !== "string") {
-      throw configError(file, `remote "${name}": option "type" expected string, found ${JSON.stringify(type)}`);
+      throw configError(file, `remote "${name}": option "type" expected a string, found ${kindOf(type)}`);
     }
   }
   return remotes as Record<string, RemoteConfig>;
@@ -167,6 +183,7 @@ function parseIni(text: string, file: string): Record<string, RemoteConfig> {
   for (const [i, raw] of text.split(/\r?\n/).entries()) {
     const line = raw.trim();
     if (line === "" || line.startsWith("#") || line.startsWith(";")) continue;
+    const at = `line ${i + 1}:${raw.length - raw.trimStart().length + 1}`;
     const section = /^\[(.*)\]$/.exec(line);
     if (section) {
       current = {};
@@ -174,7 +191,8 @@ function parseIni(text: string, file: string): Record<string, RemoteConfig> {
       continue;
     }
     const eq = line.indexOf("=");
-    if (eq < 0 || !current) throw configError(file, `line ${i + 1}: expected [name] or key = value, found "${line}"`);
+    if (eq < 0) throw configError(file, `${at}: expected [name] or key = value, found "${line}"`);
+    if (!current) throw configError(file, `${at}: "${line}" comes before any [name] section`);
     current[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
   }
   for (const [name, r] of Object.entries(remotes)) {

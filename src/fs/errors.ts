@@ -60,8 +60,27 @@ export function isFsError(err: unknown, ...codes: ErrorCode[]): err is FsError {
   return codes.length === 0 || codes.includes((err as FsError).code);
 }
 
+/** Whether one operation is worth another attempt (--low-level-retries): only temporary errors are. */
 export function isRetryable(err: unknown): boolean {
   return isFsError(err) && err.retry === "temporary";
+}
+
+/**
+ * Codes that come back the same however often a run is repeated: data that failed verification or
+ * a name that would escape its root (the stored bytes and names do not change between attempts),
+ * and a config or command line that is wrong.
+ */
+const SAME_NEXT_RUN: readonly ErrorCode[] = ["Corrupt", "PathEscape", "ConfigInvalid", "Usage"];
+
+/**
+ * Whether repeating a whole run (rclone's --retries) could end differently because of `err`. As in
+ * rclone, fatal and no-retry errors are not worth it and anything else is, except the codes above
+ * unless their thrower marked them temporary (bytes damaged in flight rather than at rest).
+ */
+export function worthAnotherRun(err: unknown): boolean {
+  if (!isFsError(err)) return true;
+  if (err.retry === "fatal" || err.retry === "noRetry") return false;
+  return err.retry === "temporary" || !SAME_NEXT_RUN.includes(err.code);
 }
 
 /** rclone's exit codes. */

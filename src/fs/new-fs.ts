@@ -4,17 +4,14 @@
  */
 import { resolve } from "node:path";
 import { ConfigStore, type RemoteConfig } from "./config.js";
-import { FsError } from "./errors.js";
-import { formatRemote, parseRemote } from "./fspath.js";
+import { FsError, isFsError } from "./errors.js";
+import { formatRemote, type ParsedRemote, parseRemote } from "./fspath.js";
 import { PathGuardFs } from "./layers/path-guard.js";
 import { validateOptions } from "./options.js";
 import { getDescriptor } from "./registry.js";
 import type { Fs } from "./types.js";
 import "../backends/index.js";
 import "../overlays/index.js";
-
-/** How deep overlays may nest before a remote that refers to itself is assumed. */
-const MAX_DEPTH = 16;
 
 /** What remotes are opened against: the config, the environment, and a cache of built instances. */
 export interface FsContext {
@@ -51,27 +48,71 @@ export function setDefaultContext(ctx: FsContext): void {
 
 /**
  * Opens `spec` (`/path`, `name:path`, `:type,k=v:path`, `name,k=v:path`).
- * Throws `ConfigInvalid` for unknown remotes, types or bad options, `Usage` for a malformed string.
+ * Throws `ConfigInvalid` for unknown remotes, types or bad options and for a remote that refers to
+ * itself (directly or through others), `Usage` for a malformed string.
  */
 export async function newFs(spec: string, ctx?: FsContext): Promise<Fs> {
-  return open(spec, ctx ?? (await getDefaultContext()), 0);
+  return open(spec, ctx ?? (await getDefaultContext()), []);
 }
 
-function open(spec: string, ctx: FsContext, depth: number): Promise<Fs> {
-  if (depth > MAX_DEPTH)
-    throw new FsError("ConfigInvalid", `remotes nest deeper than ${MAX_DEPTH}: loop?`, { path: spec });
+/**
+ * A remote on the way down a stack being opened. Its config is all that decides what it opens
+ * below it (the path only moves the root), so meeting the same `id` below it again never ends.
+ */
+interface Link {
+  /** The name (or `:type`) with the connection string's options, without the path. */
+  id: string;
+  /** How messages name it. */
+  label: string;
+}
+
+/** Instances whose construction has finished (successfully). */
+const built = new WeakSet<Promise<Fs>>();
+
+function open(spec: string, ctx: FsContext, chain: readonly Link[]): Promise<Fs> {
   const parsed = parseRemote(spec);
+  const link = linkOf(parsed);
+  const loopsAt = link ? chain.findIndex((l) => l.id === link.id) : -1;
+  if (link && loopsAt >= 0) throw refersToItself(ctx, [...chain.slice(loopsAt), link]);
   const key = formatRemote(parsed);
-  let fs = ctx.cache.get(key);
-  if (!fs) {
-    fs = build(parsed, ctx, depth);
+  const cached = ctx.cache.get(key);
+  // A remote opened from inside another one's construction takes only finished instances: waiting
+  // for one still under construction elsewhere could be waiting for itself (a opens b while b
+  // opens a), a wait nothing ends. It builds its own instead, and its chain finds the loop.
+  if (cached && (chain.length === 0 || built.has(cached))) return cached;
+  const fs = build(parsed, ctx, link ? [...chain, link] : chain);
+  if (!cached) {
     ctx.cache.set(key, fs);
-    fs.catch(() => ctx.cache.delete(key));
+    fs.then(
+      () => built.add(fs),
+      () => ctx.cache.delete(key),
+    );
   }
   return fs;
 }
 
-async function build(parsed: ReturnType<typeof parseRemote>, ctx: FsContext, depth: number): Promise<Fs> {
+/** A configured or on-the-fly remote as a link of a chain; undefined for a local path, which opens nothing below. */
+function linkOf(parsed: ParsedRemote): Link | undefined {
+  if (parsed.name === undefined && parsed.type === undefined) return undefined;
+  return {
+    id: formatRemote({ ...parsed, path: "" }),
+    label: parsed.type !== undefined ? `:${parsed.type}` : (parsed.name as string),
+  };
+}
+
+/** `remote "x": refers to itself: x → y → x`, under the config file's name when `x` is defined there. */
+function refersToItself(ctx: FsContext, loop: Link[]): FsError {
+  const first = (loop[0] as Link).label;
+  const where = first.startsWith(":") ? `remote "${first}"` : configured(ctx, first);
+  return new FsError("ConfigInvalid", `${where}: refers to itself: ${loop.map((l) => l.label).join(" → ")}`);
+}
+
+/** How messages name a configured remote: with the config file it is (or would be) in. */
+function configured(ctx: FsContext, name: string): string {
+  return ctx.config.path ? `config file "${ctx.config.path}": remote "${name}"` : `remote "${name}"`;
+}
+
+async function build(parsed: ParsedRemote, ctx: FsContext, chain: readonly Link[]): Promise<Fs> {
   let type: string;
   let name: string;
   let fromFile: Record<string, unknown> = {};
@@ -84,25 +125,23 @@ async function build(parsed: ReturnType<typeof parseRemote>, ctx: FsContext, dep
     where = `remote ":${type}"`;
   } else if (parsed.name !== undefined) {
     const config: RemoteConfig | undefined = ctx.config.get(parsed.name);
-    if (!config) {
-      throw new FsError("ConfigInvalid", `didn't find section in config file ("${parsed.name}")`, {
-        path: parsed.name,
-      });
-    }
+    where = configured(ctx, parsed.name);
+    if (!config) throw new FsError("ConfigInvalid", `${where}: didn't find section in config file`);
     type = config.type;
     const { type: _type, ...file } = ctx.config.stored(parsed.name) ?? { type };
     fromFile = file;
     fromRemoteEnv = ctx.config.envOverrides(parsed.name);
     delete fromRemoteEnv.type;
     name = parsed.name;
-    where = ctx.config.path ? `config file "${ctx.config.path}": remote "${name}"` : `remote "${name}"`;
   } else {
     type = "local";
     name = "local";
     where = "local path";
     root = resolve(parsed.path);
   }
-  const descriptor = await getDescriptor(type);
+  const descriptor = await getDescriptor(type).catch((err: unknown) => {
+    throw isFsError(err, "ConfigInvalid") ? new FsError("ConfigInvalid", `${where}: ${err.message}`) : err;
+  });
   const fromTypeEnv = typeEnv(ctx.env, type, Object.keys(descriptor.options.properties));
   // rclone's precedence: connection string > flags > remote env > backend env > config file > defaults.
   const raw = { ...fromFile, ...fromTypeEnv, ...fromRemoteEnv, ...ctx.flags[type], ...parsed.params };
@@ -111,7 +150,7 @@ async function build(parsed: ReturnType<typeof parseRemote>, ctx: FsContext, dep
     name,
     root,
     options,
-    newFs: (spec) => open(spec, ctx, depth + 1),
+    newFs: async (spec) => open(spec, ctx, chain),
   });
   return new PathGuardFs(fs, ctx.disabled);
 }

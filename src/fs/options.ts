@@ -1,6 +1,9 @@
 /**
  * Validates a remote's options against its descriptor's JSON Schema (ajv), after turning rclone's
- * string forms (sizes, durations, space-separated lists, "true") into typed values.
+ * string forms (sizes, durations, space-separated lists, "true") into typed values. Only strings are
+ * parsed (rclone.conf, connection strings, flags and the environment hold nothing else); a JSON5
+ * value of another type must already have the option's type, so `chunk_size: true` or `remote: 5`
+ * is refused rather than read as 1 byte or as a path.
  */
 import type { ErrorObject, ValidateFunction } from "ajv";
 import { FsError } from "./errors.js";
@@ -16,8 +19,8 @@ async function validatorFor(d: Descriptor): Promise<ValidateFunction> {
   let v = compiled.get(d);
   if (!v) {
     ajvInstance ??= import("ajv").then(({ Ajv }) => {
-      const ajv = new Ajv({ allErrors: false, coerceTypes: true, useDefaults: true, strict: true });
-      ajv.addVocabulary(["size", "duration", "obscured", "secret", "advanced"]);
+      const ajv = new Ajv({ allErrors: false, useDefaults: true, strict: true });
+      ajv.addVocabulary(["size", "duration", "list", "obscured", "secret", "advanced"]);
       return ajv;
     });
     v = (await ajvInstance).compile(d.options);
@@ -75,7 +78,25 @@ export async function validateOptions(
   return out;
 }
 
+/** rclone's (Go's) boolean spellings. */
+const BOOLEANS: Record<string, boolean> = {
+  "1": true,
+  t: true,
+  T: true,
+  true: true,
+  TRUE: true,
+  True: true,
+  "0": false,
+  f: false,
+  F: false,
+  false: false,
+  FALSE: false,
+  False: false,
+};
+
+/** A string in rclone's form becomes the option's type; anything else is left for the schema to check. */
 function precoerce(spec: OptionSpec, value: unknown, where: string, key: string): unknown {
+  if (spec.list && Array.isArray(value)) return joinList(value, where, key);
   if (typeof value !== "string") return value;
   try {
     if (spec.size) return parseSize(value);
@@ -87,8 +108,33 @@ function precoerce(spec: OptionSpec, value: unknown, where: string, key: string)
       `expected a ${spec.size ? "size (e.g. 100M)" : "duration (e.g. 1m30s)"}, found "${value}"`,
     );
   }
-  if (spec.type === "array") return value.split(/[\s,]+/).filter((s) => s !== "");
-  return value;
+  switch (spec.type) {
+    case "boolean":
+      return BOOLEANS[value] ?? value;
+    case "integer":
+      return /^[+-]?\d+$/.test(value.trim()) ? Number(value) : value;
+    case "number":
+      return value.trim() !== "" && Number.isFinite(Number(value)) ? Number(value) : value;
+    case "array":
+      return value.split(/[\s,]+/).filter((s) => s !== "");
+    default:
+      return value;
+  }
+}
+
+/**
+ * A JSON5 array given for a `list` option, written as the space-separated string the option holds:
+ * an item with spaces, quotes or `;` in double quotes, a `"` inside doubled (rclone's quoting).
+ */
+function joinList(items: unknown[], where: string, key: string): string {
+  return items
+    .map((item) => {
+      if (typeof item !== "string") {
+        throw invalid(where, key, `expected a list of strings, found ${JSON.stringify(item)} in it`);
+      }
+      return item === "" || /[\s"';]/.test(item) ? `"${item.replaceAll('"', '""')}"` : item;
+    })
+    .join(" ");
 }
 
 function fromAjv(where: string, e: ErrorObject, data: Record<string, unknown>, props: Record<string, OptionSpec>) {
@@ -103,9 +149,16 @@ function fromAjv(where: string, e: ErrorObject, data: Record<string, unknown>, p
     e.keyword === "enum"
       ? `one of ${(spec?.enum ?? []).map((v) => JSON.stringify(v)).join(", ")}`
       : e.keyword === "type"
-        ? `${(e.params as { type: string }).type}`
+        ? typeWanted(spec, (e.params as { type: string }).type)
         : `a value that ${e.message}`;
   return invalid(where, key, `expected ${expected}, found ${found}`);
+}
+
+function typeWanted(spec: OptionSpec | undefined, type: string): string {
+  if (spec?.size) return "a size (e.g. 100M, or a number of bytes)";
+  if (spec?.duration) return "a duration (e.g. 1m30s, or a number of milliseconds)";
+  if (spec?.list) return "a space-separated string or an array of strings";
+  return type === "integer" ? "an integer" : `a ${type}`;
 }
 
 function invalid(where: string, key: string, why: string): FsError {

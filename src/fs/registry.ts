@@ -18,6 +18,11 @@ export interface OptionSpec {
   size?: boolean;
   /** A duration such as `1m30s`. */
   duration?: boolean;
+  /**
+   * A string holding a space-separated list (rclone's union `upstreams`, erasure's `remotes`, items
+   * with spaces quoted): a JSON5 array of strings is accepted too and handed over joined that way.
+   */
+  list?: boolean;
   /** Stored obscured in config and connection strings (rclone's IsPassword). */
   obscured?: boolean;
   /** Hidden by `config show` (tokens, keys). */

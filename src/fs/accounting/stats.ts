@@ -2,7 +2,7 @@
  * Counting a run the way rclone's accounting does: bytes, transfers, checks, deletes, errors, the
  * transfers in flight, and the stats block printed at the end and by --progress.
  */
-import { FsError, isFsError } from "../errors.js";
+import { FsError, isFsError, worthAnotherRun } from "../errors.js";
 import { log } from "../log.js";
 import type { Body } from "../types.js";
 import { formatBytes, formatDuration } from "../units.js";
@@ -77,6 +77,8 @@ export class Stats {
   serverSideCopies = 0;
   serverSideMoves = 0;
   errors = 0;
+  /** Errors another run could end differently for (`worthAnotherRun`): --retries repeats only for them. */
+  retryableErrors = 0;
   lastError: unknown;
   cutoffReached = false;
   readonly transferring = new Set<Transfer>();
@@ -93,6 +95,7 @@ export class Stats {
   /** Records an error against `remote` and logs it. */
   error(err: unknown, remote: string | undefined, action: string): void {
     this.errors++;
+    if (worthAnotherRun(err)) this.retryableErrors++;
     this.lastError = err;
     const message = err instanceof Error ? err.message : String(err);
     log.error(remote || undefined, `${action}: ${message}`);
@@ -155,13 +158,12 @@ export class Stats {
     const lines = [`Transferred:   \t${this.transferredLine()}`];
     if (this.errors > 0) {
       const last = this.lastError;
-      const why = !isFsError(last)
-        ? " (retrying may help)"
-        : last.retry === "fatal"
+      const why =
+        isFsError(last) && last.retry === "fatal"
           ? " (fatal error encountered)"
-          : last.retry === "noRetry"
-            ? " (no need to retry)"
-            : " (retrying may help)";
+          : this.retryableErrors > 0
+            ? " (retrying may help)"
+            : " (no need to retry)";
       lines.push(`Errors:        ${String(this.errors).padStart(10)}${why}`);
     }
     if (this.checks > 0 || this.totalChecks > 0) {

@@ -11,13 +11,16 @@ export interface RunOptions {
 }
 
 /**
- * Runs `attempt` until it finishes without errors or the attempts are used up. Throws the run's
- * failure as an FsError carrying the last error's code (so the exit code follows it).
+ * Runs `attempt` until it finishes without errors or the attempts are used up. As rclone, it does
+ * not repeat a run that ended with a fatal error or whose errors another run cannot change
+ * (`worthAnotherRun`: no-retry, corrupt data, bad config). Throws the run's failure as an FsError
+ * carrying the last error's code (so the exit code follows it).
  */
 export async function runWithRetries(stats: Stats, o: RunOptions, attempt: () => Promise<void>): Promise<void> {
   const tries = Math.max(1, o.retries);
   for (let i = 1; i <= tries; i++) {
     stats.errors = 0;
+    stats.retryableErrors = 0;
     stats.lastError = undefined;
     try {
       await attempt();
@@ -26,11 +29,18 @@ export async function runWithRetries(stats: Stats, o: RunOptions, attempt: () =>
     }
     if (stats.errors === 0 || stats.cutoffReached) break;
     const last = stats.lastError;
+    if (isFsError(last) && last.retry === "fatal") {
+      log.error(undefined, "Fatal error received - not attempting retries");
+      break;
+    }
+    if (stats.retryableErrors === 0) {
+      log.error(undefined, "Can't retry any of the errors - not attempting retries");
+      break;
+    }
     log.error(
       undefined,
       `Attempt ${i}/${tries} failed with ${stats.errors} errors and: ${(last as Error)?.message ?? last}`,
     );
-    if (isFsError(last) && (last.retry === "fatal" || last.retry === "noRetry")) break;
   }
   if (stats.cutoffReached) {
     throw new FsError("MaxTransferReached", "max transfer limit reached as set by --max-transfer", { retry: "fatal" });

@@ -288,7 +288,6 @@ class SyncRun {
           attempts: this.o.lowLevelRetries ?? 10,
           signal: this.o.signal,
           what: s.remote,
-          retryIf: (err) => isFsError(err, "Corrupt", "Transient") && !isFsError(err, "MaxTransferReached"),
         },
       );
       t.done();
