@@ -100,4 +100,3 @@ export function resealTrailer(shard: Buffer): void {
     .digest()
     .copy(shard, t + 64);
 }
-

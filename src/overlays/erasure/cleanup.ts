@@ -6,10 +6,11 @@
 import { isFsError } from "../../fs/errors.js";
 import { log } from "../../fs/log.js";
 import type { CleanUpOptions } from "../../fs/operations/cleanup.js";
-import type { Fs, FsObject } from "../../fs/types.js";
+import type { CallOptions, Fs, FsObject } from "../../fs/types.js";
 import { formatSize } from "../../fs/units.js";
 import type { ErasureFs } from "./fs.js";
-import { newTallies, type ScannedDir, scanShards } from "./scan.js";
+import { newTallies, presentShards, type ScannedDir, scanShards } from "./scan.js";
+import { verifyFile } from "./verify.js";
 
 interface Leftover {
   obj: FsObject;
@@ -21,8 +22,11 @@ interface Leftover {
  * The leftovers in one directory: temporary shards no upload or rebuild in this process is
  * writing, and every shard of a version older than the file's current one (the newest with k
  * shards). Versions newer than the current one are kept: another process may be committing them.
+ * When an older version could still be read (k of its shards are there), the current one is
+ * verified first, and the older ones are kept unless it reads: the last whole version is never
+ * removed.
  */
-function leftoversIn(fs: ErasureFs, dir: ScannedDir): Leftover[] {
+async function leftoversIn(fs: ErasureFs, dir: ScannedDir, options: CallOptions): Promise<Leftover[]> {
   const out: Leftover[] = [];
   for (const t of dir.temps) {
     if (!fs.isWriting(t.remote, t.shard.vid)) out.push({ obj: t.obj, index: t.shard.index, why: "temporary shard" });
@@ -30,8 +34,15 @@ function leftoversIn(fs: ErasureFs, dir: ScannedDir): Leftover[] {
   for (const file of dir.files) {
     const current = file.current;
     if (!current) continue;
-    for (const v of file.versions) {
-      if (v.vid >= current.vid) continue;
+    const older = file.versions.filter((v) => v.vid < current.vid);
+    if (older.some((v) => presentShards(v) >= fs.plan.k)) {
+      const check = await verifyFile(fs, current, options);
+      if (!check.readable) {
+        log.notice(file.remote, `newest version cannot be read (${check.unreadable}): older versions kept`);
+        continue;
+      }
+    }
+    for (const v of older) {
       for (const [index, obj] of v.shards.entries()) {
         if (obj) out.push({ obj, index, why: "shard of a superseded version" });
       }
@@ -51,7 +62,7 @@ export async function cleanUpShards(fs: ErasureFs, options: CleanUpOptions = {})
   let count = 0;
   let bytes = 0;
   for await (const dir of scanShards(fs, newTallies(fs), call)) {
-    for (const { obj, index, why } of leftoversIn(fs, dir)) {
+    for (const { obj, index, why } of await leftoversIn(fs, dir, call)) {
       const where = `upstream ${index}, ${formatSize(obj.size)}`;
       if (options.dryRun) {
         log.notice(obj.remote, `Skipped remove ${why} (${where}) as --dry-run is set`);
