@@ -153,9 +153,7 @@ describe("seekable zstd", () => {
     const open = async (offset: number, length: number) => fromBytes(bytes.subarray(offset, offset + length));
     const at = ZSTD_FRAME_SIZE + 5;
     expect(
-      Buffer.from(await toBytes(zstdDecode(open, layout, at, at + 100, 2, "f", ""))).equals(
-        text.subarray(at, at + 100),
-      ),
+      Buffer.from(await toBytes(zstdDecode(open, layout, at, at + 100, 2, "f"))).equals(text.subarray(at, at + 100)),
     ).toBe(true);
     expect(zstdLayout(meta, text.length, bytes.length - 1)).toMatch(/truncated/);
   });

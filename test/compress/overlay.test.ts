@@ -88,7 +88,7 @@ describe("compress writes", () => {
     expect(counting.bytesRead).toBeLessThan(1000);
   });
 
-  it("an overwrite with another size removes the old data object; one with the same size goes via the temporary name", async () => {
+  it("an overwrite with another size removes the old data object; one with the same size first moves the old one to its held name", async () => {
     const base = new CountingFs(await memory());
     const fs = new CompressFs(":compress", "", base, options());
     await put(fs, "f", text);

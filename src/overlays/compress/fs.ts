@@ -11,7 +11,7 @@ import type { HashType } from "../../fs/hashes.js";
 import { LayerFs } from "../../fs/layers/layer.js";
 import { log } from "../../fs/log.js";
 import type { CleanUpOptions } from "../../fs/operations/cleanup.js";
-import { baseName, cleanRemote, joinRemote, parentOf } from "../../fs/path.js";
+import { baseName, cleanRemote, joinRemote, parentOf, printable, unsafeSegment } from "../../fs/path.js";
 import type { Body, CallOptions, Entry, Fs, FsObject, ObjectInfo, OpenOptions, PutOptions } from "../../fs/types.js";
 import { UploadHashes } from "../../fs/upload-hashes.js";
 import { type Block, splitBlocks } from "./blocks.js";
@@ -29,6 +29,8 @@ import type { CompressOptions } from "./index.js";
 import { type CompressMeta, marshalMeta, parseMeta } from "./meta.js";
 import {
   dataName,
+  fingerprint,
+  heldDataName,
   isMetaName,
   MODE_GZIP,
   MODE_STORED,
@@ -39,8 +41,10 @@ import {
   STREAMING_SIZE,
   tempDataName,
 } from "./names.js";
+import { currentData, dataFits } from "./pick.js";
 import { sniffMime } from "./sniff.js";
 import { putSpilled } from "./spill.js";
+import { checkedMd5 } from "./verify.js";
 import { ZSTD_DEFAULT_LEVEL, ZSTD_FRAME_SIZE, zstdCompressible, zstdDecode, zstdEncode, zstdLayout } from "./zstd.js";
 
 const MD5_ONLY: ReadonlySet<HashType> = new Set(["md5"]);
@@ -90,13 +94,14 @@ export class CompressFs implements Fs {
 
   /**
    * One directory. Sizes come from the data names (from the data object for `.bin`), so nothing is
-   * opened per file. Hidden: metadata objects, temporary data, names that do not parse, and data
-   * without its metadata (an upload that did not finish; rclone 1.60 lists these but cannot open them).
+   * opened per file. Hidden: metadata objects, temporary data, names that do not parse, data without
+   * its metadata (an upload that did not finish; rclone 1.60 lists these but cannot open them), and
+   * names that decode to `.`, `..` or another name `unsafeSegment` refuses (with a notice).
    */
   async list(dir: string, options?: CallOptions): Promise<Entry[]> {
     const entries = await this.base.list(dir, options);
     const metas = new Map<string, FsObject>();
-    const data = new Map<string, { obj: FsObject; size: number }[]>();
+    const data = new Map<string, FsObject[]>();
     const out: Entry[] = [];
     for (const e of entries) {
       if (e.kind === "dir") {
@@ -114,41 +119,53 @@ export class CompressFs implements Fs {
         continue;
       }
       if (parsed.size === STREAMING_SIZE) continue;
-      const list = data.get(parsed.name) ?? [];
-      list.push({ obj: e, size: parsed.size ?? e.size });
-      data.set(parsed.name, list);
+      const unsafe = unsafeSegment(parsed.name);
+      if (unsafe) {
+        log.notice(printable(e.remote), `data object decodes to an unusable name (${unsafe}), skipped`);
+        continue;
+      }
+      data.set(parsed.name, [...(data.get(parsed.name) ?? []), e]);
     }
     for (const [name, found] of data) {
       const remote = joinRemote(dir, name);
       const meta = metas.get(metaName(name));
       if (!meta) {
         // An upload in this process writes its data before its metadata: not worth a notice.
-        if (!this.isWriting((found[0] as { obj: FsObject }).obj.remote)) {
+        if (!this.isWriting((found[0] as FsObject).remote)) {
           log.notice(remote, "data object has no metadata object (an interrupted upload?), skipped");
         }
         continue;
       }
-      const one = found.length === 1 ? found[0] : await this.pickData(remote, meta, found, options);
-      if (one) out.push(new CompressObject(this, remote, one.obj, one.size, meta));
+      const only = found.length === 1 ? (found[0] as FsObject) : undefined;
+      const parsed = only && parseDataName(baseName(only.remote));
+      if (only && parsed && parsed.held === undefined) {
+        out.push(new CompressObject(this, remote, only, parsed.size ?? only.size, meta));
+        continue;
+      }
+      const obj = await this.pickData(remote, meta, found, options);
+      if (obj) out.push(obj);
     }
     return out;
   }
 
   /**
-   * Several data objects for one name are what an interrupted overwrite leaves (the new size gives
-   * a new name): the metadata says which one is current.
+   * A file whose name has several data objects (what an interrupted overwrite leaves), or only a
+   * held one: its metadata says which is current (see `currentData`).
    */
   private async pickData(
     remote: string,
-    meta: FsObject,
-    found: { obj: FsObject; size: number }[],
+    metaObj: FsObject,
+    found: FsObject[],
     options?: CallOptions,
-  ): Promise<{ obj: FsObject; size: number } | undefined> {
+  ): Promise<CompressObject | undefined> {
     try {
-      const m = await readMeta(remote, meta, options);
-      const want = dataName(baseName(remote), m.Size, m.Mode);
-      const hit = found.find((f) => baseName(f.obj.remote) === want);
-      if (hit) return hit;
+      const meta = await readMeta(remote, metaObj, options);
+      const hit = currentData(remote, meta, found);
+      if (hit) {
+        const obj = new CompressObject(this, remote, hit, meta.Size, metaObj);
+        obj.adoptMeta(meta);
+        return obj;
+      }
     } catch (err) {
       if (!isFsError(err, "Corrupt", "ObjectNotFound")) throw err;
     }
@@ -156,11 +173,31 @@ export class CompressFs implements Fs {
     return undefined;
   }
 
-  /** Reads `NAME.json`, then the data object it names. Throws `ObjectNotFound`, or `Corrupt` for bad metadata. */
+  /**
+   * Reads `NAME.json`, then finds the data object holding the version it describes (see
+   * `currentData`). Throws `ObjectNotFound` without metadata, `Corrupt` naming the file for bad
+   * metadata or when no data object agrees with it.
+   */
   async newObject(remote: string, options?: CallOptions): Promise<FsObject> {
-    let metaObj: FsObject;
+    let metaObj = await this.metaOf(remote, options);
+    let meta = await readMeta(remote, metaObj, options);
+    let data = await this.findData(remote, meta, options);
+    if (!data) {
+      // An overwrite in another process may have replaced the metadata and removed the data it
+      // named since: the metadata read again names what is there now.
+      metaObj = await this.metaOf(remote, options);
+      meta = await readMeta(remote, metaObj, options);
+      data = (await this.findData(remote, meta, options)) ?? (await this.disagreement(remote, meta, options));
+    }
+    const obj = new CompressObject(this, remote, data, meta.Size, metaObj);
+    obj.adoptMeta(meta);
+    return obj;
+  }
+
+  /** The metadata object of `remote`. Throws `ObjectNotFound`, or `IsDir` when `remote` is a directory. */
+  private async metaOf(remote: string, options?: CallOptions): Promise<FsObject> {
     try {
-      metaObj = await this.base.newObject(metaName(remote), options);
+      return await this.base.newObject(metaName(remote), options);
     } catch (err) {
       // A directory keeps its own name on the wrapped remote: let the wrapped remote say IsDir.
       if (isFsError(err, "ObjectNotFound"))
@@ -169,11 +206,43 @@ export class CompressFs implements Fs {
         });
       throw err;
     }
-    const meta = await readMeta(remote, metaObj, options);
-    const data = await this.base.newObject(dataName(remote, meta.Size, meta.Mode), options);
-    const obj = new CompressObject(this, remote, data, meta.Size, metaObj);
-    obj.adoptMeta(meta);
-    return obj;
+  }
+
+  /** The data object at the metadata's data name, or held under its MD5's fingerprint; undefined when neither is there. */
+  private async findData(remote: string, meta: CompressMeta, options?: CallOptions): Promise<FsObject | undefined> {
+    const found = (name: string) =>
+      this.base.newObject(name, options).catch((err) => {
+        if (isFsError(err, "ObjectNotFound")) return undefined;
+        throw err;
+      });
+    const fp = fingerprint(meta.MD5);
+    const candidates = await Promise.all([
+      found(dataName(remote, meta.Size, meta.Mode)),
+      fp === undefined ? undefined : found(heldDataName(remote, meta.Mode, fp)),
+    ]);
+    return currentData(
+      remote,
+      meta,
+      candidates.filter((c) => c !== undefined),
+    );
+  }
+
+  /** The `Corrupt` error for metadata whose data object is missing, saying what data objects the file has instead. */
+  private async disagreement(remote: string, meta: CompressMeta, options?: CallOptions): Promise<never> {
+    const want = baseName(dataName(remote, meta.Size, meta.Mode));
+    const entries = await this.base.list(parentOf(remote), options).catch((err) => {
+      if (isFsError(err, "DirNotFound")) return [];
+      throw err;
+    });
+    const others = entries
+      .filter((e) => e.kind === "file" && parseDataName(baseName(e.remote))?.name === baseName(remote))
+      .map((e) => baseName(e.remote));
+    const why =
+      others.length === 0
+        ? `the data object ${want} the metadata names is missing`
+        : `metadata (mode ${meta.Mode}, size ${meta.Size}) names the data object ${want}, which is missing; ` +
+          `the file's data objects are ${others.join(", ")}`;
+    throw new FsError("Corrupt", `metadata and data disagree: ${why}`, { path: remote });
   }
 
   // ---- writing --------------------------------------------------------------------------------
@@ -272,10 +341,17 @@ export class CompressFs implements Fs {
   }
 
   /**
-   * Writes the data object, then the metadata, then removes the previous version's data object if
-   * its name differs (rclone's order). A compressed object whose final name is not known yet (size
-   * unknown) or already taken by the previous version is first written under the temporary name and
-   * moved into place, so a listing never pairs new data with old metadata.
+   * Commits a new version so that a process killed at any step leaves the previous version or the
+   * new one readable, never metadata paired with the other version's data:
+   *
+   * 1. the new data object goes under its data name; when that is the previous version's data name
+   *    (same size and mode), the previous data is first moved to its held name (`heldDataName`),
+   *    where readers of the previous metadata find it; data of unknown size goes under the temporary
+   *    name first and is moved into place once its size gives the name;
+   * 2. the metadata is written (the commit);
+   * 3. the previous data object (held or under another name) is removed.
+   *
+   * A failure before the commit removes what was written and moves held data back.
    */
   private async write(body: Body, src: ObjectInfo, options?: PutOptions): Promise<FsObject> {
     // The MD5 kept in metadata: the caller's when it hashes this body in flight (a copy does), else
@@ -312,71 +388,109 @@ export class CompressFs implements Fs {
     };
     const { mode, mime, dataBody, blockMeta } = await this.encode(counted());
 
-    const canMove = Boolean(this.base.features.move);
-    // A stored file's name has no size in it, so it is known even when the size is not.
-    const finalIfKnown = src.size >= 0 || mode === MODE_STORED ? dataName(remote, src.size, mode) : undefined;
-    const sameName = old !== undefined && old.data.remote === finalIfKnown;
-    const viaTemp = canMove && (finalIfKnown === undefined || sameName);
-    const target = viaTemp ? tempDataName(remote, mode) : (finalIfKnown ?? (() => dataName(remote, total, mode)));
-    let data: FsObject;
-    if (mode === MODE_STORED && typeof target === "string" && src.size >= 0) {
-      data = await this.base.put(dataBody, { remote: target, size: src.size, modTime }, { signal });
-    } else {
-      data = await putSpilled(this.base, dataBody, target, modTime, this.options.ram_cache_limit, { signal });
-    }
-    const final = dataName(remote, total, mode);
-    const md5hex = (await hashes.digests(options)).get("md5");
-    if (!md5hex) {
-      await data.remove().catch(() => undefined);
-      throw new FsError("Other", "the MD5 computed in flight was not available", { path: remote });
-    }
-    const meta: CompressMeta = { Mode: mode, Size: total, MD5: md5hex.toLowerCase(), MimeType: mime };
-    if (blockMeta) meta.blocks = blockMeta();
+    // Step 1. `held` is the previous version's data once moved aside.
+    let held: FsObject | undefined;
+    const makeRoom = async (name: string) => {
+      if (old && old.data.remote === name) held = await this.hold(old, options);
+    };
+    let temp: FsObject | undefined;
+    let data: FsObject | undefined;
+    const ram = this.options.ram_cache_limit;
     try {
-      if (viaTemp) {
-        if (old && old.data.remote === final) {
-          // The new data takes the old data's name: hide the file (no metadata) while they swap.
-          await removeIfThere(old.metaObj, options);
-          await removeIfThere(old.data, options);
-        }
-        data = await this.relocate(data, final, { signal });
+      // A stored file's name has no size in it, so it is known even when the size is not.
+      const known = src.size >= 0 || mode === MODE_STORED ? dataName(remote, src.size, mode) : undefined;
+      if (known !== undefined) {
+        await makeRoom(known);
+        data =
+          mode === MODE_STORED && src.size >= 0
+            ? await this.base.put(dataBody, { remote: known, size: src.size, modTime }, { signal })
+            : await putSpilled(this.base, dataBody, known, modTime, ram, { signal });
+      } else if (this.base.features.move) {
+        temp = await putSpilled(this.base, dataBody, tempDataName(remote, mode), modTime, ram, { signal });
+        const final = dataName(remote, total, mode);
+        await makeRoom(final);
+        data = await this.relocate(temp, final, { signal });
+        temp = undefined;
+      } else {
+        const final = async () => {
+          const name = dataName(remote, total, mode);
+          await makeRoom(name);
+          return name;
+        };
+        data = await putSpilled(this.base, dataBody, final, modTime, ram, { signal });
       }
     } catch (err) {
-      await data.remove().catch(() => undefined);
+      await this.undo([temp], held, old, options);
       throw err;
     }
-    const bytes = marshalMeta(meta, this.mode === MODE_ZSTD ? "v1.72" : "v1.60");
+
+    // Step 2.
     let metaObj: FsObject;
+    let meta: CompressMeta;
     try {
+      const md5hex = (await hashes.digests(options)).get("md5");
+      if (!md5hex) throw new FsError("Other", "the MD5 computed in flight was not available", { path: remote });
+      meta = { Mode: mode, Size: total, MD5: md5hex.toLowerCase(), MimeType: mime };
+      if (blockMeta) meta.blocks = blockMeta();
+      const bytes = marshalMeta(meta, this.mode === MODE_ZSTD ? "v1.72" : "v1.60");
       metaObj = await this.base.put(
         fromBytes(bytes),
         { remote: metaName(remote), size: bytes.length, modTime },
         { signal },
       );
     } catch (err) {
-      // Without its metadata the data object is unreadable: remove it, as rclone does.
-      await data.remove().catch(() => undefined);
+      // Without its metadata the new data object is unreadable: remove it, as rclone does.
+      await this.undo([data], held, old, options);
       throw err;
     }
-    if (old && old.data.remote !== final) await removeIfThere(old.data, options);
+
+    // Step 3.
+    const previous = held ?? old?.data;
+    if (previous && previous.remote !== data.remote) await removeIfThere(previous, options);
     const obj = new CompressObject(this, remote, data, total, metaObj);
     obj.setMeta(meta);
     return obj;
   }
 
   /**
-   * Moves a temporary data object to its final name with the wrapped remote's move; when that
+   * Moves `old`'s data object to its held name, where readers of `old`'s metadata look for it while
+   * its data name takes the new data. Undefined when `old`'s metadata has no MD5 to name it by:
+   * then the data is replaced in place, as rclone replaces it.
+   */
+  private async hold(old: CompressObject, options?: CallOptions): Promise<FsObject | undefined> {
+    const meta = await old.loadMeta(options);
+    const fp = fingerprint(meta.MD5);
+    if (fp === undefined) return undefined;
+    return this.relocate(old.data, heldDataName(old.remote, meta.Mode, fp), options);
+  }
+
+  /** After a failed write: removes the objects it wrote and moves held data back to its data name. */
+  private async undo(
+    written: (FsObject | undefined)[],
+    held: FsObject | undefined,
+    old: CompressObject | undefined,
+    options?: CallOptions,
+  ): Promise<void> {
+    for (const obj of written) await obj?.remove(options).catch(() => undefined);
+    if (held && old) await this.relocate(held, old.data.remote, options).catch(() => undefined);
+  }
+
+  /**
+   * Moves a wrapped object to `final` with the wrapped remote's move; without one, or when that
    * refuses the object (`CantMove`), copies its bytes there through a stream and removes it.
    */
-  private async relocate(temp: FsObject, final: string, options?: CallOptions): Promise<FsObject> {
-    try {
-      return await (this.base.features.move as NonNullable<Fs["features"]["move"]>)(temp, final, options);
-    } catch (err) {
-      if (!isFsError(err, "CantMove")) throw err;
+  private async relocate(from: FsObject, final: string, options?: CallOptions): Promise<FsObject> {
+    const move = this.base.features.move;
+    if (move) {
+      try {
+        return await move(from, final, options);
+      } catch (err) {
+        if (!isFsError(err, "CantMove")) throw err;
+      }
     }
-    const info = { remote: final, size: temp.size, modTime: temp.modTime };
-    const moved = await this.base.put(await temp.open({ signal: options?.signal }), info, options);
-    await temp.remove(options);
+    const info = { remote: final, size: from.size, modTime: from.modTime };
+    const moved = await this.base.put(await from.open({ signal: options?.signal }), info, options);
+    await from.remove(options);
     return moved;
   }
 
@@ -512,7 +626,12 @@ export class CompressObject implements FsObject {
   adoptMeta(meta: CompressMeta): void {
     const parsed = parseDataName(baseName(this.data.remote));
     const bad = (why: string) => new FsError("Corrupt", why, { path: this.remote });
-    if (meta.Mode === MODE_STORED) {
+    if (parsed?.held !== undefined) {
+      // A held name carries no size: the object's own size must fit the metadata.
+      if (parsed.held !== fingerprint(meta.MD5) || !dataFits(meta, this.data.size)) {
+        throw bad("the held data object does not match the metadata");
+      }
+    } else if (meta.Mode === MODE_STORED) {
       if (parsed?.size !== undefined) throw bad("metadata says stored, but the data object is compressed");
       if (this.data.size !== meta.Size) {
         throw bad(`data object holds ${this.data.size} bytes, metadata says ${meta.Size}`);
@@ -527,10 +646,21 @@ export class CompressObject implements FsObject {
     this.size = meta.Size;
   }
 
+  /**
+   * The content, or a range of it. Throws `Corrupt` naming the file when the data does not decode as
+   * the metadata says (see `gzipDecode`, `zstdDecode`); a whole read also ends with the MD5 check
+   * (`checkedMd5`), for stored data too.
+   */
   async open(options?: OpenOptions): Promise<Body> {
     const signal = options?.signal;
     const meta = await this.loadMeta({ signal });
     const { start, end } = resolveRange(options, meta.Size);
+    const body = await this.decoded(meta, start, end, signal);
+    const whole = start === 0 && end === meta.Size;
+    return whole && meta.MD5 !== "" ? checkedMd5(body, meta.Size, meta.MD5, this.remote) : body;
+  }
+
+  private async decoded(meta: CompressMeta, start: number, end: number, signal?: AbortSignal): Promise<Body> {
     if (meta.Mode === MODE_STORED) return this.data.open({ offset: start, length: end - start, signal });
     const openRange: OpenRange = (offset, length) => this.data.open({ offset, length, signal });
     const blocks = meta.blocks as NonNullable<CompressMeta["blocks"]>;
@@ -538,7 +668,7 @@ export class CompressObject implements FsObject {
     if (meta.Mode === MODE_ZSTD) {
       const layout = zstdLayout(blocks, meta.Size, this.data.size);
       if (typeof layout === "string") throw new FsError("Corrupt", layout, { path: this.remote });
-      return zstdDecode(openRange, layout, start, end, concurrency, this.remote, meta.MD5);
+      return zstdDecode(openRange, layout, start, end, concurrency, this.remote);
     }
     const layout = gzipLayout(blocks, meta.Size, this.data.size);
     if (typeof layout === "string") throw new FsError("Corrupt", layout, { path: this.remote });

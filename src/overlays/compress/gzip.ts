@@ -151,8 +151,11 @@ const corrupt = (path: string, why: string, cause?: unknown) =>
 
 /**
  * Uncompressed bytes [start, end) of a gzip object: inflates only the blocks the range touches,
- * `concurrency` at a time. A read of the whole file also checks the header, every block's length,
- * CRC32 and ISIZE. Throws `Corrupt` naming `path` when the data does not decode as its metadata says.
+ * `concurrency` at a time. Throws `Corrupt` naming `path` when the data does not decode as its
+ * metadata says: a block that does not inflate, or inflates to the wrong length, fails before any of
+ * its bytes, naming the block. A read of the whole file also checks the header, CRC32 and ISIZE, which
+ * catch a block that inflates to the right length but wrong bytes (the format keeps no checksum per
+ * block, so that is found only after the last block).
  */
 export async function* gzipDecode(
   open: OpenRange,
@@ -190,9 +193,11 @@ export async function* gzipDecode(
   const inflate = async ({ i, bytes }: { i: number; bytes: Uint8Array }) => {
     let out: Buffer;
     try {
-      out = await inflateRawAsync(bytes, { finishFlush: constants.Z_SYNC_FLUSH });
+      // A block holds at most one block of output: a damaged one cannot make zlib allocate more.
+      out = await inflateRawAsync(bytes, { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: expected(i) + 1 });
     } catch (err) {
-      throw corrupt(path, `block ${i} does not inflate (${(err as Error).message})`, err);
+      // zlib's message stays in the cause: the error names the file and the block.
+      throw corrupt(path, `block ${i} does not inflate`, err);
     }
     if (out.length !== expected(i))
       throw corrupt(path, `block ${i} inflates to ${out.length} bytes, not ${expected(i)}`);

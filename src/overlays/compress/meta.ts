@@ -88,8 +88,8 @@ export function parseMeta(bytes: Uint8Array): CompressMeta | string {
   let raw: unknown;
   try {
     raw = JSON.parse(Buffer.from(bytes).toString("utf8"));
-  } catch (err) {
-    return `metadata is not JSON (${(err as Error).message})`;
+  } catch {
+    return "metadata is not JSON";
   }
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return "metadata is not a JSON object";
   const o = raw as Record<string, unknown>;

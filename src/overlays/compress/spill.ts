@@ -19,14 +19,14 @@ async function* chain(head: Uint8Array[], rest: AsyncIterator<Uint8Array>): Body
   }
 }
 
-/**
- * Puts `body` as `remote` (a function when the name depends on what the body turns out to hold, so
- * it is called only once the body has ended) with `modTime`. Holds at most `ramLimit` bytes in memory.
- */
+/** The name to put under, or a function giving it once the body has ended (it may depend on what the body held). */
+export type SpillName = string | (() => Promise<string>);
+
+/** Puts `body` as `remote` with `modTime`. Holds at most `ramLimit` bytes in memory. */
 export async function putSpilled(
   base: Fs,
   body: Body,
-  remote: string | (() => string),
+  remote: SpillName,
   modTime: Date,
   ramLimit: number,
   options?: PutOptions,
@@ -38,7 +38,7 @@ export async function putSpilled(
     for (;;) {
       const r = await it.next();
       if (r.done) {
-        const name = typeof remote === "string" ? remote : remote();
+        const name = typeof remote === "string" ? remote : await remote();
         return await base.put(chain(head, it), { remote: name, size: held, modTime }, options);
       }
       head.push(r.value);
@@ -58,7 +58,7 @@ export async function putSpilled(
 async function viaTempFile(
   base: Fs,
   body: Body,
-  remote: string | (() => string),
+  remote: SpillName,
   modTime: Date,
   options?: PutOptions,
 ): Promise<FsObject> {
@@ -77,7 +77,7 @@ async function viaTempFile(
     } finally {
       await file.close();
     }
-    const name = typeof remote === "string" ? remote : remote();
+    const name = typeof remote === "string" ? remote : await remote();
     return await base.put(createReadStream(path, { highWaterMark: 1 << 20 }), { remote: name, size, modTime }, options);
   } finally {
     await rm(dir, { recursive: true, force: true });
