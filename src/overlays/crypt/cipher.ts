@@ -158,10 +158,10 @@ export async function* encryptBody(body: Body, key: Uint8Array, nonce: Uint8Arra
 
 /**
  * Decrypts sealed blocks read from the start of block `first` (the stored bytes after the header
- * when 0), whose file header held `nonce`. Throws `AuthFailed` for a block that does not authenticate
- * (wrong password or altered bytes) and `Corrupt` for a truncated block, naming `path`.
+ * when 0), whose file header held `nonce`. Throws `Corrupt` naming `path` for a block that does not
+ * authenticate (altered bytes, a cut inside the block, or another key) and for a truncated block.
  */
-export async function* decryptBlocks(
+export function decryptBlocks(
   sealed: Body,
   key: Uint8Array,
   nonce: Uint8Array,
@@ -169,6 +169,43 @@ export async function* decryptBlocks(
   box: SecretBox,
   path: string,
 ): Body {
+  return openGroups(sealed, key, nonce, first, box, path, (bytes) => new Uint8Array(bytes));
+}
+
+/**
+ * Authenticates every sealed block after a file's header (decrypting into one reused buffer, so
+ * nothing the size of the file is allocated) and returns the plaintext size. Throws as `decryptBlocks`.
+ */
+export async function authenticateBlocks(
+  sealed: Body,
+  key: Uint8Array,
+  nonce: Uint8Array,
+  box: SecretBox,
+  path: string,
+): Promise<number> {
+  let scratch = new Uint8Array(0);
+  const reuse = (bytes: number) => {
+    if (scratch.length < bytes) scratch = new Uint8Array(bytes);
+    return scratch.subarray(0, bytes);
+  };
+  let total = 0;
+  for await (const plain of openGroups(sealed, key, nonce, 0, box, path, reuse)) total += plain.length;
+  return total;
+}
+
+/**
+ * Opens the blocks of each run of whole sealed blocks the input gives into `buffer(bytes)`, and yields
+ * that buffer. Throws as `decryptBlocks`.
+ */
+async function* openGroups(
+  sealed: Body,
+  key: Uint8Array,
+  nonce: Uint8Array,
+  first: number,
+  box: SecretBox,
+  path: string,
+  buffer: (bytes: number) => Uint8Array,
+): AsyncGenerator<Uint8Array> {
   const n = addToNonce(nonce, first);
   let index = first;
   for await (const group of wholeUnits(sealed, SEALED_BLOCK_BYTES)) {
@@ -176,12 +213,12 @@ export async function* decryptBlocks(
     if (group.length - (count - 1) * SEALED_BLOCK_BYTES <= TAG_BYTES) {
       throw new FsError("Corrupt", `file has truncated block header (block ${index + count - 1})`, { path });
     }
-    const out = new Uint8Array(group.length - count * TAG_BYTES);
+    const out = buffer(group.length - count * TAG_BYTES);
     for (let i = 0; i < count; i++) {
       const sealedBlock = group.subarray(i * SEALED_BLOCK_BYTES, (i + 1) * SEALED_BLOCK_BYTES);
       const plain = out.subarray(i * BLOCK_BYTES, i * BLOCK_BYTES + sealedBlock.length - TAG_BYTES);
       if (!box.open(plain, sealedBlock, n, key)) {
-        throw new FsError("AuthFailed", `failed to authenticate decrypted block ${index} - bad password?`, { path });
+        throw new FsError("Corrupt", `failed to authenticate decrypted block ${index} - bad password?`, { path });
       }
       incrementNonce(n);
       index++;

@@ -23,6 +23,7 @@ import type {
   Usage,
 } from "../../fs/types.js";
 import {
+  authenticateBlocks,
   BLOCK_BYTES,
   decryptBlocks,
   decryptedSize,
@@ -276,6 +277,10 @@ export class CryptFs implements Fs {
   /**
    * Server-side copy/move of a crypt object whose bytes this remote can read (same data key): the
    * wrapped object is copied to this remote's stored name. Throws `CantCopy`/`CantMove` otherwise.
+   * A copy first authenticates every block of the source and throws `Corrupt` naming it when one
+   * fails, so damaged bytes are never duplicated under a name that reports success (a streamed copy
+   * would fail on them too). A move does not read the source: it neither adds nor changes a stored
+   * byte, and reading would turn a rename into a download (rclone 1.60 checks neither).
    */
   private async copyOrMove(
     src: FsObject,
@@ -289,6 +294,7 @@ export class CryptFs implements Fs {
       });
     }
     const doOp = this.base.features[op] as NonNullable<OptionalOps["copy"]>;
+    if (op === "copy") await src.authenticate(options);
     try {
       return new CryptObject(this, remote, await doOp(src.wrapped, this.storedName(remote), options));
     } catch (err) {
@@ -370,7 +376,7 @@ export class CryptObject implements FsObject {
 
   /**
    * Decrypts the blocks a range touches (the header is read too, for the nonce). Throws `Corrupt` for a
-   * bad header or size and `AuthFailed` for a block that does not authenticate, naming the file.
+   * bad header or size and for a block that does not authenticate, naming the file.
    */
   async open(options?: OpenOptions): Promise<Body> {
     const { fs, wrapped, remote } = this;
@@ -397,6 +403,20 @@ export class CryptObject implements FsObject {
     return exactly(sliceBody(plain, start - first * BLOCK_BYTES, end - start), end - start, remote);
   }
 
+  /**
+   * Reads the whole stored file and authenticates every block, keeping no plaintext. Throws `Corrupt`
+   * naming the file for a bad header or size, a block that does not authenticate, or a file shorter
+   * than listed; a file cut exactly at a block boundary passes (the format cannot tell, rclone #7192).
+   */
+  async authenticate(options?: CallOptions): Promise<void> {
+    const { fs, wrapped, remote } = this;
+    if (!fs.encryptsData) return;
+    if (this.badSize) throw new FsError("Corrupt", this.badSize, { path: remote });
+    const { nonce, rest } = await splitHeader(await wrapped.open({ signal: options?.signal }), remote);
+    const got = await authenticateBlocks(rest, fs.keys.dataKey, nonce, fs.box, remote);
+    if (got < this.size) throw shorterThanListed(got, this.size, remote);
+  }
+
   async remove(options?: CallOptions): Promise<void> {
     return this.wrapped.remove(options).catch((err) => Promise.reject(readdress(err, this.remote)));
   }
@@ -418,12 +438,13 @@ async function* exactly(body: Body, length: number, remote: string): Body {
     got += part.length;
     yield part;
   }
-  if (got !== length) {
-    throw new FsError("Corrupt", `file is shorter than listed (${got} of ${length} bytes): truncated or changed`, {
-      path: remote,
-    });
-  }
+  if (got !== length) throw shorterThanListed(got, length, remote);
 }
+
+const shorterThanListed = (got: number, length: number, remote: string) =>
+  new FsError("Corrupt", `file is shorter than listed (${got} of ${length} bytes): truncated or changed`, {
+    path: remote,
+  });
 
 /** The crypt remote under transparent layers (path guard, counting), or undefined if `fs` is not one. */
 export function cryptFsOf(fs: Fs): CryptFs | undefined {
