@@ -39,12 +39,12 @@ describe("chunker: kill -9 inside the commit (CLI)", () => {
   it("leaves v1 or v2, before and after cleanup", async () => {
     const random = seededRandom(15);
     const seen = new Set<string>();
-    for (let trial = 0; trial < 6; trial++) {
+    for (let trial = 0; trial < 3; trial++) {
       const dir = tempDir();
       const store = join(dir, "store");
-      const remote = `:chunker,remote='${store}',chunk_size=1M:`;
-      const v1 = randomBytes(6 * MiB + 123);
-      const v2 = randomBytes(5 * MiB + 7);
+      const remote = `:chunker,remote='${store}',chunk_size=256k:`;
+      const v1 = randomBytes(1.5 * MiB + 123);
+      const v2 = randomBytes(1.25 * MiB + 7);
       writeFileSync(join(dir, "v1.bin"), v1);
       writeFileSync(join(dir, "v2.bin"), v2);
       expect((await strata(["copyto", join(dir, "v1.bin"), `${remote}f`])).code).toBe(0);
