@@ -6,12 +6,12 @@
  * is bad, that cannot be read or that ends early is dropped for the rest of the read; one that lags
  * a whole segment behind is asked again only when nothing else is left.
  */
-import { ByteReader, toBytes } from "../../fs/body.js";
+import { ByteReader } from "../../fs/body.js";
 import { FsError } from "../../fs/errors.js";
 import { log } from "../../fs/log.js";
 import type { Body, CallOptions, FsObject } from "../../fs/types.js";
-import { voteHeaders } from "./consensus.js";
-import { CHECKSUM_SIZE, HEADER_SIZE, headerFor, Layout, pieceChecksum, type ShardHeader } from "./format.js";
+import { type HeaderVote, readHead, voteVersionHeader } from "./ends.js";
+import { CHECKSUM_SIZE, HEADER_SIZE, headerFor, Layout, pieceChecksum } from "./format.js";
 import type { ReedSolomon } from "./rs/index.js";
 import { closeBody } from "./upload.js";
 
@@ -31,11 +31,6 @@ export interface StoredVersion {
 /** Names a shard in messages: its index, its upstream and its object there. */
 export function describeShard(index: number, obj: FsObject | undefined): string {
   return obj ? `shard ${index} (${obj.fs}: ${obj.remote})` : `shard ${index}`;
-}
-
-/** The first bytes of a shard object: its header. */
-export async function readHead(obj: FsObject, options?: CallOptions): Promise<Uint8Array> {
-  return toBytes(await obj.open({ signal: options?.signal, offset: 0, length: HEADER_SIZE }));
 }
 
 /** An open shard stream positioned at a segment. */
@@ -65,7 +60,7 @@ export class SegmentReader {
   /** The bad pieces of the segment being read, with why. */
   private badPieces: string[] = [];
   /** Every header, read once a shard disagrees with the assumed segment size. */
-  private vote: Promise<ShardHeader | undefined> | undefined;
+  private vote: Promise<HeaderVote | undefined> | undefined;
   /** Bumped when the read starts over, so calls still running for the previous attempt change nothing. */
   private epoch = 0;
   private yielded = false;
@@ -303,30 +298,25 @@ export class SegmentReader {
 
   /**
    * Why shard `index`'s header does not belong to this version, or undefined when it does. A valid
-   * header with another segment size than the one assumed calls a vote of all the headers: if most
-   * shards agree with it the read starts over with theirs (`OtherSegmentSize`), else it is outvoted.
+   * header with another segment size than the one assumed calls a vote of all the headers: if the
+   * winner, confirmed by a valid trailer, says another segment size, the read starts over with it
+   * (`OtherSegmentSize`: the file was written with another `segment_size`); else this one is outvoted.
+   * An unconfirmed majority never changes the segment size, as pieces read with the wrong one can
+   * pass their checksums and still be cut in the wrong places.
    */
   private async checkHeader(bytes: Uint8Array, index: number): Promise<string | undefined> {
     const h = headerFor(bytes, { index, vid: this.v.vid, k: this.v.k, m: this.v.m });
     if (typeof h === "string") return h;
     if (h.segmentSize === this.layout.segmentSize) return undefined;
-    const winner = await this.voteOnce();
-    if (winner && winner.segmentSize !== this.layout.segmentSize) throw new OtherSegmentSize(winner.segmentSize);
+    const vote = await this.voteOnce();
+    if (vote?.confirmed && vote.header.segmentSize !== this.layout.segmentSize) {
+      throw new OtherSegmentSize(vote.header.segmentSize);
+    }
     return `header says segment size ${h.segmentSize}, the other shards ${this.layout.segmentSize}`;
   }
 
-  private voteOnce(): Promise<ShardHeader | undefined> {
-    const { vid, k, m } = this.v;
-    this.vote ??= Promise.all(
-      this.v.shards.map(async (obj, index) => {
-        if (!obj) return undefined;
-        const h = await readHead(obj, this.options).then(
-          (b) => headerFor(b, { index, vid, k, m }),
-          () => undefined,
-        );
-        return typeof h === "string" ? undefined : h;
-      }),
-    ).then((headers) => voteHeaders(headers, this.v.segmentSize));
+  private voteOnce(): Promise<HeaderVote | undefined> {
+    this.vote ??= voteVersionHeader(this.v, this.v.segmentSize, this.options);
     return this.vote;
   }
 

@@ -2,7 +2,7 @@
  * The erasure Fs: one file = n shards, shard i on upstream i (docs/erasure-format.md). Listings cost
  * one list per upstream; a file is listed when k shards of one version are present.
  */
-import { resolveRange, toBytes } from "../../fs/body.js";
+import { resolveRange } from "../../fs/body.js";
 import { FsError, isFsError } from "../../fs/errors.js";
 import { fillFeatures } from "../../fs/features.js";
 import type { HashType } from "../../fs/hashes.js";
@@ -22,7 +22,8 @@ import type {
 } from "../../fs/types.js";
 import { cleanUpShards } from "./cleanup.js";
 import { voteTrailers } from "./consensus.js";
-import { describeShard, readHead, SegmentReader, type StoredVersion } from "./download.js";
+import { describeShard, SegmentReader, type StoredVersion } from "./download.js";
+import { readHead, readTail } from "./ends.js";
 import {
   decodeTrailer,
   HEADER_SIZE,
@@ -434,10 +435,7 @@ export class ErasureFs implements Fs {
   ): Promise<ShardTrailer | string> {
     const { k, m } = this.plan;
     try {
-      const [header, trailer] = await Promise.all([
-        readHead(obj, options),
-        obj.open({ ...options, offset: Math.max(0, obj.size - TRAILER_SIZE), length: TRAILER_SIZE }).then(toBytes),
-      ]);
+      const [header, trailer] = await Promise.all([readHead(obj, options), readTail(obj, options)]);
       const h = headerFor(header, { index, vid: v.vid, k, m });
       if (typeof h === "string") return h;
       if (obj.size < HEADER_SIZE + TRAILER_SIZE) return "shard too short for a trailer";

@@ -94,10 +94,9 @@ export async function rebuildErasure(fs: ErasureFs, options: RebuildOptions = {}
 /**
  * Writes the shards `check` found missing or bad, from the good pieces of every shard whose header
  * is good. The decoded plaintext must match the MD5 and SHA-1 the trailers agree on before anything
- * is renamed into place (when no trailer is valid, the rebuilt ones take the hashes of the decoded
- * data, whose every piece passed its SHA-256); on any failure the temporary shards are removed and
- * nothing changes. Throws `Corrupt` when fewer than k good pieces remain for a segment or the hashes
- * differ, and what the upstreams throw.
+ * is renamed into place; on any failure the temporary shards are removed and nothing changes.
+ * Throws `Corrupt` when fewer than k good pieces remain for a segment, when no trailer is valid
+ * (nothing to check the decoded data against) or the hashes differ, and what the upstreams throw.
  */
 export async function rebuildFile(
   fs: ErasureFs,
@@ -110,6 +109,11 @@ export async function rebuildFile(
   const ref = sources.find((s) => s.state === "ok") ?? sources[0];
   if (!check.readable || !header || !ref) {
     throw new FsError("Corrupt", `${check.unreadable ?? "no good header"}: cannot rebuild`, { path: check.remote });
+  }
+  if (!trailer) {
+    throw new FsError("Corrupt", "no shard has a valid trailer to check the decoded data against: cannot rebuild", {
+      path: check.remote,
+    });
   }
   const layout = new Layout(check.size, k, header.segmentSize);
   const dir = parentOf(check.remote);
@@ -167,12 +171,11 @@ export async function rebuildFile(
       const failed = sinks.find((s) => s.failed);
       if (failed) throw failed.failure;
     }
-    const decoded = { size: check.size, segments: layout.segments, md5: md5.digest("hex"), sha1: sha1.digest("hex") };
-    if (trailer && (decoded.md5 !== trailer.md5 || decoded.sha1 !== trailer.sha1)) {
+    if (md5.digest("hex") !== trailer.md5 || sha1.digest("hex") !== trailer.sha1) {
       throw new FsError("Corrupt", "decoded data does not match the stored MD5 and SHA-1", { path: check.remote });
     }
     for (const [x, s] of sinks.entries()) {
-      s.push(encodeTrailer(trailer ?? decoded, headers[x] as Buffer));
+      s.push(encodeTrailer(trailer, headers[x] as Buffer));
       s.close();
     }
     const temps = await Promise.all(sinks.map((s) => s.done));

@@ -9,7 +9,8 @@
 import { ByteReader } from "../../fs/body.js";
 import { FsError, isFsError } from "../../fs/errors.js";
 import type { Body, CallOptions, FsObject } from "../../fs/types.js";
-import { disagreement, voteHeaders, voteTrailers } from "./consensus.js";
+import { disagreement, voteTrailers } from "./consensus.js";
+import { voteVersionHeader } from "./ends.js";
 import {
   CHECKSUM_SIZE,
   decodeTrailer,
@@ -93,10 +94,7 @@ export async function verifyFile(
       obj ? openShard(obj, { index, vid: v.vid, k, m }, options, account) : ({ index, state: "missing" } as const),
     ),
   );
-  const header = voteHeaders(
-    opened.map((o) => (o.state === "open" ? o.header : undefined)),
-    fs.plan.segmentSize,
-  );
+  const header = await agreedHeader(fs, v, opened, options);
   const layout = new Layout(v.size, k, header?.segmentSize ?? fs.plan.segmentSize);
   const scanned = await Promise.all(
     opened.map((o): Promise<Scanned> | Scanned | Missing => {
@@ -135,6 +133,23 @@ export async function verifyFile(
     readable: unreadable === undefined,
     unreadable,
   };
+}
+
+/**
+ * The header the shards agree on: when every valid header says the same, that one; else the vote
+ * of `voteVersionHeader`, which reads each shard's trailer too so a forged header cannot win.
+ */
+async function agreedHeader(
+  fs: ErasureFs,
+  v: StoredFile,
+  opened: Opened[],
+  options?: CallOptions,
+): Promise<ShardHeader | undefined> {
+  const valid = opened.flatMap((o) => (o.state === "open" ? [o.header] : []));
+  const [first] = valid;
+  if (!first || valid.every((h) => !disagreement(h, first))) return first;
+  const { k, m } = fs.plan;
+  return (await voteVersionHeader({ ...v, k, m }, fs.plan.segmentSize, options))?.header;
 }
 
 /** Opens a shard and reads its header; "bad" when it cannot be read or the header is invalid. */
