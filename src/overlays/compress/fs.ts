@@ -292,14 +292,14 @@ export class CompressFs implements Fs {
     return this.put(body, src, options);
   }
 
-  /** The current version of `remote`, if any; unreadable metadata counts as none (it is replaced). */
+  /** The current version of `remote`, if any; a file that does not read (`Corrupt`) counts as none (it is replaced). */
   private async previous(remote: string, options?: CallOptions): Promise<CompressObject | undefined> {
     try {
       return (await this.newObject(remote, options)) as CompressObject;
     } catch (err) {
       if (isFsError(err, "ObjectNotFound")) return undefined;
       if (isFsError(err, "Corrupt")) {
-        log.notice(remote, `replacing a file whose metadata is unreadable: ${(err as Error).message}`);
+        log.notice(remote, `replacing a file that does not read: ${(err as Error).message}`);
         return undefined;
       }
       throw err;
