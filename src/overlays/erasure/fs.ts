@@ -399,9 +399,11 @@ export class ErasureFs implements Fs {
   }
 
   /**
-   * The whole-file size and hashes the version's trailers agree on. Two shards are read; when they
-   * do not agree (one is damaged or forged), every shard is, and the majority of valid trailers
-   * wins. Throws `Corrupt` naming the file and each shard's problem when no trailer is valid.
+   * The whole-file size and hashes most of the version's trailers agree on. A majority of the
+   * present shards is read first; when their trailers are all valid and agree, that settles it
+   * (no minority can outvote them); otherwise every shard is read and the majority of valid
+   * trailers wins, so one damaged or forged trailer (checksum recomputed) does not decide. Throws
+   * `Corrupt` naming the file and each shard's problem when no trailer is valid.
    */
   async readTrailer(v: Version, remote: string, options?: CallOptions): Promise<ShardTrailer> {
     const present = v.shards.flatMap((obj, index) => (obj ? [{ obj, index }] : []));
@@ -414,13 +416,15 @@ export class ErasureFs implements Fs {
           return typeof t === "string" ? undefined : t;
         }),
       );
-    const first = await read(present.slice(0, 2));
-    const agreed = first[0] && first[1] && first[0].md5 === first[1].md5 && first[0].sha1 === first[1].sha1;
-    let trailer = voteTrailers(first);
-    if (!agreed && present.length > 2) {
+    const majority = Math.floor(present.length / 2) + 1;
+    let trailers = await read(present.slice(0, majority));
+    const [first] = trailers;
+    const unanimous = first && trailers.every((t) => t && t.md5 === first.md5 && t.sha1 === first.sha1);
+    if (!unanimous && present.length > majority) {
       reasons.length = 0;
-      trailer = voteTrailers(await read(present));
+      trailers = await read(present);
     }
+    const trailer = voteTrailers(trailers);
     if (!trailer)
       throw new FsError("Corrupt", `no shard has a valid trailer (${reasons.join("; ")})`, { path: remote });
     return trailer;

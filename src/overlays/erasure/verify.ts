@@ -101,11 +101,15 @@ export async function verifyFile(
       if (o.state === "missing") return o;
       if (o.state === "bad") return { ...o, badSegments: [], problems: [o.reason] };
       const outvoted = header && disagreement(o.header, header);
-      if (outvoted) {
+      // Pieces are found by the segment size; one header field wrong beyond it costs the header only.
+      if (outvoted && o.header.segmentSize !== header.segmentSize) {
         void o.reader.close().catch(() => undefined);
         return { index: o.index, state: "bad", obj: o.obj, reason: outvoted, badSegments: [], problems: [outvoted] };
       }
-      return scanShard(o, layout, v.size);
+      return scanShard(o, layout, v.size).then((scanned) => {
+        if (outvoted) scanned.problems.unshift(outvoted);
+        return scanned;
+      });
     }),
   );
   counted?.done();
