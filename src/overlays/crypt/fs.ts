@@ -412,8 +412,13 @@ export class CryptObject implements FsObject {
     const { fs, wrapped, remote } = this;
     if (!fs.encryptsData) return;
     if (this.badSize) throw new FsError("Corrupt", this.badSize, { path: remote });
-    const { nonce, rest } = await splitHeader(await wrapped.open({ signal: options?.signal }), remote);
-    const got = await authenticateBlocks(rest, fs.keys.dataKey, nonce, fs.box, remote);
+    let got: number;
+    try {
+      const { nonce, rest } = await splitHeader(await wrapped.open({ signal: options?.signal }), remote);
+      got = await authenticateBlocks(rest, fs.keys.dataKey, nonce, fs.box, remote);
+    } catch (err) {
+      throw readdress(err, remote);
+    }
     if (got < this.size) throw shorterThanListed(got, this.size, remote);
   }
 
