@@ -18,7 +18,7 @@ import { segmentRecords } from "./pieces.js";
 import { newTallies, type ScanOptions, scanShards } from "./scan.js";
 import { ShardSink } from "./sink.js";
 import { rename } from "./upload.js";
-import { type FileCheck, type ShardCheck, verifyFile } from "./verify.js";
+import { type FileCheck, type ShardCheck, shardProblems, verifyFile } from "./verify.js";
 
 /** A shard whose header is good: its pieces that passed serve the rebuild. */
 type UsableShard = Extract<ShardCheck, { state: "ok" | "bad" }> & { header: ShardHeader };
@@ -62,7 +62,8 @@ export async function rebuildErasure(fs: ErasureFs, options: RebuildOptions = {}
       const missing = check.shards.filter((s) => s.state !== "ok").map((s) => s.index);
       if (missing.length === 0) continue;
       if (!check.readable) {
-        failures.push(new FsError("Corrupt", `${check.unreadable}: cannot rebuild`, { path: file.remote }));
+        const why = `${check.unreadable}: cannot rebuild (${shardProblems(check).join("; ")})`;
+        failures.push(new FsError("Corrupt", why, { path: file.remote }));
         continue;
       }
       const done = { remote: file.remote, shards: missing };

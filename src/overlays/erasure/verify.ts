@@ -10,6 +10,7 @@ import { ByteReader } from "../../fs/body.js";
 import { FsError, isFsError } from "../../fs/errors.js";
 import type { Body, CallOptions, FsObject } from "../../fs/types.js";
 import { disagreement, voteTrailers } from "./consensus.js";
+import { describeShard } from "./download.js";
 import { voteVersionHeader } from "./ends.js";
 import {
   CHECKSUM_SIZE,
@@ -260,6 +261,15 @@ function shortOfPieces(shards: ShardCheck[], segments: number, k: number): strin
     if (good < k) return `only ${good} good pieces of segment ${j}, ${k} needed`;
   }
   return undefined;
+}
+
+/** Each shard of `check` that is not whole, named by upstream and object, with what is wrong. */
+export function shardProblems(check: FileCheck): string[] {
+  return check.shards.flatMap((c) =>
+    c.state === "ok"
+      ? []
+      : [c.state === "missing" ? `shard ${c.index} missing` : `${describeShard(c.index, c.obj)}: ${c.reason}`],
+  );
 }
 
 export interface VerifyReport {
