@@ -75,7 +75,7 @@ export class SegmentReader {
     this.layout = new Layout(v.size, v.k, v.segmentSize);
   }
 
-  /** The segment size the file is read with: its shards' (by majority), once a header disagreed with the one assumed. */
+  /** The segment size the file is read with: the confirmed majority's, once a header disagreed with the one assumed. */
   get segmentSize(): number {
     return this.layout.segmentSize;
   }

@@ -245,9 +245,9 @@ export class ErasureFs implements Fs {
   }
 
   /**
-   * Shards uploads in this Fs left unstored (happy < n let them succeed without): each is named at
-   * NOTICE as it happens; `erasure status` and `verify` show such files as degraded, and `erasure
-   * rebuild` writes what they lack.
+   * Shards that uploads through this Fs did not store (happy < n let them succeed without them).
+   * Each is named at NOTICE when it happens; `erasure status` and `verify` show such files as
+   * degraded, and `erasure rebuild` writes what they lack.
    */
   shardsNotStored = 0;
   /** Uploads that succeeded with fewer than n shards. */
