@@ -19,8 +19,9 @@ export default defineDescriptor<ErasureOptions>({
     properties: {
       remotes: {
         type: "string",
+        list: true,
         description:
-          'Space-separated list of upstream remotes, one per shard (quote a remote with spaces: "my remote:dir").',
+          'Space-separated list of upstream remotes, one per shard (quote a remote with spaces: "my remote:dir"); a JSON5 array in a config file.',
       },
       data_shards: {
         type: "integer",
