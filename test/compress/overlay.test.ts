@@ -1,7 +1,7 @@
 /**
  * The compress overlay's own behaviour: options, what lands on the wrapped remote for writes,
  * overwrites and uploads of unknown size (with and without a wrapped move), a failed metadata write,
- * server-side copy/move (metadata, then data), remove and purge.
+ * server-side copy/move (data, then metadata), remove and purge.
  */
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
@@ -150,7 +150,7 @@ describe("compress writes", () => {
 describe("compress server-side operations", () => {
   const text = compressibleText("s", MiB + 77);
 
-  it("copies and moves metadata then data with the wrapped remote's operations; remove and purge take both objects", async () => {
+  it("copies and moves data then metadata with the wrapped remote's operations; remove and purge take both objects", async () => {
     const inner = await memory();
     const base = new CountingFs(inner);
     const fs = new CompressFs(":compress", "", base, options());

@@ -4,7 +4,7 @@
  * with a crash before mutating call N, for N = 1, 2, … until the upload completes. Each time a fresh
  * overlay over what storage holds must read exactly v1 or v2 (never another version's bytes, never an
  * error, never a missing file), and after `cleanup` the same version must still read, with nothing
- * left but its metadata and one data object.
+ * left but its metadata and one data object. The same for a server-side copy onto the file.
  */
 import { describe, expect, it } from "vitest";
 import { fromBytes, toBytes } from "../../src/fs/body.js";
@@ -49,6 +49,28 @@ const SCENARIOS: Scenario[] = [
 const overlay = (base: Fs, mode: "gzip" | "zstd") =>
   new CompressFs(":compress", "", base, { remote: "x", mode, level: -1, ram_cache_limit: 20 * MiB });
 
+/**
+ * A fresh memory remote holding what `write` leaves on one, written once per template: every trial
+ * starts from the same stored v1 without compressing it again.
+ */
+const templates = new Map<string, Map<string, Buffer>>();
+async function startingWith(key: string, write: (raw: Fs) => Promise<void>): Promise<Fs> {
+  let objects = templates.get(key);
+  if (!objects) {
+    const template = await newFs(`:memory:compress-crash-${n++}`, createContext());
+    await write(template);
+    objects = new Map();
+    for (const e of await template.list("")) {
+      if (e.kind === "file") objects.set(e.remote, Buffer.from(await toBytes(await e.open())));
+    }
+    templates.set(key, objects);
+  }
+  const raw = await newFs(`:memory:compress-crash-${n++}`, createContext());
+  for (const [remote, bytes] of objects)
+    await raw.put(fromBytes(bytes), { remote, size: bytes.length, modTime: MTIME });
+  return raw;
+}
+
 async function content(fs: Fs): Promise<Buffer> {
   return Buffer.from(await toBytes(await (await fs.newObject("f")).open()));
 }
@@ -65,9 +87,12 @@ for (const mode of ["gzip", "zstd"] as const) {
       const seen = new Set<string>();
       for (const s of SCENARIOS) {
         for (let at = 1; ; at++) {
-          const raw = await newFs(`:memory:compress-crash-${n++}`, createContext());
+          const raw = await startingWith(`${mode} ${s.what}`, (r) =>
+            overlay(r, mode)
+              .put(fromBytes(s.v1), { remote: "f", size: s.v1.length, modTime: MTIME })
+              .then(() => undefined),
+          );
           const stored = s.noMove ? new CountingFs(raw, ["move", "copy"]) : raw;
-          await overlay(stored, mode).put(fromBytes(s.v1), { remote: "f", size: s.v1.length, modTime: MTIME });
 
           const point = new CrashPoint(at);
           const crashing = overlay(new CrashFs(stored, point), mode);
@@ -105,5 +130,32 @@ for (const mode of ["gzip", "zstd"] as const) {
         expect(seen.has(`${s.what}: v2`), s.what).toBe(true);
       }
     }, 60_000);
+
+    it("a server-side copy onto the file leaves v1 or v2 readable, before and after cleanup", async () => {
+      for (const s of SCENARIOS.slice(0, 2)) {
+        for (let at = 1; ; at++) {
+          const raw = await startingWith(`${mode} ${s.what} and g`, async (r) => {
+            await overlay(r, mode).put(fromBytes(s.v1), { remote: "f", size: s.v1.length, modTime: MTIME });
+            await overlay(r, mode).put(fromBytes(s.v2), { remote: "g", size: s.v2.length, modTime: MTIME });
+          });
+          const point = new CrashPoint(at);
+          const crashing = overlay(new CrashFs(raw, point), mode);
+          const source = await crashing.newObject("g");
+          const completed = await (crashing.features.copy as NonNullable<Fs["features"]["copy"]>)(source, "f")
+            .then(() => true)
+            .catch((err: unknown) => {
+              if (!point.crashed) throw err;
+              return false;
+            });
+          const label = `copy, ${s.what}, killed before mutating call ${at} (done: ${point.done.join(", ")})`;
+          const before = which(await content(overlay(raw, mode)), s);
+          expect(before, label).not.toBe("other");
+          if (completed) expect(before, label).toBe("v2");
+          await overlay(raw, mode).cleanUp();
+          expect(which(await content(overlay(raw, mode)), s), `${label}, after cleanup`).toBe(before);
+          if (completed) break;
+        }
+      }
+    });
   });
 }

@@ -529,9 +529,13 @@ export class CompressFs implements Fs {
   }
 
   /**
-   * Server-side copy/move of a compress object over the same wrapped remote, as rclone does it:
-   * remove any file at the destination, then copy/move the metadata, then the data under the name
-   * its size and mode give. Throws `CantCopy`/`CantMove` for other sources, so operations stream.
+   * Server-side copy/move of a compress object over the same wrapped remote, in the order uploads
+   * commit (see `write`): the data object goes under the name its size and mode give (any file
+   * there first held, when its data has that name), then the metadata, then the destination's
+   * previous data object is removed. A copy killed at any step leaves the destination's previous
+   * version or the new one; a move killed between its two moves leaves neither file readable (rclone's
+   * order has the same window), the destination's previous version aside. Throws
+   * `CantCopy`/`CantMove` for other sources, so operations stream.
    */
   private async copyOrMove(src: FsObject, remote: string, op: "copy" | "move", options?: CallOptions) {
     if (!(src instanceof CompressObject) || !this.sameBase(src.fs)) {
@@ -548,10 +552,28 @@ export class CompressFs implements Fs {
     const doOp = this.base.features[op] as NonNullable<Fs["features"]["copy"]>;
     const meta = await src.loadMeta(options);
     return this.serialized(remote, async () => {
-      const existing = await this.previous(remote, options);
-      if (existing) await existing.remove(options);
-      const metaObj = await doOp(await src.metaObject(options), metaName(remote), options);
-      const data = await doOp(src.data, dataName(remote, meta.Size, meta.Mode), options);
+      const old = await this.previous(remote, options);
+      const final = dataName(remote, meta.Size, meta.Mode);
+      const held = old && old.data.remote === final ? await this.hold(old, options) : undefined;
+      let data: FsObject;
+      let metaObj: FsObject;
+      try {
+        data = await doOp(src.data, final, options);
+      } catch (err) {
+        await this.undo([], held, old, options);
+        throw err;
+      }
+      try {
+        metaObj = await doOp(await src.metaObject(options), metaName(remote), options);
+      } catch (err) {
+        // A moved data object goes back to its source; a copied one is removed.
+        const back = op === "move" ? this.relocate(data, src.data.remote, options) : data.remove(options);
+        await back.catch(() => undefined);
+        await this.undo([], held, old, options);
+        throw err;
+      }
+      const previous = held ?? old?.data;
+      if (previous && previous.remote !== data.remote) await removeIfThere(previous, options);
       const obj = new CompressObject(this, remote, data, meta.Size, metaObj);
       obj.setMeta(meta);
       return obj;
