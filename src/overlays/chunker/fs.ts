@@ -780,6 +780,10 @@ export class ChunkerFs implements Fs {
         return committed;
       } catch (err) {
         await this.removeObjects(temps).catch(() => undefined);
+        // The wrapped remote refusing a chunk's copy refuses this move, so operations streams it.
+        if (op === "move" && isFsError(err, "CantCopy")) {
+          throw new FsError("CantMove", "the wrapped remote cannot copy its chunks", { path: src.remote, cause: err });
+        }
         throw err;
       } finally {
         activeTxns.delete(`${remote}\0${txn}`);

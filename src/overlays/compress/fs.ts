@@ -78,7 +78,10 @@ export class CompressFs implements Fs {
     this.level = this.mode === MODE_ZSTD && options.level === -1 ? ZSTD_DEFAULT_LEVEL : options.level;
     this.precision = base.precision;
     // putStream is always ours: data of unknown size is spilled when the wrapped remote cannot stream.
-    this.features = maskFeatures(fillFeatures(this), base.features, ["copy", "move", "dirMove", "purge", "about"]);
+    // A server-side move copies and removes the source once the copy is committed (see
+    // `copyOrMove`): two moves would leave neither file readable if killed between them.
+    const masked = maskFeatures(fillFeatures(this), base.features, ["copy", "move", "dirMove", "purge", "about"]);
+    this.features = { ...masked, move: masked.copy ? masked.move : undefined };
   }
 
   toString(): string {
@@ -530,12 +533,11 @@ export class CompressFs implements Fs {
 
   /**
    * Server-side copy/move of a compress object over the same wrapped remote, in the order uploads
-   * commit (see `write`): the data object goes under the name its size and mode give (any file
+   * commit (see `write`): the data object is copied under the name its size and mode give (any file
    * there first held, when its data has that name), then the metadata, then the destination's
-   * previous data object is removed. A copy killed at any step leaves the destination's previous
-   * version or the new one; a move killed between its two moves leaves neither file readable (rclone's
-   * order has the same window), the destination's previous version aside. Throws
-   * `CantCopy`/`CantMove` for other sources, so operations stream.
+   * previous data object is removed. A move is that copy followed by removing the source, so a kill
+   * at any step leaves the destination's previous version or the new one, and the source whole
+   * until the copy is committed. Throws `CantCopy`/`CantMove` for other sources, so operations stream.
    */
   private async copyOrMove(src: FsObject, remote: string, op: "copy" | "move", options?: CallOptions) {
     if (!(src instanceof CompressObject) || !this.sameBase(src.fs)) {
@@ -549,26 +551,24 @@ export class CompressFs implements Fs {
     }
     remote = cleanRemote(remote);
     if (src.fs === this && src.remote === remote) return src;
-    const doOp = this.base.features[op] as NonNullable<Fs["features"]["copy"]>;
+    const copy = this.base.features.copy as NonNullable<Fs["features"]["copy"]>;
     const meta = await src.loadMeta(options);
-    return this.serialized(remote, async () => {
+    const copied = await this.serialized(remote, async () => {
       const old = await this.previous(remote, options);
       const final = dataName(remote, meta.Size, meta.Mode);
       const held = old && old.data.remote === final ? await this.hold(old, options) : undefined;
       let data: FsObject;
       let metaObj: FsObject;
       try {
-        data = await doOp(src.data, final, options);
+        data = await copy(src.data, final, options);
       } catch (err) {
         await this.undo([], held, old, options);
         throw err;
       }
       try {
-        metaObj = await doOp(await src.metaObject(options), metaName(remote), options);
+        metaObj = await copy(await src.metaObject(options), metaName(remote), options);
       } catch (err) {
-        // A moved data object goes back to its source; a copied one is removed.
-        const back = op === "move" ? this.relocate(data, src.data.remote, options) : data.remove(options);
-        await back.catch(() => undefined);
+        await data.remove(options).catch(() => undefined);
         await this.undo([], held, old, options);
         throw err;
       }
@@ -578,6 +578,8 @@ export class CompressFs implements Fs {
       obj.setMeta(meta);
       return obj;
     });
+    if (op === "move") await src.remove(options);
+    return copied;
   }
 }
 
