@@ -4,7 +4,7 @@
  * reaches storage, and neither does anything after it. What storage holds then is what a process
  * killed at that instant leaves behind, so a test can walk N over every step of a commit.
  */
-import { FsError } from "../../src/fs/errors.js";
+import type { FsError } from "../../src/fs/errors.js";
 import { LayerFs, type OpKind } from "../../src/fs/layers/layer.js";
 import type { Body, Fs } from "../../src/fs/types.js";
 
