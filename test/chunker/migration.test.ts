@@ -18,20 +18,12 @@ import type { CallOptions, Directory, Entry, Fs, FsObject } from "../../src/fs/t
 import { ChunkerFs } from "../../src/overlays/chunker/fs.js";
 import type { ChunkerOptions } from "../../src/overlays/chunker/index.js";
 import { fingerprint } from "../sync/tree.js";
+import { chunkerOptions } from "./options.js";
 
 const MiB = 1024 * 1024;
 const T0 = new Date(Date.UTC(2022, 9, 21, 12, 34, 56));
 
-const FORMAT_A: ChunkerOptions = {
-  remote: "",
-  chunk_size: MiB,
-  name_format: "*.rclone_chunk.###",
-  start_from: 1,
-  meta_format: "simplejson",
-  hash_type: "md5",
-  fail_hard: false,
-  transactions: "rename",
-};
+const FORMAT_A = chunkerOptions({ chunk_size: MiB });
 const FORMAT_B: ChunkerOptions = { ...FORMAT_A, name_format: "*.part##", start_from: 0 };
 
 /** One directory of a remote seen as a remote of its own (a layer, so server-side operations see through). */

@@ -18,20 +18,12 @@ import type { Body, Fs, FsObject, ObjectInfo, PutOptions } from "../../src/fs/ty
 import { ChunkerFs } from "../../src/overlays/chunker/fs.js";
 import { type ChunkerOptions, checkChunkerOptions } from "../../src/overlays/chunker/index.js";
 import { FIXTURES, removeTemps, tempDir } from "./fixtures.js";
+import { chunkerOptions } from "./options.js";
 
 afterAll(removeTemps);
 
 const T0 = new Date(Date.UTC(2022, 9, 21, 12, 34, 56));
-const DEFAULTS: ChunkerOptions = {
-  remote: "",
-  chunk_size: 1000,
-  name_format: "*.rclone_chunk.###",
-  start_from: 1,
-  meta_format: "simplejson",
-  hash_type: "md5",
-  fail_hard: false,
-  transactions: "rename",
-};
+const DEFAULTS = chunkerOptions();
 
 /** Records every wrapped operation with its path, and the declared size of every put. */
 class RecordingFs extends CountingFs {

@@ -14,6 +14,7 @@ import { cleanUp } from "../../src/fs/operations/cleanup.js";
 import type { Fs } from "../../src/fs/types.js";
 import { ChunkerFs } from "../../src/overlays/chunker/fs.js";
 import type { ChunkerOptions } from "../../src/overlays/chunker/index.js";
+import { chunkerOptions } from "../chunker/options.js";
 import { tempDirs } from "../temp-dirs.js";
 import { CrashFs, CrashPoint, isTypedReadError } from "./crash.js";
 
@@ -21,16 +22,7 @@ const tempDir = tempDirs("strata-chunker-commit-");
 const T0 = new Date(Date.UTC(2020, 0, 2, 3, 4, 5));
 const T1 = new Date(Date.UTC(2021, 0, 2, 3, 4, 5));
 
-const OPTIONS: ChunkerOptions = {
-  remote: "",
-  chunk_size: 1000,
-  name_format: "*.rclone_chunk.###",
-  start_from: 1,
-  meta_format: "simplejson",
-  hash_type: "md5",
-  fail_hard: false,
-  transactions: "rename",
-};
+const OPTIONS = chunkerOptions();
 
 const MODES: Record<string, Partial<ChunkerOptions>> = {
   rename: {},

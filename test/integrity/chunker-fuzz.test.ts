@@ -11,18 +11,10 @@ import { createContext, newFs } from "../../src/fs/new-fs.js";
 import type { Fs } from "../../src/fs/types.js";
 import { ChunkerFs } from "../../src/overlays/chunker/fs.js";
 import type { ChunkerOptions } from "../../src/overlays/chunker/index.js";
+import { chunkerOptions } from "../chunker/options.js";
 import { isTypedReadError } from "./crash.js";
 
-const OPTIONS: ChunkerOptions = {
-  remote: "",
-  chunk_size: 1000,
-  name_format: "*.rclone_chunk.###",
-  start_from: 1,
-  meta_format: "simplejson",
-  hash_type: "md5",
-  fail_hard: false,
-  transactions: "rename",
-};
+const OPTIONS = chunkerOptions();
 const T0 = new Date(Date.UTC(2020, 0, 2, 3, 4, 5));
 const DATA = randomBytes(3500);
 const digest = (data: Uint8Array) => createHash("sha256").update(data).digest("hex");

@@ -15,7 +15,7 @@ import { seededRandom } from "../../src/fs/layers/fault.js";
 import { createContext, newFs } from "../../src/fs/new-fs.js";
 import type { Body, Fs } from "../../src/fs/types.js";
 import { ChunkerFs } from "../../src/overlays/chunker/fs.js";
-import type { ChunkerOptions } from "../../src/overlays/chunker/index.js";
+import { chunkerOptions } from "../chunker/options.js";
 import { cryptOver } from "../crypt/stack.js";
 import { killMidUpload } from "../kill-child.js";
 import { tempDirs } from "../temp-dirs.js";
@@ -25,16 +25,7 @@ const tempDir = tempDirs("strata-crypt-crash-");
 const T0 = new Date(Date.UTC(2020, 0, 2, 3, 4, 5));
 const T1 = new Date(Date.UTC(2021, 0, 2, 3, 4, 5));
 
-const CHUNKER: ChunkerOptions = {
-  remote: "",
-  chunk_size: 20_000,
-  name_format: "*.rclone_chunk.###",
-  start_from: 1,
-  meta_format: "simplejson",
-  hash_type: "md5",
-  fail_hard: false,
-  transactions: "rename",
-};
+const CHUNKER = chunkerOptions({ chunk_size: 20_000 });
 
 /** A storage root, and how an overlay (crypt's wrapped remote) sits over it or over a crash layer on it. */
 interface Stack {
