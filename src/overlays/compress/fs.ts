@@ -563,6 +563,10 @@ export class CompressFs implements Fs {
         data = await copy(src.data, final, options);
       } catch (err) {
         await this.undo([], held, old, options);
+        // The wrapped remote refusing the copy refuses this move, so operations streams it.
+        if (op === "move" && isFsError(err, "CantCopy")) {
+          throw new FsError("CantMove", "the wrapped remote cannot copy its data", { path: src.remote, cause: err });
+        }
         throw err;
       }
       try {
