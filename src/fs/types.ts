@@ -52,6 +52,13 @@ export interface ObjectInfo {
 export interface FsObject extends ObjectInfo {
   readonly kind: "file";
   readonly fs: Fs;
+  /**
+   * Set (once `open` has been called) when a whole read of this object checks the content against
+   * `hash(type)` and fails with `Corrupt` at its end when they differ, as chunker and compress do
+   * with the hash their metadata keeps. A body read to its end without an error then has that hash,
+   * so a copy need not compute it again.
+   */
+  readonly checksWholeRead?: HashType;
   /** Opens the content, or a range of it. A range past the end yields nothing. */
   open(options?: OpenOptions): Promise<Body>;
   /** Removes the file. Throws `ObjectNotFound` if it is already gone. */

@@ -8,9 +8,11 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { fromBytes, toBytes } from "../../src/fs/body.js";
-import { seededRandom } from "../../src/fs/layers/fault.js";
+import { FaultFs, seededRandom } from "../../src/fs/layers/fault.js";
+import { PathGuardFs } from "../../src/fs/layers/path-guard.js";
 import { createContext, newFs } from "../../src/fs/new-fs.js";
 import { cleanUp } from "../../src/fs/operations/cleanup.js";
+import { copyFile } from "../../src/fs/operations/copy.js";
 import type { Fs } from "../../src/fs/types.js";
 import { ChunkerFs } from "../../src/overlays/chunker/fs.js";
 import type { ChunkerOptions } from "../../src/overlays/chunker/index.js";
@@ -160,5 +162,47 @@ describe("chunker reads verify what the metadata keeps", () => {
     // A ranged read cannot be checked against a whole-file hash; it returns the stored bytes.
     const head = await toBytes(await obj.open({ offset: 0, length: 1000 }));
     expect(digest(head)).toBe(digest(a.subarray(0, 1000)));
+  });
+});
+
+describe("copies out of a chunker take its checked read as the hash", () => {
+  const setUp = async () => {
+    const raw = await newFs(tempDir(), createContext());
+    const fs = new ChunkerFs(":chunker", "", raw, OPTIONS);
+    for (const [remote, seed] of [
+      ["a", 7],
+      ["b", 8],
+    ] as const) {
+      const data = content(seed, 3000);
+      await fs.put(fromBytes(data), { remote, size: data.length, modTime: T0 });
+    }
+    return { raw, fs, b: content(8, 3000) };
+  };
+
+  it("says which hash whole reads check, through see-through layers only", async () => {
+    const { fs } = await setUp();
+    const obj = await fs.newObject("a");
+    await toBytes(await obj.open());
+    expect(obj.checksWholeRead).toBe("md5");
+    const guarded = await new PathGuardFs(fs).newObject("a");
+    await toBytes(await guarded.open());
+    expect(guarded.checksWholeRead).toBe("md5");
+    // A layer that may change bytes (fault injection) cannot vouch for what its reads return.
+    const faulty = await new FaultFs(fs).newObject("a");
+    await toBytes(await faulty.open());
+    expect(faulty.checksWholeRead).toBeUndefined();
+  });
+
+  it("a copy of a damaged file fails and the destination keeps its previous version", async () => {
+    const { raw, fs, b } = await setUp();
+    const dst = await newFs(tempDir(), createContext());
+    const previous = content(9, 100);
+    await dst.put(fromBytes(previous), { remote: "a", size: previous.length, modTime: T0 });
+    const good = await copyFile(await fs.newObject("b"), dst, "b");
+    expect(await good.hash("md5")).toBe(createHash("md5").update(b).digest("hex"));
+    const chunk = await raw.newObject("b.rclone_chunk.002");
+    await raw.put(await chunk.open(), { remote: "a.rclone_chunk.002", size: chunk.size, modTime: T0 });
+    await expect(copyFile(await fs.newObject("a"), dst, "a")).rejects.toMatchObject({ code: "Corrupt" });
+    expect(digest(await toBytes(await (await dst.newObject("a")).open()))).toBe(digest(previous));
   });
 });

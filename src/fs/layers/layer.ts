@@ -200,6 +200,10 @@ export class LayerObject implements FsObject {
   get modTime(): Date {
     return this.inner.modTime;
   }
+  /** The inner object's check holds only for a layer that passes bytes unchanged (not fault injection). */
+  get checksWholeRead(): HashType | undefined {
+    return this.fs.serverSideThrough ? this.inner.checksWholeRead : undefined;
+  }
   open(options?: OpenOptions): Promise<Body> {
     const h = LayerFs.hooks(this.fs);
     return h.call("open", this.remote, async () => h.wrapRead(this.remote, await this.inner.open(options), options));

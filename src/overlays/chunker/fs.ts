@@ -862,6 +862,12 @@ export class ChunkerObject implements FsObject {
     this.modTime = modTime ?? (timed as FsObject).modTime;
   }
 
+  /** The hash whole reads are checked against, once the metadata is read and keeps one (see `open`). */
+  get checksWholeRead(): HashType | undefined {
+    if (!this.isComposite) return undefined;
+    return this.meta?.md5 ? "md5" : this.meta?.sha1 ? "sha1" : undefined;
+  }
+
   /** Whether the content lives in chunks (rather than in the main object). */
   get isComposite(): boolean {
     return this.chunks !== undefined && !this.fallback;

@@ -628,6 +628,11 @@ export class CompressObject implements FsObject {
     this.modTime = data.modTime;
   }
 
+  /** MD5 once the metadata is loaded and keeps one: whole reads end with that check (see `open`). */
+  get checksWholeRead(): HashType | undefined {
+    return this.meta && this.meta.MD5 !== "" ? "md5" : undefined;
+  }
+
   /** Records metadata this process has just written or copied, so it is not read again. */
   setMeta(meta: CompressMeta): void {
     this.meta = meta;
