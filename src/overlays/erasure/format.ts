@@ -67,7 +67,7 @@ export function encodeHeader(h: ShardHeader): Buffer {
   return b;
 }
 
-/** The largest segment a header may state: the `segment_size` option's own bound. */
+/** The largest segment size: the bound of the `segment_size` option and of what a header may state. */
 export const MAX_SEGMENT_SIZE = 1 << 30;
 
 /**

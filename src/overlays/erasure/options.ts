@@ -1,5 +1,6 @@
 /** The erasure overlay's options: parsing the remote lists and checking that the placement is sound. */
 import { FsError } from "../../fs/errors.js";
+import { MAX_SEGMENT_SIZE } from "./format.js";
 
 export interface ErasureOptions {
   remotes: string;
@@ -24,8 +25,6 @@ export interface ErasurePlan {
   downloadExtra: number;
   segmentSize: number;
 }
-
-const MAX_SEGMENT = 1 << 30;
 
 const invalid = (key: string, why: string) => new FsError("ConfigInvalid", `erasure: option "${key}" ${why}`);
 
@@ -100,7 +99,7 @@ export function planErasure(o: ErasureOptions): ErasurePlan {
   if (o.download_extra < 0 || k + o.download_extra > n) {
     throw invalid("download_extra", `must be between 0 and parity_shards (${m}), found ${o.download_extra}`);
   }
-  if (!(o.segment_size >= k) || o.segment_size > MAX_SEGMENT) {
+  if (!(o.segment_size >= k) || o.segment_size > MAX_SEGMENT_SIZE) {
     throw invalid("segment_size", `must be between data_shards (${k}) bytes and 1Gi, found ${o.segment_size}`);
   }
   checkFailureDomains(o, remotes, m);
