@@ -18,7 +18,7 @@ import { ChunkerFs } from "../../src/overlays/chunker/fs.js";
 import type { ChunkerOptions } from "../../src/overlays/chunker/index.js";
 import { chunkerOptions } from "../chunker/options.js";
 import { tempDirs } from "../temp-dirs.js";
-import { CrashFs, CrashPoint, isTypedReadError } from "./crash.js";
+import { CrashFs, CrashPoint, readVersion } from "./crash.js";
 
 const tempDir = tempDirs("strata-chunker-commit-");
 const T0 = new Date(Date.UTC(2020, 0, 2, 3, 4, 5));
@@ -40,18 +40,9 @@ function content(seed: number, size: number): Uint8Array {
 
 const digest = (data: Uint8Array) => createHash("sha256").update(data).digest("hex");
 
-/** What a fresh reader makes of `f`: "old", "new", a typed error's code, or a failure message. */
-async function readState(base: Fs, options: ChunkerOptions, v1: Uint8Array, v2: Uint8Array): Promise<string> {
-  const fs = new ChunkerFs(":chunker", "", base, options);
-  try {
-    const got = digest(await toBytes(await (await fs.newObject("f")).open()));
-    if (got === digest(v1)) return "old";
-    if (got === digest(v2)) return "new";
-    return "OTHER BYTES";
-  } catch (err) {
-    if (isTypedReadError(err)) return `error ${err.code}`;
-    return `RAW ERROR ${(err as Error).message}`;
-  }
+/** What a fresh chunker over `base` reads as `f` (see `readVersion`). */
+function readState(base: Fs, options: ChunkerOptions, v1: Uint8Array, v2: Uint8Array): Promise<string> {
+  return readVersion(new ChunkerFs(":chunker", "", base, options), "f", v1, v2);
 }
 
 /**

@@ -4,6 +4,8 @@
  * reaches storage, and neither does anything after it. What storage holds then is what a process
  * killed at that instant leaves behind, so a test can walk N over every step of a commit.
  */
+import { createHash } from "node:crypto";
+import { toBytes } from "../../src/fs/body.js";
 import type { FsError } from "../../src/fs/errors.js";
 import { LayerFs, type OpKind } from "../../src/fs/layers/layer.js";
 import type { Body, Fs } from "../../src/fs/types.js";
@@ -75,4 +77,22 @@ export class CrashFs extends LayerFs {
 /** True for the errors a reader may give instead of content: typed ones, never raw Node errors. */
 export function isTypedReadError(err: unknown): err is FsError {
   return err instanceof Error && err.name === "FsError";
+}
+
+const digest = (data: Uint8Array) => createHash("sha256").update(data).digest("hex");
+
+/**
+ * What a fresh reader makes of `remote` on `fs` after a kill: "old" (`v1`), "new" (`v2`), "error
+ * <code>" for a typed error, else "OTHER BYTES" or "RAW ERROR …", which no test may accept.
+ */
+export async function readVersion(fs: Fs, remote: string, v1: Uint8Array, v2: Uint8Array): Promise<string> {
+  try {
+    const got = digest(await toBytes(await (await fs.newObject(remote)).open()));
+    if (got === digest(v1)) return "old";
+    if (got === digest(v2)) return "new";
+    return "OTHER BYTES";
+  } catch (err) {
+    if (isTypedReadError(err)) return `error ${err.code}`;
+    return `RAW ERROR ${(err as Error).message}`;
+  }
 }

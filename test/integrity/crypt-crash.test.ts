@@ -19,7 +19,7 @@ import { chunkerOptions } from "../chunker/options.js";
 import { cryptOver } from "../crypt/stack.js";
 import { killMidUpload } from "../kill-child.js";
 import { tempDirs } from "../temp-dirs.js";
-import { CrashFs, CrashPoint, isTypedReadError } from "./crash.js";
+import { CrashFs, CrashPoint, readVersion } from "./crash.js";
 
 const tempDir = tempDirs("strata-crypt-crash-");
 const T0 = new Date(Date.UTC(2020, 0, 2, 3, 4, 5));
@@ -52,18 +52,9 @@ function content(seed: number, size: number): Uint8Array {
 
 const digest = (data: Uint8Array) => createHash("sha256").update(data).digest("hex");
 
-/** What a fresh crypt remote over `raw` reads as `f`: "old", "new", a typed error's code, or a failure. */
+/** What a fresh crypt remote over `raw` reads as `f` (see `readVersion`). */
 async function readState(stack: Stack, raw: Fs, v1: Uint8Array, v2: Uint8Array): Promise<string> {
-  const crypt = await cryptOver(stack.over(raw));
-  try {
-    const got = digest(await toBytes(await (await crypt.newObject("f")).open()));
-    if (got === digest(v1)) return "old";
-    if (got === digest(v2)) return "new";
-    return "OTHER BYTES";
-  } catch (err) {
-    if (isTypedReadError(err)) return `error ${err.code}`;
-    return `RAW ERROR ${(err as Error).message}`;
-  }
+  return readVersion(await cryptOver(stack.over(raw)), "f", v1, v2);
 }
 
 type Write = (crypt: Fs, raw: Fs) => Promise<unknown>;
