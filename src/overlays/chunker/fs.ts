@@ -35,7 +35,7 @@ import {
   marshalMeta,
   parseMeta,
 } from "./meta.js";
-import { ChunkNamer } from "./name-format.js";
+import { ChunkNamer, type ParsedChunk } from "./name-format.js";
 import { newTxnId } from "./txn.js";
 
 /** One wrapped chunk object with its index. */
@@ -175,7 +175,8 @@ export class ChunkerFs implements Fs {
     const dirs: Directory[] = [];
     const groups = new Map<string, Group>();
     const strays = new Map<string, FsObject[]>();
-    const chunks: { parsed: NonNullable<ReturnType<ChunkNamer["parse"]>>; obj: FsObject }[] = [];
+    const chunks: { parsed: ParsedChunk; obj: FsObject }[] = [];
+    const stray = (parent: string, obj: FsObject) => strays.get(parent)?.push(obj) ?? strays.set(parent, [obj]);
     const group = (name: string) => {
       let g = groups.get(name);
       if (!g) {
@@ -215,7 +216,7 @@ export class ChunkerFs implements Fs {
       const current = txns.get(parsed.parent)?.txn ?? "";
       const special = parsed.control !== undefined || (parsed.txn !== current && !renamed.has(obj));
       if (special && parsed.control === undefined && parsed.txn === "") {
-        strays.get(parsed.parent)?.push(obj) ?? strays.set(parsed.parent, [obj]);
+        stray(parsed.parent, obj);
       }
       let g = groups.get(parsed.parent);
       if (special) {
@@ -225,7 +226,7 @@ export class ChunkerFs implements Fs {
       if (!g) {
         if (this.useMeta) {
           log.debug(obj.remote, "skip orphan data chunk");
-          strays.get(parsed.parent)?.push(obj) ?? strays.set(parsed.parent, [obj]);
+          stray(parsed.parent, obj);
           continue;
         }
         g = group(parsed.parent);
@@ -810,7 +811,7 @@ export class ChunkerFs implements Fs {
  * moved. Final-name chunks at `j` or above are a previous version's.
  */
 function movedToFinalNames(
-  chunks: readonly { parsed: { parent: string; index?: number; txn: string; control?: string }; obj: FsObject }[],
+  chunks: readonly { parsed: ParsedChunk; obj: FsObject }[],
   txns: ReadonlyMap<string, MetaTxn>,
 ): Set<FsObject> {
   const firstUnmoved = new Map<string, number>();
