@@ -14,8 +14,6 @@ export * from "./fs/features.js";
 export * from "./fs/filter/index.js";
 export * from "./fs/fspath.js";
 export * from "./fs/hashes.js";
-export * from "./fs/layers/counting.js";
-export * from "./fs/layers/fault.js";
 export * from "./fs/new-fs.js";
 export * from "./fs/obscure.js";
 export * from "./fs/operations/copy.js";
