@@ -1,4 +1,4 @@
-/** Maps Node-style fs errors (from `node:fs` and memfs alike) to `FsError` codes. */
+/** Maps Node-style fs errors (from `node:fs`) to `FsError` codes. */
 import { FsError } from "../fs/errors.js";
 
 /**

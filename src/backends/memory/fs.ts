@@ -1,28 +1,23 @@
 /**
- * The memory backend: one memfs volume per process, so every `:memory:` and named memory remote sees
- * the same store (as rclone's memory backend). Writes collect the body and create the file at the end,
+ * The memory backend: one store per process, so every `:memory:` and named memory remote sees the
+ * same files (as rclone's memory backend). Writes collect the body and create the file at the end,
  * so a body that fails part-way leaves nothing behind.
  */
-import { Volume } from "memfs";
 import { resolveRange } from "../../fs/body.js";
 import { FsError } from "../../fs/errors.js";
 import { fillFeatures } from "../../fs/features.js";
 import { HASH_TYPES, type HashType, hashBytes } from "../../fs/hashes.js";
 import { cleanRemote, joinRemote, parentOf } from "../../fs/path.js";
 import type { Body, CallOptions, Entry, Fs, FsObject, ObjectInfo, OpenOptions } from "../../fs/types.js";
-import { fromErrno } from "../errno.js";
+import { MemFile, MemStore } from "./store.js";
 
-const volume = new Volume();
+const store = new MemStore();
 const READ_CHUNK = 1 << 20;
-
-/** Drops every memory remote's contents (tests). */
-export function resetMemoryStore(): void {
-  volume.reset();
-}
+const EMPTY = new Uint8Array(0);
 
 export class MemoryFs implements Fs {
   readonly hashes: ReadonlySet<HashType> = new Set(HASH_TYPES);
-  // memfs keeps modtimes as JavaScript Dates.
+  // Modtimes are kept as milliseconds since the epoch.
   readonly precision = 1_000_000;
   readonly features;
   readonly root: string;
@@ -39,37 +34,30 @@ export class MemoryFs implements Fs {
     return `${this.name}:${this.root}`;
   }
 
-  /** The volume path of a remote. */
-  native(remote: string): string {
-    return `/${joinRemote(this.root, remote)}`;
+  /** The store path of a remote. */
+  path(remote: string): string {
+    return joinRemote(this.root, remote);
   }
 
   async list(dir: string): Promise<Entry[]> {
-    const p = this.native(dir);
-    let names: string[];
-    try {
-      if (!volume.statSync(p).isDirectory()) throw new FsError("DirNotFound", "is a file", { path: dir });
-      names = volume.readdirSync(p) as string[];
-    } catch (err) {
-      throw fromErrno(err, dir, "dir");
-    }
-    return names.map((n) => {
-      const remote = joinRemote(dir, n);
-      const st = volume.statSync(`${p === "/" ? "" : p}/${n}`);
-      return st.isDirectory()
-        ? { kind: "dir" as const, remote, modTime: st.mtime }
-        : new MemoryObject(this, remote, st.size, st.mtime);
-    });
+    const d = store.dir(this.path(dir));
+    if (!d) throw new FsError("DirNotFound", "directory not found", { path: dir });
+    const out: Entry[] = [];
+    for (const [name, sub] of d.dirs)
+      out.push({ kind: "dir", remote: joinRemote(dir, name), modTime: new Date(sub.mtime) });
+    for (const [name, f] of d.files)
+      out.push(new MemoryObject(this, joinRemote(dir, name), f.data.length, new Date(f.mtime)));
+    return out;
   }
 
   async newObject(remote: string): Promise<FsObject> {
-    try {
-      const st = volume.statSync(this.native(remote));
-      if (st.isDirectory()) throw new FsError("IsDir", "is a directory", { path: remote });
-      return new MemoryObject(this, remote, st.size, st.mtime);
-    } catch (err) {
-      throw fromErrno(err, remote, "file");
+    const p = this.path(remote);
+    const f = store.file(p);
+    if (!f) {
+      if (store.dir(p)) throw new FsError("IsDir", "is a directory", { path: remote });
+      throw new FsError("ObjectNotFound", "object not found", { path: remote });
     }
+    return new MemoryObject(this, remote, f.data.length, new Date(f.mtime));
   }
 
   async put(body: Body, src: ObjectInfo, options?: CallOptions): Promise<FsObject> {
@@ -80,21 +68,12 @@ export class MemoryFs implements Fs {
     }
     // A signal that fired during the last chunk must still stop the write.
     options?.signal?.throwIfAborted();
-    const data = Buffer.concat(parts);
+    // Empty files, a large share of big trees, all share one array.
+    const data = parts.length === 0 ? EMPTY : Buffer.concat(parts);
     if (src.size >= 0 && data.length !== src.size) {
       throw new FsError("Corrupt", `size mismatch: expected ${src.size}, got ${data.length}`, { path: src.remote });
     }
-    const p = this.native(src.remote);
-    try {
-      this.mkdirs(parentOf(src.remote));
-      if (volume.existsSync(p) && volume.statSync(p).isDirectory()) {
-        throw new FsError("IsDir", "is a directory", { path: src.remote });
-      }
-      volume.writeFileSync(p, data);
-      volume.utimesSync(p, src.modTime, src.modTime);
-    } catch (err) {
-      throw fromErrno(err, src.remote, "file");
-    }
+    store.putFile(this.path(src.remote), new MemFile(data, src.modTime.getTime()), src.remote);
     return new MemoryObject(this, src.remote, data.length, src.modTime);
   }
 
@@ -103,82 +82,61 @@ export class MemoryFs implements Fs {
   }
 
   async mkdir(dir: string): Promise<void> {
-    try {
-      this.mkdirs(dir);
-    } catch (err) {
-      throw fromErrno(err, dir, "dir");
-    }
-  }
-
-  private mkdirs(dir: string): void {
-    const p = this.native(dir);
-    if (volume.existsSync(p)) {
-      if (!volume.statSync(p).isDirectory()) throw new FsError("IsFile", "is a file, not a directory", { path: dir });
-      return;
-    }
-    volume.mkdirSync(p, { recursive: true });
+    store.mkdirs(this.path(dir), dir);
   }
 
   async rmdir(dir: string): Promise<void> {
-    const p = this.native(dir);
-    try {
-      if (!volume.statSync(p).isDirectory()) throw new FsError("IsFile", "is a file, not a directory", { path: dir });
-      if (dir === "" && this.root === "") {
-        if ((volume.readdirSync(p) as string[]).length > 0)
-          throw new FsError("DirNotEmpty", "directory not empty", { path: dir });
-        return;
-      }
-      volume.rmdirSync(p);
-    } catch (err) {
-      throw fromErrno(err, dir, "dir");
+    const p = this.path(dir);
+    const d = store.dir(p);
+    if (!d) {
+      if (store.file(p)) throw new FsError("IsFile", "is a file, not a directory", { path: dir });
+      throw new FsError("DirNotFound", "directory not found", { path: dir });
     }
+    if (!d.empty) throw new FsError("DirNotEmpty", "directory not empty", { path: dir });
+    // The store's own top stays; an empty one is as good as removed.
+    if (p !== "") store.takeDir(p);
   }
 
   async copy(src: FsObject, remote: string): Promise<FsObject> {
-    const from = this.sameStore(src, "CantCopy");
-    const to = this.native(remote);
-    try {
-      this.mkdirs(parentOf(remote));
-      volume.copyFileSync(from, to);
-      volume.utimesSync(to, src.modTime, src.modTime);
-    } catch (err) {
-      throw fromErrno(err, remote, "file");
-    }
-    return new MemoryObject(this, remote, src.size, src.modTime);
+    const f = this.sameStore(src, "CantCopy");
+    // Contents are never changed in place, so the copy shares the bytes.
+    store.putFile(this.path(remote), new MemFile(f.data, src.modTime.getTime()), remote);
+    return new MemoryObject(this, remote, f.data.length, src.modTime);
   }
 
   async move(src: FsObject, remote: string): Promise<FsObject> {
-    const from = this.sameStore(src, "CantMove");
-    try {
-      this.mkdirs(parentOf(remote));
-      volume.renameSync(from, this.native(remote));
-    } catch (err) {
-      throw fromErrno(err, remote, "file");
+    const f = this.sameStore(src, "CantMove");
+    const from = (src as MemoryObject).fs.path(src.remote);
+    const to = this.path(remote);
+    if (from !== to) {
+      store.putFile(to, f, remote);
+      store.removeFile(from);
     }
-    return new MemoryObject(this, remote, src.size, src.modTime);
+    return new MemoryObject(this, remote, f.data.length, new Date(f.mtime));
   }
 
   async dirMove(src: Fs, srcRemote: string, dstRemote: string): Promise<void> {
     if (!(src instanceof MemoryFs)) throw new FsError("CantDirMove", "source is not a memory remote");
-    const to = this.native(dstRemote);
-    if (volume.existsSync(to)) throw new FsError("AlreadyExists", "destination exists", { path: dstRemote });
-    try {
-      this.mkdirs(parentOf(dstRemote));
-      volume.renameSync(src.native(srcRemote), to);
-    } catch (err) {
-      throw fromErrno(err, srcRemote, "dir");
-    }
+    const to = this.path(dstRemote);
+    if (store.dir(to) || store.file(to)) throw new FsError("AlreadyExists", "destination exists", { path: dstRemote });
+    const from = src.path(srcRemote);
+    if (to.startsWith(`${from}/`)) throw new FsError("CantDirMove", "cannot move a directory into itself");
+    store.mkdirs(parentOf(to), dstRemote);
+    const moved = store.takeDir(from);
+    if (!moved) throw new FsError("DirNotFound", "directory not found", { path: srcRemote });
+    store.attachDir(to, moved, dstRemote);
   }
 
   async purge(dir: string): Promise<void> {
-    const p = this.native(dir);
-    if (!volume.existsSync(p)) throw new FsError("DirNotFound", "directory not found", { path: dir });
-    volume.rmSync(p, { recursive: true });
+    const p = this.path(dir);
+    if (!store.dir(p)) throw new FsError("DirNotFound", "directory not found", { path: dir });
+    store.takeDir(p);
   }
 
-  private sameStore(src: FsObject, code: "CantCopy" | "CantMove"): string {
+  /** The stored file behind `src`, when it is a memory object (any memory remote: one store). */
+  private sameStore(src: FsObject, code: "CantCopy" | "CantMove"): MemFile {
     if (!(src instanceof MemoryObject)) throw new FsError(code, "source is not a memory object", { path: src.remote });
-    return src.fs.native(src.remote);
+    return src.stored();
   }
 }
 
@@ -191,55 +149,35 @@ class MemoryObject implements FsObject {
     public modTime: Date,
   ) {}
 
-  private get path(): string {
-    return this.fs.native(this.remote);
+  /** The file as stored now; `ObjectNotFound` once it is gone. */
+  stored(): MemFile {
+    const f = store.file(this.fs.path(this.remote));
+    if (!f) throw new FsError("ObjectNotFound", "object not found", { path: this.remote });
+    return f;
   }
 
   async open(options?: OpenOptions): Promise<Body> {
     const { start, end } = resolveRange(options, this.size);
-    let fd: number;
-    try {
-      fd = volume.openSync(this.path, "r");
-    } catch (err) {
-      throw fromErrno(err, this.remote, "file");
-    }
+    const data = this.stored().data;
+    const stop = Math.min(end, data.length);
     return (async function* () {
-      try {
-        for (let at = start; at < end; ) {
-          const buf = Buffer.allocUnsafe(Math.min(READ_CHUNK, end - at));
-          const n = volume.readSync(fd, buf, 0, buf.length, at);
-          if (n === 0) return;
-          at += n;
-          yield buf.subarray(0, n);
-        }
-      } finally {
-        volume.closeSync(fd);
-      }
+      // Copies, as a yielded chunk belongs to the consumer and the stored bytes must not change.
+      for (let at = start; at < stop; at += READ_CHUNK) yield data.slice(at, Math.min(at + READ_CHUNK, stop));
     })();
   }
 
   async remove(): Promise<void> {
-    try {
-      volume.unlinkSync(this.path);
-    } catch (err) {
-      throw fromErrno(err, this.remote, "file");
+    if (!store.removeFile(this.fs.path(this.remote))) {
+      throw new FsError("ObjectNotFound", "object not found", { path: this.remote });
     }
   }
 
   async setModTime(modTime: Date): Promise<void> {
-    try {
-      volume.utimesSync(this.path, modTime, modTime);
-    } catch (err) {
-      throw fromErrno(err, this.remote, "file");
-    }
+    this.stored().mtime = modTime.getTime();
     this.modTime = modTime;
   }
 
   async hash(type: HashType, _options?: CallOptions): Promise<string> {
-    try {
-      return hashBytes(type, volume.readFileSync(this.path) as Buffer);
-    } catch (err) {
-      throw fromErrno(err, this.remote, "file");
-    }
+    return hashBytes(type, this.stored().data);
   }
 }

@@ -3,7 +3,7 @@ import { defineDescriptor } from "../../fs/registry.js";
 export default defineDescriptor<Record<string, never>>({
   name: "memory",
   kind: "backend",
-  description: "In-memory storage, shared by every memory remote in the process (on memfs)",
+  description: "In-memory storage, shared by every memory remote in the process",
   options: { type: "object", properties: {}, additionalProperties: false },
   async create({ name, root }) {
     const { MemoryFs } = await import("./fs.js");
