@@ -1,12 +1,47 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+import { ROW_FILES, serverTestFiles } from "./test/projects.js";
 
+const root = fileURLToPath(new URL(".", import.meta.url));
+const serverFiles = serverTestFiles(root);
+
+/**
+ * Two projects: "fast" (no servers, no killed processes; `npm run test:fast`, the edit loop) and
+ * "servers" (real sshd, Apache, Ceph, `rclone serve`, and the kill tests). `npm test` runs both.
+ */
 export default defineConfig({
+  resolve: {
+    // Examples and library tests import the package by name, as its users do.
+    alias: [
+      { find: /^strata$/, replacement: fileURLToPath(new URL("./src/index.ts", import.meta.url)) },
+      { find: /^strata\/testing$/, replacement: fileURLToPath(new URL("./src/testing.ts", import.meta.url)) },
+    ],
+  },
   test: {
-    include: ["test/**/*.test.ts"],
     // Builds the CLI once (into node_modules/.cache, not dist/) for the tests that spawn it.
     globalSetup: ["test/global-setup.ts"],
+    setupFiles: ["test/quiet-logs.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "fast",
+          include: ["test/**/*.test.ts"],
+          exclude: serverFiles,
+          env: { STRATA_TEST_SERVERS: "none" },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "servers",
+          include: [...serverFiles, ...ROW_FILES],
+          env: { STRATA_TEST_SERVERS: "only" },
+        },
+      },
+    ],
   },
 });

@@ -14,6 +14,17 @@ export * from "./fs/features.js";
 export * from "./fs/filter/index.js";
 export * from "./fs/fspath.js";
 export * from "./fs/hashes.js";
+export {
+  formatJsonLogLine,
+  formatLogLine,
+  LOG_LEVELS,
+  type LogEntry,
+  type LogLevel,
+  type LogSink,
+  setLogLevel,
+  setLogSink,
+  stderrLogSink,
+} from "./fs/log.js";
 export * from "./fs/new-fs.js";
 export * from "./fs/obscure.js";
 export * from "./fs/operations/copy.js";

@@ -2,7 +2,7 @@
 import type { ArgumentsCamelCase, Argv } from "yargs";
 import { ConfigStore } from "../fs/config.js";
 import { exitCodeFor } from "../fs/errors.js";
-import { LOG_LEVELS, type LogLevel, setJsonLog, setLogLevel } from "../fs/log.js";
+import { LOG_LEVELS, type LogLevel, setLogLevel, setLogSink, stderrLogSink } from "../fs/log.js";
 import { createContext, type FsContext, setDefaultContext } from "../fs/new-fs.js";
 
 export interface GlobalArgs {
@@ -67,7 +67,7 @@ export async function setup(argv: GlobalArgs & { _: (string | number)[] }): Prom
     argv["log-level"] ?? (argv.quiet ? "ERROR" : argv.verbose >= 2 ? "DEBUG" : argv.verbose === 1 ? "INFO" : "NOTICE");
   setLogLevel(level);
   showStacks = level === "DEBUG";
-  setJsonLog(argv["use-json-log"]);
+  setLogSink(stderrLogSink(argv["use-json-log"]));
   const config = await ConfigStore.load(argv.config);
   const flags: FsContext["flags"] = argv["copy-links"] ? { local: { copy_links: "true" } } : {};
   if (argv["crypt-strict-names"]) flags.crypt = { strict_names: "true" };

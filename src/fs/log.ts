@@ -1,23 +1,38 @@
-/** Logging to stderr in rclone's shape: `2006/01/02 15:04:05 LEVEL : subject: message`. */
+/**
+ * Logging. Messages go to one sink, none by default, so strata used as a library prints nothing
+ * unless the program asks; the CLI installs `stderrLogSink` at NOTICE, as rclone logs.
+ */
 
 export const LOG_LEVELS = ["ERROR", "NOTICE", "INFO", "DEBUG"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-let threshold = 1;
-let jsonLog = false;
-let sink: (line: string) => void = (line) => process.stderr.write(`${line}\n`);
+/** One message: its level, what it is about (a file, a remote; undefined for none), its text and when. */
+export interface LogEntry {
+  level: LogLevel;
+  object: string | undefined;
+  message: string;
+  time: Date;
+}
 
+/** Receives every message at or above the level set by `setLogLevel`. */
+export type LogSink = (entry: LogEntry) => void;
+
+let threshold: number = LOG_LEVELS.indexOf("NOTICE");
+let sink: LogSink | undefined;
+
+/** Sets the least severe level passed to the sink (default NOTICE, rclone's default). */
 export function setLogLevel(level: LogLevel): void {
   threshold = LOG_LEVELS.indexOf(level);
 }
 
-export function setJsonLog(on: boolean): void {
-  jsonLog = on;
-}
-
-/** Redirects log lines (tests capture them). */
-export function setLogSink(fn: (line: string) => void): void {
+/**
+ * Sends messages to `fn`, or nowhere when undefined (the default). Returns the sink it replaces, so
+ * a caller that redirects logs for a while can put it back.
+ */
+export function setLogSink(fn: LogSink | undefined): LogSink | undefined {
+  const previous = sink;
   sink = fn;
+  return previous;
 }
 
 function stamp(d: Date): string {
@@ -25,19 +40,37 @@ function stamp(d: Date): string {
   return `${d.getFullYear()}/${p(d.getMonth() + 1)}/${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
-function emit(level: LogLevel, subject: string | undefined, message: string): void {
-  if (LOG_LEVELS.indexOf(level) > threshold) return;
-  const now = new Date();
-  if (jsonLog) {
-    sink(JSON.stringify({ level: level.toLowerCase(), msg: message, object: subject, time: now.toISOString() }));
-    return;
-  }
-  sink(`${stamp(now)} ${level.padEnd(6)}: ${subject ? `${subject}: ` : ""}${message}`);
+/** rclone's text line: `2006/01/02 15:04:05 LEVEL : object: message`, in local time. */
+export function formatLogLine(entry: LogEntry): string {
+  const object = entry.object ? `${entry.object}: ` : "";
+  return `${stamp(entry.time)} ${entry.level.padEnd(6)}: ${object}${entry.message}`;
 }
 
+/** rclone's `--use-json-log` line: one JSON object with the level in lower case. */
+export function formatJsonLogLine(entry: LogEntry): string {
+  return JSON.stringify({
+    level: entry.level.toLowerCase(),
+    msg: entry.message,
+    object: entry.object,
+    time: entry.time.toISOString(),
+  });
+}
+
+/** A sink writing one line per message to stderr, as text or (`json`) as rclone's JSON log. */
+export function stderrLogSink(json = false): LogSink {
+  const format = json ? formatJsonLogLine : formatLogLine;
+  return (entry) => process.stderr.write(`${format(entry)}\n`);
+}
+
+function emit(level: LogLevel, object: string | undefined, message: string): void {
+  if (!sink || LOG_LEVELS.indexOf(level) > threshold) return;
+  sink({ level, object, message, time: new Date() });
+}
+
+/** What strata's own code logs through; `object` names what the message is about. */
 export const log = {
-  error: (subject: string | undefined, message: string) => emit("ERROR", subject, message),
-  notice: (subject: string | undefined, message: string) => emit("NOTICE", subject, message),
-  info: (subject: string | undefined, message: string) => emit("INFO", subject, message),
-  debug: (subject: string | undefined, message: string) => emit("DEBUG", subject, message),
+  error: (object: string | undefined, message: string) => emit("ERROR", object, message),
+  notice: (object: string | undefined, message: string) => emit("NOTICE", object, message),
+  info: (object: string | undefined, message: string) => emit("INFO", object, message),
+  debug: (object: string | undefined, message: string) => emit("DEBUG", object, message),
 };

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { fromBytes, toBytes } from "../../src/fs/body.js";
 import { FsError, isFsError } from "../../src/fs/errors.js";
-import { setLogLevel, setLogSink } from "../../src/fs/log.js";
+import { formatLogLine, setLogLevel, setLogSink } from "../../src/fs/log.js";
 import { createContext, newFs } from "../../src/fs/new-fs.js";
 import type { Fs, FsObject } from "../../src/fs/types.js";
 import { strata } from "../commands/run-cli.js";
@@ -55,7 +55,6 @@ beforeAll(async () => {
   writeFileSync(chunk, bytes);
 });
 afterEach(() => {
-  setLogSink((line) => process.stderr.write(`${line}\n`));
   setLogLevel("NOTICE");
   lines.length = 0;
 });
@@ -75,7 +74,7 @@ const list = async (fs: Fs, d: string) =>
 
 describe("chunker: corrupt trees", () => {
   it("(a) skips a file with a missing chunk from the listing with a notice; newObject says Corrupt", async () => {
-    setLogSink((line) => lines.push(line));
+    setLogSink((entry) => lines.push(formatLogLine(entry)));
     const fs = await newFs(spec(), createContext());
     const listed = await list(fs, "");
     expect(listed.map(([r]) => r)).not.toContain("gap.bin");

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { fromBytes, toBytes } from "../../src/fs/body.js";
 import { isFsError } from "../../src/fs/errors.js";
-import { setLogLevel, setLogSink } from "../../src/fs/log.js";
+import { formatLogLine, setLogLevel, setLogSink } from "../../src/fs/log.js";
 import { createContext, newFs } from "../../src/fs/new-fs.js";
 import { cleanUp } from "../../src/fs/operations/cleanup.js";
 import { strata } from "../commands/run-cli.js";
@@ -95,7 +95,6 @@ describe("chunker: uploads killed with SIGKILL", () => {
 describe("chunker: cleanUp", () => {
   const lines: string[] = [];
   afterEach(() => {
-    setLogSink((line) => process.stderr.write(`${line}\n`));
     setLogLevel("NOTICE");
     lines.length = 0;
   });
@@ -120,7 +119,7 @@ describe("chunker: cleanUp", () => {
     const before = filesUnder(dir);
 
     setLogLevel("INFO");
-    setLogSink((line) => lines.push(line));
+    setLogSink((entry) => lines.push(formatLogLine(entry)));
     // A rename-mode remote over the same directory must keep the norename file's chunks too.
     const fs = await newFs(`:chunker,remote=${dir},chunk_size=1000b:`, ctx);
     await cleanUp(fs, { dryRun: true });

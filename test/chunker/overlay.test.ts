@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { MemoryFs } from "../../src/backends/memory/fs.js";
 import { fromBytes, toBytes } from "../../src/fs/body.js";
 import { isFsError } from "../../src/fs/errors.js";
@@ -12,7 +12,7 @@ import { quoteValue } from "../../src/fs/fspath.js";
 import { hashBytes } from "../../src/fs/hashes.js";
 import { CountingFs } from "../../src/fs/layers/counting.js";
 import type { LayerFs, OpKind } from "../../src/fs/layers/layer.js";
-import { setLogSink } from "../../src/fs/log.js";
+import { formatLogLine, setLogSink } from "../../src/fs/log.js";
 import { createContext, newFs } from "../../src/fs/new-fs.js";
 import type { Body, Fs, FsObject, ObjectInfo, PutOptions } from "../../src/fs/types.js";
 import { ChunkerFs } from "../../src/overlays/chunker/fs.js";
@@ -79,9 +79,9 @@ const codeOf = (p: Promise<unknown>) =>
 const bytes = (n: number, seed = 1) => Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) % 251);
 
 const logs: string[] = [];
-setLogSink((line) => logs.push(line));
-afterEach(() => {
+beforeEach(() => {
   logs.length = 0;
+  setLogSink((entry) => logs.push(formatLogLine(entry)));
 });
 
 describe("options", () => {

@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } fr
 import { basename, dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { fromBytes } from "../../src/fs/body.js";
-import { setLogLevel, setLogSink } from "../../src/fs/log.js";
+import { formatLogLine, setLogLevel, setLogSink } from "../../src/fs/log.js";
 import { cleanUp } from "../../src/fs/operations/cleanup.js";
 import { parseShardName, shardName, tempShardName } from "../../src/overlays/erasure/format.js";
 import { erasureOf } from "../../src/overlays/erasure/unwrap.js";
@@ -13,7 +13,6 @@ import { type ErasureTree, makeErasureTree, open, readsBack, shardFile } from ".
 let tree: ErasureTree;
 afterEach(() => {
   tree?.remove();
-  setLogSink((line) => process.stderr.write(`${line}\n`));
   setLogLevel("NOTICE");
 });
 
@@ -49,7 +48,7 @@ describe("erasure cleanup", () => {
     ];
     const newer = [2, 3].map((i) => copyShardAs(i, "empty", vid + 30, false)); // newer, fewer than k shards
     const lines: string[] = [];
-    setLogSink((line) => lines.push(line));
+    setLogSink((entry) => lines.push(formatLogLine(entry)));
     setLogLevel("INFO");
 
     await cleanUp(await open(tree.spec), { dryRun: true });

@@ -9,7 +9,6 @@ import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { fromBytes, toBytes } from "../../src/fs/body.js";
 import { type FsError, isFsError } from "../../src/fs/errors.js";
-import { setLogSink } from "../../src/fs/log.js";
 import { createContext, newFs } from "../../src/fs/new-fs.js";
 import type { Fs } from "../../src/fs/types.js";
 import { CompressFs } from "../../src/overlays/compress/fs.js";
@@ -55,9 +54,6 @@ beforeAll(async () => {
     const dataName = objs.map((o) => o.remote).find((r) => r !== "f.json") as string;
     stored.set(kind, { content, mode, dataName, data: await read(dataName), meta: await read("f.json") });
   }
-  // Notices about skipped names are expected here.
-  setLogSink(() => undefined);
-  return () => setLogSink((line) => process.stderr.write(`${line}\n`));
 });
 
 /** What the overlay makes of a wrapped remote holding `data` and `meta` for `f`. */

@@ -7,7 +7,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { fromBytes } from "../../src/fs/body.js";
-import { setLogSink } from "../../src/fs/log.js";
+import { formatLogLine, setLogSink } from "../../src/fs/log.js";
 import { createContext, newFs } from "../../src/fs/new-fs.js";
 import { encodeSize } from "../../src/overlays/compress/names.js";
 import { makeTree, removeTree, strata } from "../commands/run-cli.js";
@@ -17,7 +17,6 @@ const META = '{"Mode":0,"Size":3,"MD5":"","MimeType":"text/plain","CompressionMe
 const lines: string[] = [];
 const dirs: string[] = [];
 afterEach(() => {
-  setLogSink((line) => process.stderr.write(`${line}\n`));
   lines.length = 0;
 });
 afterAll(() => {
@@ -40,7 +39,7 @@ async function tree(): Promise<string> {
 describe("compress: names that decode to . or ..", () => {
   it("are skipped from listings with a notice naming the wrapped object", async () => {
     const dir = await tree();
-    setLogSink((line) => lines.push(line));
+    setLogSink((entry) => lines.push(formatLogLine(entry)));
     const fs = await newFs(`:compress,remote=${dir}:`, createContext());
     expect((await fs.list("")).map((e) => e.remote)).toEqual(["ok"]);
     expect(lines.some((l) => l.includes('NOTICE: ..bin: data object decodes to an unusable name (name ".")'))).toBe(

@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { fromBytes } from "../../src/fs/body.js";
 import { isFsError } from "../../src/fs/errors.js";
 import { FaultFs } from "../../src/fs/layers/fault.js";
-import { type LogLevel, setLogLevel, setLogSink } from "../../src/fs/log.js";
+import { formatLogLine, type LogLevel, setLogLevel, setLogSink } from "../../src/fs/log.js";
 import { createContext, newFs } from "../../src/fs/new-fs.js";
 import { copyFile } from "../../src/fs/operations/copy.js";
 import type { Body } from "../../src/fs/types.js";
@@ -50,11 +50,10 @@ const localSpec = (extra = "") =>
 function captureLog(level: LogLevel = "NOTICE"): string[] {
   const lines: string[] = [];
   setLogLevel(level);
-  setLogSink((line) => lines.push(line));
+  setLogSink((entry) => lines.push(formatLogLine(entry)));
   return lines;
 }
 afterEach(() => {
-  setLogSink((line) => process.stderr.write(`${line}\n`));
   setLogLevel("NOTICE");
 });
 

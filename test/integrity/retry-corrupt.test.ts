@@ -5,12 +5,12 @@
  * fault layer that corrupts the reads, not timed.
  */
 import { randomBytes } from "node:crypto";
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { Stats } from "../../src/fs/accounting/stats.js";
 import { fromBytes } from "../../src/fs/body.js";
 import { ExitCode, exitCodeFor, FsError } from "../../src/fs/errors.js";
 import { FaultFs } from "../../src/fs/layers/fault.js";
-import { setLogSink } from "../../src/fs/log.js";
+import { formatLogLine, setLogSink } from "../../src/fs/log.js";
 import { createContext, newFs } from "../../src/fs/new-fs.js";
 import { runWithRetries } from "../../src/fs/sync/run.js";
 import { runSync } from "../../src/fs/sync/sync.js";
@@ -18,7 +18,9 @@ import type { Fs } from "../../src/fs/types.js";
 
 const MTIME = new Date("2021-03-04T05:06:07Z");
 const logs: string[] = [];
-setLogSink((line) => logs.push(line));
+beforeEach(() => {
+  setLogSink((entry) => logs.push(formatLogLine(entry)));
+});
 
 async function memoryWith(files: Record<string, Uint8Array>): Promise<Fs> {
   const fs = await newFs(`:memory:retry-${randomBytes(6).toString("hex")}`, createContext());

@@ -14,6 +14,7 @@ import { runSync, type SyncOptions } from "../../src/fs/sync/sync.js";
 import { type Fs, MODTIME_NOT_SUPPORTED } from "../../src/fs/types.js";
 import { removeStackTemps, stacks, tempDir } from "../conformance/stacks.js";
 import { stopSharedServers } from "../servers/shared.js";
+import { selectedRows, serverlessTestsRun } from "../stack-rows.js";
 import { bytes, fingerprint, MODTIME, mutate, putFile, rng, seedTree } from "./tree.js";
 
 afterAll(async () => {
@@ -50,9 +51,7 @@ const modTimesKept = (a: Fs, b: Fs) => a.precision !== MODTIME_NOT_SUPPORTED && 
 const resentWhenTouched = (src: Fs, dst: Fs, touched: string[]) =>
   commonHash(src, dst) || !modTimesKept(src, dst) ? 0 : touched.length;
 
-// As in the conformance suite, STRATA_STACKS (a regular expression) limits the rows to those it matches.
-const only = process.env.STRATA_STACKS ? new RegExp(process.env.STRATA_STACKS) : undefined;
-for (const row of stacks.filter((s) => !only || only.test(s.label))) {
+for (const row of selectedRows(stacks)) {
   for (const direction of ["local → stack", "stack → local"] as const) {
     describe(`sync ${direction} (${row.label})`, () => {
       const pair = async () => {
@@ -210,7 +209,7 @@ for (const row of stacks.filter((s) => !only || only.test(s.label))) {
   });
 }
 
-describe("server-side copy", () => {
+describe.runIf(serverlessTestsRun)("server-side copy", () => {
   it("copies within one remote without reading or writing data through the client", async () => {
     const base = new CountingFs(await newFs(`:memory:ss-${Date.now()}`, createContext()));
     const root = await newFs(`:memory:ss-dst-${Date.now()}`, createContext());

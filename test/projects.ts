@@ -1,0 +1,46 @@
+/**
+ * Splits the test files between the vitest projects (see vitest.config.ts). A file belongs to
+ * "servers" when it starts a real server or kills a process: it imports, directly or through test
+ * helpers, a module of test/servers/ or test/kill-child.ts, or kills a process itself. The files
+ * that run the rows of test/conformance/stacks.ts run in both projects, each taking its own rows
+ * (test/stack-rows.ts); importing stacks.ts alone starts nothing, so it does not make a file slow.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+
+/** Test files that run stack rows: in both projects. */
+export const ROW_FILES = ["test/conformance/conformance.test.ts", "test/sync/sync.test.ts"];
+
+const STACKS = "test/conformance/stacks.ts";
+const STARTS_SERVERS = /^test\/(servers\/[^/]+|kill-child)\.ts$/;
+const KILLS = /SIGKILL|\.kill\(/;
+
+function filesUnder(root: string, dir: string): string[] {
+  return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((d) =>
+    d.isDirectory() ? filesUnder(root, join(dir, d.name)) : d.name.endsWith(".ts") ? [join(dir, d.name)] : [],
+  );
+}
+
+/** The test files (paths relative to `root`) that need servers or kill processes, sorted. */
+export function serverTestFiles(root: string): string[] {
+  const sources = new Map(filesUnder(root, "test").map((f) => [f, readFileSync(join(root, f), "utf8")]));
+  const imports = (file: string): string[] =>
+    [...(sources.get(file) ?? "").matchAll(/from "(\.{1,2}\/[^"]+)\.js"/g)].map((m) =>
+      relative(root, resolve(root, dirname(file), `${m[1]}.ts`)),
+    );
+  const memo = new Map<string, boolean>();
+  const slow = (file: string): boolean => {
+    if (STARTS_SERVERS.test(file)) return true;
+    if (file === STACKS || !sources.has(file)) return false;
+    const known = memo.get(file);
+    if (known !== undefined) return known;
+    memo.set(file, false); // an import cycle adds nothing
+    const answer = imports(file).some(slow);
+    memo.set(file, answer);
+    return answer;
+  };
+  return [...sources.keys()]
+    .filter((f) => f.endsWith(".test.ts") && !ROW_FILES.includes(f))
+    .filter((f) => KILLS.test(sources.get(f) as string) || slow(f))
+    .sort();
+}
