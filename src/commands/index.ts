@@ -14,6 +14,7 @@ import deletefile from "./deletefile.js";
 import erasure from "./erasure.js";
 import hashsum from "./hashsum.js";
 import help from "./help.js";
+import listremotes from "./listremotes.js";
 import ls from "./ls.js";
 import lsd from "./lsd.js";
 import lsf from "./lsf.js";
@@ -51,6 +52,7 @@ export const commands = [
   erasure,
   hashsum,
   help,
+  listremotes,
   ls,
   lsd,
   lsf,

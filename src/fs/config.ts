@@ -1,12 +1,14 @@
 /**
  * Named remotes: a JSON5 file `{ remotes: { NAME: { type, ...options } } }`, or an rclone.conf (INI)
- * read and written in its own format. Env `STRATA_CONFIG_<NAME>_<KEY>` overrides (and can define) remotes.
+ * read and written in its own format, encrypted again when it was read encrypted. Env
+ * `STRATA_CONFIG_<NAME>_<KEY>` overrides (and can define) remotes.
  */
 import { randomBytes } from "node:crypto";
 import { copyFile, mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import JSON5 from "json5";
+import { configKey, decryptConfig, encryptConfig, isEncryptedConfig } from "./config-crypt.js";
 import { FsError } from "./errors.js";
 
 export interface RemoteConfig {
@@ -15,6 +17,19 @@ export interface RemoteConfig {
 }
 
 export type ConfigFormat = "json5" | "ini";
+
+export interface LoadOptions {
+  /**
+   * Gives the password of an encrypted rclone.conf, or undefined when there is none; called only when
+   * the file is encrypted. Default: `STRATA_CONFIG_PASS`, else `RCLONE_CONFIG_PASS`, from the env.
+   */
+  password?: () => Promise<string | undefined>;
+}
+
+/** The config password from `STRATA_CONFIG_PASS`, else `RCLONE_CONFIG_PASS` (so rclone users' setups work). */
+export function envConfigPassword(env: NodeJS.ProcessEnv): string | undefined {
+  return env.STRATA_CONFIG_PASS || env.RCLONE_CONFIG_PASS || undefined;
+}
 
 /** Where the config lives: `--config`, else `$STRATA_CONFIG`, else the XDG default. */
 export function defaultConfigPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -37,7 +52,14 @@ export class ConfigStore {
     private readonly env: NodeJS.ProcessEnv,
     /** Whether the file existed when loaded. */
     readonly exists: boolean,
+    /** The key of an encrypted rclone.conf, which `save` encrypts with again. */
+    private readonly key?: Uint8Array,
   ) {}
+
+  /** Whether the file is an encrypted rclone.conf. */
+  get encrypted(): boolean {
+    return this.key !== undefined;
+  }
 
   /** An empty config held in memory (library use and tests). */
   static inMemory(remotes: Record<string, RemoteConfig> = {}, env: NodeJS.ProcessEnv = {}): ConfigStore {
@@ -46,10 +68,15 @@ export class ConfigStore {
 
   /**
    * Loads a config file; a missing file is an empty config. The format is INI when the file starts
-   * with a `[section]` (or comments then one) or ends in `.conf`, else JSON5.
-   * Throws `ConfigInvalid` naming the file and what is wrong.
+   * with a `[section]` (or comments then one) or ends in `.conf`, else JSON5. An encrypted rclone.conf
+   * (`RCLONE_ENCRYPT_V0:`) is decrypted with the password `options.password` gives.
+   * Throws `ConfigInvalid` naming the file and what is wrong, also for a missing or wrong password.
    */
-  static async load(path = defaultConfigPath(), env: NodeJS.ProcessEnv = process.env): Promise<ConfigStore> {
+  static async load(
+    path = defaultConfigPath(),
+    env: NodeJS.ProcessEnv = process.env,
+    options: LoadOptions = {},
+  ): Promise<ConfigStore> {
     const file = resolve(path);
     let text: string;
     try {
@@ -59,6 +86,14 @@ export class ConfigStore {
         throw configError(file, `cannot be read: ${(err as Error).message}`);
       }
       return new ConfigStore(file, file.endsWith(".conf") ? "ini" : "json5", {}, env, false);
+    }
+    if (isEncryptedConfig(text, file)) {
+      const password = await (options.password ?? (async () => envConfigPassword(env)))();
+      if (password === undefined) {
+        throw configError(file, "it is encrypted: give its password with --password-command or STRATA_CONFIG_PASS");
+      }
+      const key = configKey(password);
+      return new ConfigStore(file, "ini", parseIni(await decryptConfig(text, key, file), file), env, true, key);
     }
     const ini = file.endsWith(".conf") || /^\s*(?:[#;][^\n]*\n\s*)*\[/.test(text) || text.trim() === "";
     if (ini && !file.endsWith(".json5") && !file.endsWith(".json")) {
@@ -119,7 +154,8 @@ export class ConfigStore {
   /** Writes the file atomically (temp file + rename), keeping the previous version as `<file>.bak`. */
   async save(): Promise<void> {
     if (!this.path) return;
-    const text = this.format === "ini" ? formatIni(this.remotes) : formatJson5(this.remotes);
+    const plain = this.format === "ini" ? formatIni(this.remotes) : formatJson5(this.remotes);
+    const text = this.key ? await encryptConfig(plain, this.key) : plain;
     await mkdir(dirname(this.path), { recursive: true });
     const tmp = `${this.path}.${randomBytes(6).toString("hex")}.tmp`;
     await writeFile(tmp, text, { mode: 0o600 });
