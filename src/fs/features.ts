@@ -15,6 +15,12 @@ export interface FeatureFlags {
   readonly slowHash: boolean;
   /** Server-side copy/move may take sources from another remote of the same type. */
   readonly serverSideAcrossConfigs: boolean;
+  /**
+   * A disk of this machine (rclone's IsLocal): its `copy` is the kernel's, which rclone's local
+   * backend does as a stream, so --bwlimit and --max-transfer make operations stream it too.
+   * Only the local backend and the layers over it say so; an overlay does not inherit it.
+   */
+  readonly isLocal: boolean;
 }
 
 export interface OptionalOps {
@@ -53,6 +59,7 @@ export const DEFAULT_FLAGS: FeatureFlags = {
   bucketBased: false,
   slowHash: false,
   serverSideAcrossConfigs: false,
+  isLocal: false,
 };
 
 /** Builds features from flags and the optional operations an implementation defines (bound to it). */
@@ -67,8 +74,8 @@ export function fillFeatures(impl: Partial<OptionalOps>, flags: Partial<FeatureF
 
 /** The facts of a feature set, without its operations. */
 export function flagsOf(f: Features): FeatureFlags {
-  const { caseInsensitive, canHaveEmptyDirs, bucketBased, slowHash, serverSideAcrossConfigs } = f;
-  return { caseInsensitive, canHaveEmptyDirs, bucketBased, slowHash, serverSideAcrossConfigs };
+  const { caseInsensitive, canHaveEmptyDirs, bucketBased, slowHash, serverSideAcrossConfigs, isLocal } = f;
+  return { caseInsensitive, canHaveEmptyDirs, bucketBased, slowHash, serverSideAcrossConfigs, isLocal };
 }
 
 /**

@@ -64,6 +64,7 @@ export class LocalFs implements Fs {
       caseInsensitive: options.case_insensitive,
       serverSideAcrossConfigs: true,
       slowHash: true,
+      isLocal: true,
     });
   }
 

@@ -52,6 +52,21 @@ export class Transfer {
     this.stats.bytes += bytes;
   }
 
+  /**
+   * Counts a server-side copy or move of `bytes`: transferred bytes (so they count against
+   * --max-transfer, as rclone counts them), and the server-side figures of the stats block.
+   */
+  serverSide(kind: "copy" | "move", bytes: number): void {
+    this.add(bytes);
+    if (kind === "copy") {
+      this.stats.serverSideCopies++;
+      this.stats.serverSideCopyBytes += bytes;
+    } else {
+      this.stats.serverSideMoves++;
+      this.stats.serverSideMoveBytes += bytes;
+    }
+  }
+
   /** Ends the transfer; `err` counts it as failed (its bytes stay counted, as in rclone). A check counts either way. */
   done(err?: unknown): void {
     this.stats.transferring.delete(this);
@@ -74,8 +89,12 @@ export class Stats {
   totalChecks = 0;
   deletes = 0;
   deletedDirs = 0;
+  /** Files moved (server-side or by copy and delete) and renamed, rclone's "Renamed". */
+  renames = 0;
   serverSideCopies = 0;
+  serverSideCopyBytes = 0;
   serverSideMoves = 0;
+  serverSideMoveBytes = 0;
   errors = 0;
   /** Errors another run could end differently for (`worthAnotherRun`): --retries repeats only for them. */
   retryableErrors = 0;
@@ -99,6 +118,11 @@ export class Stats {
     this.lastError = err;
     const message = err instanceof Error ? err.message : String(err);
     log.error(remote || undefined, `${action}: ${message}`);
+  }
+
+  /** Whether --bwlimit or --max-transfer must see every byte (a copy that could stream, should). */
+  get limitsBytes(): boolean {
+    return this.bwlimit !== undefined || this.maxTransfer >= 0;
   }
 
   /** Whether a new transfer of `size` bytes may start under --max-transfer. */
@@ -174,11 +198,23 @@ export class Stats {
     if (this.deletes > 0 || this.deletedDirs > 0) {
       lines.push(`Deleted:       ${String(this.deletes).padStart(10)} (files), ${this.deletedDirs} (dirs)`);
     }
+    if (this.renames > 0) lines.push(`Renamed:       ${String(this.renames).padStart(10)}`);
     if (this.transfers > 0 || this.totalTransfers > 0) {
       const total = Math.max(this.transfers, this.totalTransfers);
       lines.push(`Transferred:   ${String(this.transfers).padStart(10)} / ${total}, ${percent(this.transfers, total)}`);
     }
-    // rclone 1.60 has no "Server Side Copies/Moves" lines (1.64 added them): server-side bytes count as transferred.
+    // rclone 1.60 counts server-side bytes as transferred and prints no more; these two lines are
+    // rclone 1.64's, so a run tells what moved on the servers from what streamed through strata.
+    if (this.serverSideCopies > 0) {
+      lines.push(
+        `Server Side Copies:${String(this.serverSideCopies).padStart(6)} @ ${formatBytes(this.serverSideCopyBytes)}`,
+      );
+    }
+    if (this.serverSideMoves > 0) {
+      lines.push(
+        `Server Side Moves:${String(this.serverSideMoves).padStart(7)} @ ${formatBytes(this.serverSideMoveBytes)}`,
+      );
+    }
     lines.push(`Elapsed time:  ${formatDuration(this.elapsedMs()).slice(0, -1).padStart(10)}s`);
     if (withTransferring && this.transferring.size > 0) {
       lines.push("Transferring:");

@@ -13,13 +13,25 @@ export function commonHash(a: Fs, b: Fs): HashType | undefined {
   return HASH_TYPES.find((t) => a.hashes.has(t) && b.hashes.has(t));
 }
 
+/**
+ * How a copy or move went without streaming: by the destination (`copy`, `move`), or by the kernel
+ * of this machine between local disks (`localCopy`), which rclone's local backend does as a stream
+ * and reports as one.
+ */
+export type ServerSideKind = "copy" | "move" | "localCopy";
+
 export interface CopyOptions extends CallOptions {
   /** Skip the hash comparison after a streamed copy (sizes are still checked). */
   noVerifyHash?: boolean;
   /** Wraps the source body of a streamed copy (accounting, bandwidth limit). */
   account?: (body: Body) => Body;
-  /** Called when the copy was done server-side. */
-  onServerSide?: () => void;
+  /** Called when the copy or move was done without streaming the bytes through this process. */
+  onServerSide?: (kind: ServerSideKind) => void;
+  /**
+   * Stream a copy the local disk would make by itself (`isLocal`), so --bwlimit and --max-transfer
+   * see its bytes as they see rclone's local copies, which always stream.
+   */
+  streamLocalCopies?: boolean;
 }
 
 /**
@@ -28,10 +40,10 @@ export interface CopyOptions extends CallOptions {
  * A mismatch removes the bad copy and throws `Corrupt`.
  */
 export async function copyFile(src: FsObject, dst: Fs, remote: string, options: CopyOptions = {}): Promise<FsObject> {
-  if (dst.features.copy) {
+  if (dst.features.copy && !(options.streamLocalCopies && dst.features.isLocal)) {
     try {
       const copied = await dst.features.copy(src, remote, options);
-      options.onServerSide?.();
+      options.onServerSide?.(dst.features.isLocal ? "localCopy" : "copy");
       return copied;
     } catch (err) {
       if (!isFsError(err, "CantCopy", "NotImplemented")) throw err;
@@ -99,7 +111,7 @@ export async function moveFile(src: FsObject, dst: Fs, remote: string, options: 
   if (dst.features.move) {
     try {
       const moved = await dst.features.move(src, remote, options);
-      options.onServerSide?.();
+      options.onServerSide?.("move");
       return moved;
     } catch (err) {
       if (!isFsError(err, "CantMove", "NotImplemented")) throw err;

@@ -6,7 +6,7 @@
 import { isFsError } from "../errors.js";
 import { log } from "../log.js";
 import { commonHash } from "../operations/copy.js";
-import type { FsObject } from "../types.js";
+import type { Fs, FsObject } from "../types.js";
 import { MODTIME_NOT_SUPPORTED } from "../types.js";
 import { formatSize } from "../units.js";
 
@@ -24,7 +24,12 @@ export interface CompareOptions {
 
 /** The modify window: the coarser of the two precisions, in ms (Infinity when either keeps none). */
 export function modifyWindowMs(src: FsObject, dst: FsObject): number {
-  const p = Math.max(src.fs.precision, dst.fs.precision);
+  return modifyWindowOf(src.fs, dst.fs);
+}
+
+/** The modify window of two remotes, as `modifyWindowMs`. */
+export function modifyWindowOf(a: Fs, b: Fs): number {
+  const p = Math.max(a.precision, b.precision);
   return p === MODTIME_NOT_SUPPORTED ? Number.POSITIVE_INFINITY : p / 1e6;
 }
 

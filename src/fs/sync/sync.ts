@@ -8,13 +8,15 @@ import type { Stats } from "../accounting/stats.js";
 import { FsError, isFsError } from "../errors.js";
 import type { Filter } from "../filter/filter.js";
 import { log } from "../log.js";
-import { commonHash, copyFile, moveFile } from "../operations/copy.js";
-import { withRetries } from "../operations/retry.js";
+import { commonHash } from "../operations/copy.js";
 import { baseName, joinRemote, parentOf } from "../path.js";
 import type { Entry, Fs, FsObject } from "../types.js";
 import { formatSize } from "../units.js";
-import { type CompareOptions, needsTransfer, unchangedByListing } from "./decide.js";
+import { findEqualIn } from "./alt-dest.js";
+import { type CompareOptions, equal, modifyWindowOf, needsTransfer, unchangedByListing } from "./decide.js";
 import { march } from "./march.js";
+import { RenameMap, type RenameStrategy, renamesUnavailable } from "./renames.js";
+import { transferOne } from "./transfer.js";
 
 export type SyncMode = "copy" | "sync" | "move";
 export type DeleteMode = "before" | "during" | "after";
@@ -38,6 +40,16 @@ export interface SyncOptions extends CompareOptions {
   filter?: Filter;
   /** Asked before each change when set (-i/--interactive); false skips it. */
   confirm?: (action: string, remote: string) => Promise<boolean>;
+  /** sync: rename destination files that match new source files (--track-renames) by these keys. */
+  trackRenames?: readonly RenameStrategy[];
+  /** A source file equal to its namesake in one of these is not sent (--compare-dest). */
+  compareDest?: readonly Fs[];
+  /** A source file equal to its namesake in one of these is copied from there server-side (--copy-dest). */
+  copyDest?: readonly Fs[];
+  /** Never replace a destination file; one that differs is an error (--immutable). */
+  immutable?: boolean;
+  /** copy/move: look up each source file in the destination instead of listing it (--no-traverse). */
+  noTraverse?: boolean;
 }
 
 /**
@@ -75,9 +87,12 @@ export async function runSyncFile(
       if (mode === "move") await run.removeSource(src);
       return;
     }
+    if (o.immutable) {
+      run.immutableModified(existing);
+      return;
+    }
   }
-  o.stats.totalTransfers++;
-  o.stats.totalBytes += Math.max(0, src.size);
+  run.queued(src);
   await run.transfer(src, existing, remote);
 }
 
@@ -87,10 +102,17 @@ class SyncRun {
   private readonly toDelete: FsObject[] = [];
   private readonly dstOnlyDirs: string[] = [];
   private readonly srcDirs: string[] = [];
+  /** --track-renames: source-only files, tried as renames once the march has seen every destination file. */
+  private readonly renameCandidates: FsObject[] = [];
+  /** --track-renames: destination files renamed away, so no longer to delete. */
+  private readonly renamedAway = new Set<FsObject>();
   private deleted = 0;
   /** A fatal error (--max-delete) that stops the run. */
   private fatal: FsError | undefined;
   private readonly deleteMode: DeleteMode;
+  /** --track-renames with what it needs, else undefined (rclone logs why and goes on without). */
+  private readonly trackRenames: readonly RenameStrategy[] | undefined;
+  private readonly noTraverse: boolean;
   /** The comparison options, with --checksum turned into --size-only when there is no common hash. */
   readonly compare: CompareOptions;
 
@@ -102,8 +124,34 @@ class SyncRun {
   ) {
     this.checks = new PQueue({ concurrency: o.checkers ?? 8 });
     this.transfers = new PQueue({ concurrency: o.transfers ?? 4 });
-    this.deleteMode = o.deleteMode ?? "after";
     this.compare = { ...o, sizeOnly: o.sizeOnly || (o.checksum && !commonHash(src, dst)) };
+    this.trackRenames = this.renameStrategy();
+    // Renames are matched against every destination-only file, so deletions wait until the end.
+    this.deleteMode = this.trackRenames ? "after" : (o.deleteMode ?? "after");
+    this.noTraverse = this.noTraverseAllowed();
+  }
+
+  private renameStrategy(): readonly RenameStrategy[] | undefined {
+    const strategy = this.o.trackRenames;
+    if (!strategy) return undefined;
+    const why =
+      this.mode !== "sync"
+        ? "Ignoring --track-renames as it doesn't work with copy or move, only sync"
+        : renamesUnavailable(this.dst, strategy, commonHash(this.src, this.dst), modifyWindowOf(this.src, this.dst));
+    if (why) {
+      log.error(String(this.dst), why);
+      return undefined;
+    }
+    return strategy;
+  }
+
+  private noTraverseAllowed(): boolean {
+    if (!this.o.noTraverse) return false;
+    // rclone's reasons: sync must list the destination to find what to delete, and so must renames.
+    if (this.mode === "sync") log.error(undefined, "Ignoring --no-traverse with sync");
+    else if (this.trackRenames) log.error(undefined, "Ignoring --no-traverse with --track-renames");
+    else return true;
+    return false;
   }
 
   private get stats(): Stats {
@@ -139,12 +187,19 @@ class SyncRun {
         filter: this.o.filter,
         signal: this.o.signal,
         dstIncludeAll: this.deleteExcluded,
+        noTraverseDst: this.noTraverse,
       },
     );
     await this.checks.onIdle();
+    if (this.trackRenames) await this.renames(this.trackRenames);
+    await this.checks.onIdle();
     await this.transfers.onIdle();
     if (this.mode === "sync") {
-      if (this.deleteMode === "after") await this.deleteFiles(this.toDelete);
+      // Logged, not counted, as rclone does: the errors that stop the deletions are counted already.
+      if (this.deleteMode === "after" && this.stats.errors > 0)
+        log.error(String(this.dst), "not deleting files as there were IO errors");
+      else if (this.deleteMode === "after")
+        await this.deleteFiles(this.toDelete.filter((f) => !this.renamedAway.has(f)));
       await this.removeDirs(this.dstOnlyDirs, this.dst);
     }
     if (this.o.createEmptySrcDirs && !this.o.dryRun) {
@@ -194,9 +249,21 @@ class SyncRun {
       this.srcDirs.push(e.remote);
       return true;
     }
-    this.stats.totalTransfers++;
-    this.stats.totalBytes += Math.max(0, e.size);
-    await this.enqueue(this.transfers, () => this.transfer(e, undefined));
+    if (this.noTraverse) {
+      // Not listed: the destination file, if any, is looked up by name (as rclone's --no-traverse).
+      await this.enqueue(this.checks, async () => {
+        const existing = await this.dst.newObject(e.remote, { signal: this.o.signal }).catch((err) => {
+          if (isFsError(err, "ObjectNotFound")) return undefined;
+          throw err;
+        });
+        if (existing) await this.check(e, existing);
+        else await this.newFile(e);
+      });
+      return false;
+    }
+    if (this.trackRenames) this.renameCandidates.push(e);
+    else if (this.o.compareDest || this.o.copyDest) await this.enqueue(this.checks, () => this.newFile(e));
+    else await this.newFile(e);
     return false;
   }
 
@@ -217,32 +284,139 @@ class SyncRun {
       return true;
     }
     if (d.kind !== "file") return false;
-    this.stats.totalChecks++;
     if (unchangedByListing(s, d, this.compare)) {
+      this.stats.totalChecks++;
       this.stats.checks++;
       if (this.mode === "move") await this.enqueue(this.checks, () => this.removeSource(s));
       else log.debug(s.remote, "Unchanged skipping");
       return false;
     }
-    await this.enqueue(this.checks, async () => {
-      let transfer: boolean;
-      try {
-        transfer = await needsTransfer(s, d, this.compare);
-      } catch (err) {
-        this.stats.error(err, s.remote, "Failed to check");
-        return;
-      } finally {
-        this.stats.checks++;
-      }
-      if (transfer) {
-        this.stats.totalTransfers++;
-        this.stats.totalBytes += Math.max(0, s.size);
-        await this.enqueue(this.transfers, () => this.transfer(s, d));
-      } else if (this.mode === "move") {
-        await this.removeSource(s);
-      } else log.debug(s.remote, "Unchanged skipping");
-    });
+    await this.enqueue(this.checks, () => this.check(s, d));
     return false;
+  }
+
+  /** A source file with a destination namesake that may differ: compared, then sent or skipped. */
+  private async check(s: FsObject, d: FsObject): Promise<void> {
+    this.stats.totalChecks++;
+    let transfer: boolean;
+    try {
+      transfer = !(await this.settledByAltDest(s, d)) && (await needsTransfer(s, d, this.compare));
+    } catch (err) {
+      this.stats.error(err, s.remote, "Failed to check");
+      return;
+    } finally {
+      this.stats.checks++;
+    }
+    if (transfer && this.o.immutable) this.immutableModified(d);
+    else if (transfer) {
+      this.queued(s);
+      await this.enqueue(this.transfers, () => this.transfer(s, d));
+    } else if (this.mode === "move") {
+      await this.removeSource(s);
+    } else log.debug(s.remote, "Unchanged skipping");
+  }
+
+  /** A source file with no destination namesake: sent, unless --compare-dest/--copy-dest settle it. */
+  private async newFile(s: FsObject): Promise<void> {
+    try {
+      if (await this.settledByAltDest(s, undefined)) return;
+    } catch (err) {
+      this.stats.error(err, s.remote, "Failed to check");
+      return;
+    }
+    this.queued(s);
+    await this.enqueue(this.transfers, () => this.transfer(s, undefined));
+  }
+
+  /** rclone's words and exit code for a file --immutable forbids replacing. */
+  immutableModified(d: FsObject): void {
+    this.stats.error(
+      new FsError("Other", "immutable file modified", { retry: "noRetry" }),
+      d.remote,
+      "Source and destination exist but do not match",
+    );
+  }
+
+  /**
+   * --compare-dest: true when a directory there holds `s` (nothing to send). --copy-dest: the
+   * same file there is copied to the destination server-side instead of sending `s` (true once
+   * copied, or when the destination already is that file).
+   */
+  private async settledByAltDest(s: FsObject, d: FsObject | undefined): Promise<boolean> {
+    const { compareDest, copyDest } = this.o;
+    if (compareDest) {
+      if (!(await findEqualIn(compareDest, s, s.remote, this.compare))) return false;
+      log.debug(s.remote, "Destination found in --compare-dest, skipping");
+      return true;
+    }
+    if (!copyDest) return false;
+    const found = await findEqualIn(copyDest, s, s.remote, this.compare);
+    if (!found) {
+      log.debug(s.remote, "Destination not found in --copy-dest");
+      return false;
+    }
+    if (d && (await equal(s, d, { ...this.compare, noUpdateModTime: true }))) {
+      log.debug(s.remote, "Unchanged skipping");
+      return true;
+    }
+    this.queued(found);
+    await this.enqueue(this.transfers, async () => {
+      // The copy comes from the --copy-dest file; a move still removes the source afterwards.
+      await this.transfer(found, d, s.remote, "copy");
+      log.debug(s.remote, "Destination found in --copy-dest, using server-side copy");
+      if (this.mode === "move") await this.removeSource(s);
+    });
+    return true;
+  }
+
+  /**
+   * --track-renames, after the march: each source-only file that matches a destination-only file
+   * is that file renamed (a server-side move, or copy and delete); the others are sent.
+   */
+  private async renames(strategy: readonly RenameStrategy[]): Promise<void> {
+    log.info(String(this.dst), "Making map for --track-renames");
+    const map = new RenameMap(
+      strategy,
+      commonHash(this.src, this.dst),
+      modifyWindowOf(this.src, this.dst),
+      this.o.signal,
+    );
+    for (const d of this.toDelete) await this.enqueue(this.checks, () => map.add(d));
+    await this.checks.onIdle();
+    log.info(String(this.dst), "Finished making map for --track-renames");
+    for (const s of this.renameCandidates) {
+      await this.enqueue(this.checks, async () => {
+        const from = await map.take(s);
+        if (from && (await this.rename(from, s))) return;
+        await this.newFile(s);
+      });
+    }
+  }
+
+  /** Renames destination file `from` to the name of `s`. False when it failed (then `s` is sent). */
+  private async rename(from: FsObject, s: FsObject): Promise<boolean> {
+    if (this.o.dryRun) {
+      dryRunNotice(from.remote, "move", from.size);
+      this.renamedAway.add(from);
+      return true;
+    }
+    this.stats.totalChecks++;
+    try {
+      await transferOne("move", from, this.dst, s.remote, false, this.transferContext);
+    } catch (err) {
+      log.debug(s.remote, `Failed to rename to "${from.remote}": ${(err as Error).message}`);
+      return false;
+    }
+    this.renamedAway.add(from);
+    log.info(s.remote, `Renamed from "${from.remote}"`);
+    return true;
+  }
+
+  /** Counts a file about to be sent: in move mode a check (rclone counts a move as one), else a transfer. */
+  queued(s: FsObject): void {
+    if (this.mode === "move") this.stats.totalChecks++;
+    else this.stats.totalTransfers++;
+    this.stats.totalBytes += Math.max(0, s.size);
   }
 
   /** Adds a job, waiting while the queue is full so the march never runs far ahead (bounded memory). */
@@ -251,56 +425,35 @@ class SyncRun {
     queue.add(job).catch((err) => this.stats.error(err, undefined, "internal error"));
   }
 
-  async transfer(s: FsObject, existing: FsObject | undefined, remote = s.remote): Promise<void> {
+  private get transferContext() {
+    return { stats: this.stats, signal: this.o.signal, lowLevelRetries: this.o.lowLevelRetries };
+  }
+
+  /** Sends `s` to `remote` (copy, or move in move mode), backing up the file it replaces. */
+  async transfer(
+    s: FsObject,
+    existing: FsObject | undefined,
+    remote = s.remote,
+    mode: "copy" | "move" = this.mode === "move" ? "move" : "copy",
+  ): Promise<void> {
     if (!this.stats.mayStart(s.size)) return;
     this.o.signal?.throwIfAborted();
-    const verb = this.mode === "move" ? "move" : "copy";
     if (this.o.dryRun) {
       // rclone would first move the old file into the backup, then copy; both are only reported.
       if (existing && (this.o.backupDir || this.o.suffix)) dryRunNotice(existing.remote, "move", existing.size);
-      dryRunNotice(s.remote, verb, s.size);
+      dryRunNotice(s.remote, mode, s.size);
       // Counted as if done, as rclone's accounting does in a dry run.
       this.stats.bytes += Math.max(0, s.size);
       this.stats.transfers++;
       return;
     }
-    if (this.o.confirm && !(await this.o.confirm(verb, s.remote))) return;
-    const t = this.stats.startTransfer(s.remote, s.size);
-    let serverSide = false;
-    let replacing = existing !== undefined;
+    if (this.o.confirm && !(await this.o.confirm(mode, s.remote))) return;
     try {
       // Backed up, the old file is gone: rclone then logs the copy as new.
-      if (existing && (await this.backup(existing))) replacing = false;
-      const options = {
-        signal: this.o.signal,
-        account: (body: AsyncIterable<Uint8Array>) => t.account(body, this.o.signal),
-        onServerSide: () => {
-          // The data moved on the server; count it as transferred, as rclone does.
-          t.add(Math.max(0, s.size));
-          serverSide = true;
-          if (this.mode === "move") this.stats.serverSideMoves++;
-          else this.stats.serverSideCopies++;
-        },
-      };
-      await withRetries(
-        () => (this.mode === "move" ? moveFile(s, this.dst, remote, options) : copyFile(s, this.dst, remote, options)),
-        {
-          attempts: this.o.lowLevelRetries ?? 10,
-          signal: this.o.signal,
-          what: s.remote,
-        },
-      );
-      t.done();
-      // rclone's words: a server-side move is "Moved (server-side)", any other move a copy and a delete.
-      const to = remote === s.remote ? "" : ` to: ${remote}`;
-      if (this.mode === "move" && serverSide) log.info(s.remote, `Moved (server-side)${to}`);
-      else {
-        log.info(s.remote, `${replacing ? "Copied (replaced existing)" : "Copied (new)"}${to}`);
-        if (this.mode === "move") log.info(s.remote, "Deleted");
-      }
+      const replacing = existing !== undefined && !(await this.backup(existing));
+      await transferOne(mode, s, this.dst, remote, replacing, this.transferContext);
     } catch (err) {
-      t.done(err);
-      this.stats.error(err, s.remote, `Failed to ${verb}`);
+      this.stats.error(err, s.remote, `Failed to ${mode}`);
       if (isFsError(err, "MaxTransferReached")) throw err;
     }
   }
@@ -315,25 +468,22 @@ class SyncRun {
       dryRunNotice(s.remote, "delete", s.size);
       return;
     }
+    // rclone counts a delete as a check too.
+    this.stats.totalChecks++;
     try {
       await s.remove({ signal: this.o.signal });
+      this.stats.deletes++;
       log.info(s.remote, "Deleted");
     } catch (err) {
       this.stats.error(err, s.remote, "Failed to delete source");
+    } finally {
+      this.stats.checks++;
     }
   }
 
   /** Deletes destination files, unless the run has had errors (rclone's rule) or --max-delete is hit. */
   private async deleteFiles(files: FsObject[]): Promise<void> {
-    if (files.length === 0) return;
-    if (this.stats.errors > 0) {
-      this.stats.error(
-        new FsError("Other", "not deleting files as there were IO errors"),
-        undefined,
-        `not deleting ${files.length} files`,
-      );
-      return;
-    }
+    if (files.length === 0 || this.stats.errors > 0) return;
     const queue = new PQueue({ concurrency: this.o.checkers ?? 8 });
     for (const f of files) {
       const max = this.o.maxDelete ?? -1;
@@ -378,24 +528,19 @@ class SyncRun {
   private async backup(f: FsObject): Promise<boolean> {
     const { backupDir, suffix } = this.o;
     if (!backupDir && !suffix) return false;
-    const target = backupDir ?? this.dst;
     const name = suffix ? withSuffix(f.remote, suffix, this.o.suffixKeepExtension) : f.remote;
-    let serverSide = false;
-    await moveFile(f, target, name, { signal: this.o.signal, onServerSide: () => (serverSide = true) });
-    // Logged as rclone's operations.Move logs it.
-    const to = name === f.remote ? "" : ` to: ${name}`;
-    if (serverSide) log.info(f.remote, `Moved (server-side)${to}`);
-    else {
-      log.info(f.remote, `Copied (new)${to}`);
-      log.info(f.remote, "Deleted");
-    }
+    // rclone's Move, counted and logged as such.
+    await transferOne("move", f, backupDir ?? this.dst, name, false, this.transferContext);
     return true;
   }
 
   /** Removes directories deepest first, keeping any that are not empty (e.g. hold excluded files). */
   private async removeDirs(dirs: string[], fs: Fs): Promise<void> {
+    if (this.stats.errors > 0 && fs === this.dst) {
+      log.error(String(fs), "not deleting directories as there were IO errors");
+      return;
+    }
     if (dirs.length === 0) return;
-    if (this.stats.errors > 0 && fs === this.dst) return;
     const byDepth = [...dirs].sort((a, b) => b.split("/").length - a.split("/").length || (a < b ? 1 : -1));
     for (const d of byDepth) {
       // As rclone's TryRmdir: counted and logged before trying, so a directory kept because it is
