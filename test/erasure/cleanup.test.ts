@@ -89,7 +89,7 @@ describe("erasure cleanup", () => {
     const dry = await strata(["cleanup", "--dry-run", tree.spec]);
     expect(dry.code).toBe(0);
     expect(dry.stderr).toMatch(
-      /NOTICE: f\.3\.[0-9a-f]{12}\.s3\.tmp: Skipped remove temporary shard \(upstream 3, 10\)/,
+      /NOTICE: f\.3\.[0-9a-f]{12}\.k4m2\.s3\.tmp: Skipped remove temporary shard \(upstream 3, 10\)/,
     );
     expect(existsSync(leftover)).toBe(true);
 

@@ -165,7 +165,7 @@ describe("erasure: failure-domain groups", () => {
     expect(() =>
       planErasure(options(nine, { data_shards: 6, parity_shards: 3, groups, redundant_groups: 1, redundant_nodes: 1 })),
     ).toThrow(
-      /option "redundant_nodes" cannot be met: losing the 1 largest group\(s\) \(3 remotes\) and 1 more remote\(s\) loses 4 shards, but parity_shards is 3/,
+      /option "redundant_nodes" cannot be met: the 9 shards of a file .* over 3 group\(s\) of 3, 3, 3 remote\(s\) put 3, 3, 3 in them; losing the 1 group\(s\) holding most \(3 shards\) and 1 more remote\(s\) \(1 shards\) loses 4 shards, but parity_shards is 3/,
     );
     expect(() => planErasure(options(nine, { groups, redundant_groups: 4 }))).toThrow(
       /option "redundant_groups" is 4, but there are only 3 groups/,

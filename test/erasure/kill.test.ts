@@ -69,7 +69,7 @@ describe("erasure: uploads killed with SIGKILL", () => {
     for (const [i, d] of upstreams.entries()) {
       const left = filesIn(d);
       expect(left.length, `${d}: ${left.join(", ")}`).toBeLessThanOrEqual(1);
-      for (const f of left) expect(f).toMatch(new RegExp(`^big\\.bin\\.\\d+\\.[0-9a-f]{12}\\.s${i}$`));
+      for (const f of left) expect(f).toMatch(new RegExp(`^big\\.bin\\.\\d+\\.[0-9a-f]{12}\\.k\\d+m\\d+\\.s${i}$`));
     }
     expect(committed.every((c) => c.length === 1)).toBe(true);
     const after = await newFs(spec, createContext());

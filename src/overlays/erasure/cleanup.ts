@@ -14,38 +14,47 @@ import { verifyFile } from "./verify.js";
 
 interface Leftover {
   obj: FsObject;
-  index: number;
+  /** The upstream holding it. */
+  upstream: number;
   why: string;
 }
 
 /**
  * The leftovers in one directory: temporary shards no upload or rebuild in this process is
- * writing, and every shard of a version older than the file's current one (the newest with k
- * shards). Versions newer than the current one are kept: another process may be committing them.
- * When an older version could still be read (k of its shards are there), the current one is
- * verified first, and the older ones are kept unless it reads: the last whole version is never
- * removed.
+ * writing, every shard of a version older than the file's current one (the newest with its k
+ * shards), and second copies of a current shard held on another upstream too. Versions newer than
+ * the current one are kept: another process may be committing them. When an older version could
+ * still be read (its k shards are there) or the current one has second copies, the current one is
+ * verified first: older versions are kept unless it reads (the last whole version is never
+ * removed), and a second copy is kept where the copy in use is not whole.
  */
 async function leftoversIn(fs: ErasureFs, dir: ScannedDir, options: CallOptions): Promise<Leftover[]> {
   const out: Leftover[] = [];
   for (const t of dir.temps) {
-    if (!fs.isWriting(t.remote, t.shard.vid)) out.push({ obj: t.obj, index: t.shard.index, why: "temporary shard" });
+    if (!fs.isWriting(t.remote, t.shard.vid)) out.push({ obj: t.obj, upstream: t.upstream, why: "temporary shard" });
   }
   for (const file of dir.files) {
     const current = file.current;
     if (!current) continue;
     const older = file.versions.filter((v) => v.vid < current.vid);
-    if (older.some((v) => presentShards(v) >= fs.plan.k)) {
+    let whole = (_index: number) => true;
+    if (older.some((v) => presentShards(v) >= v.k) || current.duplicates.length > 0) {
       const check = await verifyFile(fs, current, options);
+      whole = (index) => check.shards[index]?.state === "ok";
       if (!check.readable) {
         log.notice(file.remote, `newest version cannot be read (${check.unreadable}): older versions kept`);
         continue;
       }
     }
+    for (const d of current.duplicates) {
+      if (whole(d.index)) out.push({ obj: d.obj, upstream: d.upstream, why: `second copy of shard ${d.index}` });
+    }
     for (const v of older) {
       for (const [index, obj] of v.shards.entries()) {
-        if (obj) out.push({ obj, index, why: "shard of a superseded version" });
+        if (obj) out.push({ obj, upstream: v.homes[index] as number, why: "shard of a superseded version" });
       }
+      for (const d of v.duplicates)
+        out.push({ obj: d.obj, upstream: d.upstream, why: "shard of a superseded version" });
     }
   }
   return out;
@@ -62,8 +71,8 @@ export async function cleanUpShards(fs: ErasureFs, options: CleanUpOptions = {})
   let count = 0;
   let bytes = 0;
   for await (const dir of scanShards(fs, newTallies(fs), call)) {
-    for (const { obj, index, why } of await leftoversIn(fs, dir, call)) {
-      const where = `upstream ${index}, ${formatSize(obj.size)}`;
+    for (const { obj, upstream, why } of await leftoversIn(fs, dir, call)) {
+      const where = `upstream ${upstream}, ${formatSize(obj.size)}`;
       if (options.dryRun) {
         log.notice(obj.remote, `Skipped remove ${why} (${where}) as --dry-run is set`);
         continue;

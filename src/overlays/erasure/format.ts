@@ -15,26 +15,44 @@ export interface ShardName {
   size: number;
   /** Version id: upload start in ms since the epoch (see `newVid`). */
   vid: number;
+  /**
+   * Data and parity shards of the version (name format 2, `.kKmM`); absent in a format-1 name, whose
+   * version takes them from the configuration.
+   */
+  k?: number;
+  m?: number;
   index: number;
 }
 
-const SHARD_NAME = /^(.+)\.(0|[1-9][0-9]{0,15})\.([0-9a-f]{12})\.s(0|[1-9][0-9]{0,2})$/s;
+/** `NAME.SIZE.VID[.kKmM].sI`: the shape is checked here, the bounds of k, m and I in `parseShardName`. */
+const SHARD_NAME =
+  /^(.+)\.(0|[1-9][0-9]{0,15})\.([0-9a-f]{12})(?:\.k([1-9][0-9]{0,2})m(0|[1-9][0-9]{0,2}))?\.s(0|[1-9][0-9]{0,2})$/s;
 
+/** A shard's name: format 2 (with `.kKmM`) when `k` and `m` are given, format 1 otherwise. */
 export function shardName(s: ShardName): string {
-  return `${s.name}.${s.size}.${s.vid.toString(16).padStart(12, "0")}.s${s.index}`;
+  const shape = s.k === undefined || s.m === undefined ? "" : `.k${s.k}m${s.m}`;
+  return `${s.name}.${s.size}.${s.vid.toString(16).padStart(12, "0")}${shape}.s${s.index}`;
 }
 
 export function tempShardName(s: ShardName): string {
   return shardName(s) + TMP_SUFFIX;
 }
 
-/** Parses a committed shard's name; undefined for anything else (temporary shards included). */
+/**
+ * Parses a committed shard's name, in either name format; undefined for anything else (temporary
+ * shards included, and format-2 names whose k, m or index are out of the format's bounds).
+ */
 export function parseShardName(name: string): ShardName | undefined {
   const m = SHARD_NAME.exec(name);
   if (!m) return undefined;
   const size = Number(m[2]);
   if (!Number.isSafeInteger(size)) return undefined;
-  return { name: m[1] as string, size, vid: Number.parseInt(m[3] as string, 16), index: Number(m[4]) };
+  const s: ShardName = { name: m[1] as string, size, vid: Number.parseInt(m[3] as string, 16), index: Number(m[6]) };
+  if (m[4] === undefined) return s;
+  const k = Number(m[4]);
+  const parity = Number(m[5]);
+  if (k + parity > 256 || s.index >= k + parity) return undefined;
+  return { ...s, k, m: parity };
 }
 
 /** Parses a temporary shard's name (an upload in progress, or one that was killed). */
@@ -98,7 +116,7 @@ export function decodeHeader(b: Uint8Array): ShardHeader | string {
   return h;
 }
 
-/** What a shard's name and the configuration say its header must hold. */
+/** What a shard's name (and, for a format-1 name, the configuration) says its header must hold. */
 export interface ShardIdentity {
   index: number;
   vid: number;
@@ -113,7 +131,7 @@ export function headerFor(b: Uint8Array, want: ShardIdentity): ShardHeader | str
   if (h.index !== want.index) return `header says shard ${h.index}, its name ${want.index}`;
   if (h.vid !== want.vid) return `header says version ${vidText(h.vid)}, its name ${vidText(want.vid)}`;
   if (h.k !== want.k || h.m !== want.m) {
-    return `header says ${h.k}+${h.m} shards, the configuration ${want.k}+${want.m}`;
+    return `header says ${h.k}+${h.m} shards, its name ${want.k}+${want.m}`;
   }
   return h;
 }

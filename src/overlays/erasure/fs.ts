@@ -1,55 +1,33 @@
 /**
- * The erasure Fs: one file = n shards, shard i on upstream i (docs/erasure-format.md). Listings cost
- * one list per upstream; a file is listed when k shards of one version are present.
+ * The erasure Fs: one file = k + m shards on as many upstreams (shard i on upstream i, or chosen
+ * from a pool: placement.ts), found by name on whichever upstream holds them
+ * (docs/erasure-format.md). Listings cost one list per upstream; a file is listed when k shards of
+ * one version are present.
  */
-import { resolveRange } from "../../fs/body.js";
 import { FsError, isFsError } from "../../fs/errors.js";
 import { fillFeatures } from "../../fs/features.js";
 import type { HashType } from "../../fs/hashes.js";
 import { log } from "../../fs/log.js";
 import type { CleanUpOptions } from "../../fs/operations/cleanup.js";
-import { baseName, joinRemote, parentOf, unsafeSegment } from "../../fs/path.js";
-import type {
-  Body,
-  CallOptions,
-  Directory,
-  Entry,
-  Fs,
-  FsObject,
-  ObjectInfo,
-  OpenOptions,
-  PutOptions,
-} from "../../fs/types.js";
+import { baseName, joinRemote, parentOf } from "../../fs/path.js";
+import type { Body, CallOptions, Directory, Entry, Fs, FsObject, ObjectInfo, PutOptions } from "../../fs/types.js";
 import { cleanUpShards } from "./cleanup.js";
 import { voteTrailers } from "./consensus.js";
-import { describeShard, SegmentReader, type StoredVersion } from "./download.js";
+import { withinRedundancy } from "./domains.js";
+import { describeShard } from "./download.js";
 import { readHead, readTail } from "./ends.js";
-import {
-  decodeTrailer,
-  HEADER_SIZE,
-  headerFor,
-  Layout,
-  parseShardName,
-  type ShardName,
-  type ShardTrailer,
-  shardName,
-  TRAILER_SIZE,
-} from "./format.js";
+import { decodeTrailer, HEADER_SIZE, headerFor, Layout, type ShardTrailer, shardName, TRAILER_SIZE } from "./format.js";
+import { ErasureObject } from "./object.js";
 import type { ErasurePlan } from "./options.js";
-import type { ReedSolomon } from "./rs/index.js";
+import { Placement } from "./placement.js";
+import { type ReedSolomon, reedSolomon } from "./rs/index.js";
+import { UnreachableFs } from "./unreachable.js";
 import { closeBody, rename, ShardUploader, type Uploaded, type UploadRequest } from "./upload.js";
+import { currentVersion, groupShards, type StoredFile } from "./versions.js";
 
-/** The shards of one version of one file, as the upstream listings show them. */
-interface Version {
-  name: string;
-  size: number;
-  vid: number;
-  shards: (FsObject | undefined)[];
-}
-
-/** A directory's contents across upstreams: versions per file name, and subdirectories. */
+/** A directory's contents across upstreams: versions per file name (newest first), and subdirectories. */
 interface DirIndex {
-  files: Map<string, Version[]>;
+  files: Map<string, StoredFile[]>;
   dirs: Map<string, Directory>;
 }
 
@@ -68,6 +46,12 @@ export class ErasureFs implements Fs {
   private readonly indexes = new Map<string, DirIndex>();
   /** `vid:remote` of the versions uploads and rebuilds in this process are writing. */
   private readonly writing = new Set<string>();
+  /** Reed-Solomon codecs by `k/m`: each version is read with its own. */
+  private readonly codecs = new Map<string, Promise<ReedSolomon>>();
+  /** Where new shards go. */
+  readonly placement: Placement;
+  /** Upstreams whose last listing failed (for other reasons than a missing directory): placement avoids them. */
+  readonly down = new Set<number>();
 
   constructor(
     readonly name: string,
@@ -94,46 +78,51 @@ export class ErasureFs implements Fs {
       },
     );
     this.uploader = new ShardUploader(plan, upstreams, rs);
+    this.placement = new Placement(plan, upstreams);
+    this.codecs.set(`${plan.k}/${plan.m}`, Promise.resolve(rs));
+    for (const [i, u] of upstreams.entries()) if (u instanceof UnreachableFs) this.down.add(i);
+  }
+
+  /** The Reed-Solomon codec of versions with `k` data and `m` parity shards, made once per Fs. */
+  codec(k: number, m: number): Promise<ReedSolomon> {
+    const key = `${k}/${m}`;
+    let codec = this.codecs.get(key);
+    if (!codec) {
+      codec = reedSolomon(k, m);
+      this.codecs.set(key, codec);
+    }
+    return codec;
   }
 
   toString(): string {
     return `Erasure '${this.name}:${this.root}'`;
   }
 
-  /** Lists `dir` on every upstream; fails only when no upstream has it or more than m cannot answer. */
+  /**
+   * Lists `dir` on every upstream; fails only when no upstream has it, or when the upstreams that
+   * cannot answer are more than m and more than the failure domains promise to survive (beyond
+   * that, some files could not be told apart from missing ones).
+   */
   private async index(dir: string, options?: CallOptions): Promise<DirIndex> {
     const results = await Promise.allSettled(this.upstreams.map((u) => u.list(dir, options)));
-    const files = new Map<string, Version[]>();
     const dirs = new Map<string, Directory>();
     let found = 0;
     const errors: unknown[] = [];
-    // Decoded names such as `..` would climb out of the directory: never listed, named once each.
-    const unsafe = new Set<string>();
-    for (const [index, r] of results.entries()) {
+    const listings = results.map((r, i) => {
       if (r.status === "rejected") {
-        if (!isFsError(r.reason, "DirNotFound")) errors.push(r.reason);
-        continue;
+        if (!isFsError(r.reason, "DirNotFound")) {
+          errors.push(r.reason);
+          this.down.add(i);
+        } else this.down.delete(i);
+        return undefined;
       }
+      this.down.delete(i);
       found++;
-      for (const e of r.value) {
-        if (e.kind === "dir") {
-          if (!dirs.has(e.remote)) dirs.set(e.remote, e);
-          continue;
-        }
-        const s = parseShardName(baseName(e.remote));
-        if (!s || s.index !== index) continue;
-        const why = unsafeSegment(s.name);
-        if (why) {
-          unsafe.add(why);
-          continue;
-        }
-        addShard(files, s, e, this.upstreams.length);
-      }
-    }
-    for (const why of unsafe)
-      log.notice(dir || undefined, `erasure: skipping the shards of an unsafe file name (${why})`);
-    // Beyond m unreachable upstreams some files could not be told apart from missing ones.
-    if (errors.length > this.plan.m) throw errors[0];
+      for (const e of r.value) if (e.kind === "dir" && !dirs.has(e.remote)) dirs.set(e.remote, e);
+      return r.value;
+    });
+    const { files } = groupShards(dir, listings, this.rules());
+    if (errors.length > this.plan.m && !withinRedundancy(this.down, this.plan.domains)) throw errors[0];
     if (found === 0) {
       this.indexes.delete(dir);
       throw new FsError("DirNotFound", "directory not found", { path: dir });
@@ -143,8 +132,26 @@ export class ErasureFs implements Fs {
     return idx;
   }
 
+  /** How `groupShards` reads this configuration's names. */
+  rules(): { k: number; m: number; fixed: boolean } {
+    return { k: this.plan.k, m: this.plan.m, fixed: !this.plan.pool };
+  }
+
+  /**
+   * Lists `dir` as `index` does, once more when some file has shards but no version with k of
+   * them: a commit or a re-encode caught between its renames and its removals shows a moment
+   * like that, and a second look sees the version that is complete.
+   */
+  private async settledIndex(dir: string, options?: CallOptions): Promise<DirIndex> {
+    const idx = await this.index(dir, options);
+    for (const versions of idx.files.values()) {
+      if (!currentVersion(versions)) return this.index(dir, options);
+    }
+    return idx;
+  }
+
   /** The versions of a file as last seen (listing its directory once if never seen). */
-  private async versionsOf(remote: string, options?: CallOptions): Promise<Version[]> {
+  private async versionsOf(remote: string, options?: CallOptions): Promise<StoredFile[]> {
     const dir = parentOf(remote);
     let idx = this.indexes.get(dir);
     if (!idx) {
@@ -160,7 +167,7 @@ export class ErasureFs implements Fs {
   }
 
   /** Records that `remote` now has exactly `versions` (none: removed). */
-  private remember(remote: string, versions: Version[]): void {
+  private remember(remote: string, versions: StoredFile[]): void {
     const idx = this.indexes.get(parentOf(remote));
     if (!idx) return;
     if (versions.length > 0) idx.files.set(baseName(remote), versions);
@@ -168,30 +175,24 @@ export class ErasureFs implements Fs {
   }
 
   /** Forgets a removed version of `remote`. */
-  forget(remote: string, version: Version): void {
+  forget(remote: string, version: StoredFile): void {
     const idx = this.indexes.get(parentOf(remote));
     const left = idx?.files.get(baseName(remote))?.filter((v) => v.vid !== version.vid);
     if (left) this.remember(remote, left);
   }
 
-  /** The version a file reads as: the newest with at least k shards. */
-  private current(versions: Version[] | undefined): Version | undefined {
-    const complete = (versions ?? []).filter((v) => v.shards.filter(Boolean).length >= this.plan.k);
-    return complete.sort((a, b) => b.vid - a.vid)[0];
-  }
-
   async list(dir: string, options?: CallOptions): Promise<Entry[]> {
-    const { files, dirs } = await this.index(dir, options);
+    const { files, dirs } = await this.settledIndex(dir, options);
     const out: Entry[] = [...dirs.values()];
     for (const [name, versions] of files) {
-      const v = this.current(versions);
+      const v = currentVersion(versions);
       if (v) out.push(this.objectOf(joinRemote(dir, name), v));
-      else log.notice(joinRemote(dir, name), `fewer than ${this.plan.k} shards present: not listed`);
+      else log.notice(joinRemote(dir, name), `fewer than ${versions[0]?.k} shards present: not listed`);
     }
     return out;
   }
 
-  private objectOf(remote: string, v: Version): ErasureObject {
+  private objectOf(remote: string, v: StoredFile): ErasureObject {
     const modTime = (v.shards.find(Boolean) as FsObject).modTime;
     return new ErasureObject(this, remote, v, modTime);
   }
@@ -199,12 +200,12 @@ export class ErasureFs implements Fs {
   async newObject(remote: string, options?: CallOptions): Promise<FsObject> {
     let idx: DirIndex;
     try {
-      idx = await this.index(parentOf(remote), options);
+      idx = await this.settledIndex(parentOf(remote), options);
     } catch (err) {
       if (isFsError(err, "DirNotFound")) throw new FsError("ObjectNotFound", "object not found", { path: remote });
       throw err;
     }
-    const v = this.current(idx.files.get(baseName(remote)));
+    const v = currentVersion(idx.files.get(baseName(remote)));
     if (!v) {
       if (idx.dirs.has(remote)) throw new FsError("IsDir", "is a directory", { path: remote });
       throw new FsError("ObjectNotFound", "object not found", { path: remote });
@@ -213,12 +214,31 @@ export class ErasureFs implements Fs {
   }
 
   async put(body: Body, src: ObjectInfo, options?: PutOptions): Promise<FsObject> {
+    const up = await this.writeVersion(body, src, options);
+    await this.removeVersions(src.remote, up.replaced, options);
+    return up.object;
+  }
+
+  /**
+   * Uploads `body` as a new version of `src.remote` with the configured k, m and segment size at
+   * the homes placement picks, and commits it; the versions it replaces are returned, not removed
+   * (`put` removes them at once; a re-encode first checks the new version's hashes).
+   */
+  async writeVersion(
+    body: Body,
+    src: ObjectInfo,
+    options?: PutOptions,
+  ): Promise<{ object: ErasureObject; replaced: StoredFile[] }> {
     const remote = src.remote;
     const dir = parentOf(remote);
     const name = baseName(remote);
-    let older: Version[];
+    const { k, m, segmentSize } = this.plan;
+    let older: StoredFile[];
+    let homes: number[];
     try {
       older = await this.versionsOf(remote, options);
+      const shardBytes = src.size < 0 ? 0 : new Layout(src.size, k, segmentSize).shardObjectSize;
+      homes = await this.placement.homes(remote, new Array(k + m).fill(-1), shardBytes, this.down);
     } catch (err) {
       await closeBody(body);
       throw err;
@@ -227,17 +247,26 @@ export class ErasureFs implements Fs {
     const release = this.beginWrite(remote, vid);
     const up = await this.uploader
       .upload(
-        { body, dir, name, size: src.size, modTime: src.modTime, vid, inFlight: inFlightOf(src) },
+        { body, dir, name, size: src.size, modTime: src.modTime, vid, homes, inFlight: inFlightOf(src) },
         { signal: options?.signal },
       )
       .finally(release);
-    if (up.notStored.length > 0) this.reportNotStored(remote, up.notStored);
-    await this.removeVersions(remote, older, options);
-    const v: Version = { name, size: up.size, vid, shards: up.shards };
+    const v: StoredFile = {
+      remote,
+      size: up.size,
+      vid,
+      k,
+      m,
+      format: 2,
+      shards: up.shards,
+      homes: homes.map((h, i) => (up.shards[i] ? h : -1)),
+      duplicates: [],
+    };
+    if (up.notStored.length > 0) this.reportNotStored(v, homes, up.notStored);
     this.remember(remote, [v]);
-    const obj = new ErasureObject(this, remote, v, src.modTime);
-    obj.trailer = { size: up.size, segments: Math.ceil(up.size / this.plan.segmentSize), md5: up.md5, sha1: up.sha1 };
-    return obj;
+    const object = new ErasureObject(this, remote, v, src.modTime);
+    object.trailer = { size: up.size, segments: Math.ceil(up.size / segmentSize), md5: up.md5, sha1: up.sha1 };
+    return { object, replaced: older };
   }
 
   putStream(body: Body, src: ObjectInfo, options?: PutOptions): Promise<FsObject> {
@@ -253,13 +282,13 @@ export class ErasureFs implements Fs {
   /** Uploads that succeeded with fewer than n shards. */
   degradedUploads = 0;
 
-  private reportNotStored(remote: string, missing: Uploaded["notStored"]): void {
+  private reportNotStored(v: StoredFile, homes: number[], missing: Uploaded["notStored"]): void {
     this.degradedUploads++;
     this.shardsNotStored += missing.length;
-    const n = this.upstreams.length;
-    const which = missing.map((s) => `shard ${s.index} (${this.upstreams[s.index]}): ${s.reason}`);
+    const n = v.k + v.m;
+    const which = missing.map((s) => `shard ${s.index} (${this.upstreams[homes[s.index] as number]}): ${s.reason}`);
     log.notice(
-      remote,
+      v.remote,
       `stored ${n - missing.length} of ${n} shards, degraded until rebuilt; not stored: ${which.join("; ")}`,
     );
   }
@@ -285,15 +314,18 @@ export class ErasureFs implements Fs {
   }
 
   /** A version id newer than the clock's last and than every version already there. */
-  private newVid(existing: Version[]): number {
+  private newVid(existing: StoredFile[]): number {
     const vid = Math.max(Date.now(), this.lastVid + 1, ...existing.map((v) => v.vid + 1));
     this.lastVid = vid;
     return vid;
   }
 
-  /** Removes the shards of versions a newer one replaced (missing ones are fine). */
-  private async removeVersions(remote: string, versions: Version[], options?: CallOptions): Promise<void> {
-    const shards = versions.flatMap((v) => v.shards.filter((s): s is FsObject => s !== undefined));
+  /** Removes the shards (and duplicate copies) of versions a newer one replaced (missing ones are fine). */
+  async removeVersions(remote: string, versions: StoredFile[], options?: CallOptions): Promise<void> {
+    const shards = versions.flatMap((v) => [
+      ...v.shards.filter((s): s is FsObject => s !== undefined),
+      ...v.duplicates.map((d) => d.obj),
+    ]);
     const results = await Promise.allSettled(shards.map((s) => s.remove(options)));
     for (const r of results) {
       if (r.status === "rejected" && !isFsError(r.reason, "ObjectNotFound")) {
@@ -364,7 +396,7 @@ export class ErasureFs implements Fs {
     return this.transfer(src, remote, "move", options);
   }
 
-  /** Server-side copy or move: each shard moves on its own upstream under the new file name. */
+  /** Server-side copy or move: each shard is copied or moved on the upstream that holds it, under the new file name. */
   private async transfer(
     src: FsObject,
     remote: string,
@@ -376,23 +408,35 @@ export class ErasureFs implements Fs {
     }
     const dir = parentOf(remote);
     const name = baseName(remote);
-    const older = (await this.versionsOf(remote, options)).filter((v) => v.vid !== src.version.vid);
-    const vid = src.version.vid;
+    const from = src.version;
+    const older = (await this.versionsOf(remote, options)).filter((v) => v.vid !== from.vid);
+    const { vid, k, m } = from;
     const results = await Promise.allSettled(
-      src.version.shards.map(async (shard, index) => {
+      from.shards.map(async (shard, index) => {
         if (!shard) return undefined;
-        const u = this.upstreams[index] as Fs;
-        const to = joinRemote(dir, shardName({ name, size: src.size, vid, index }));
+        const u = this.upstreams[from.homes[index] as number] as Fs;
+        // Written in name format 2 whatever the source's, so its k and m no longer hang on the configuration.
+        const to = joinRemote(dir, shardName({ name, size: src.size, vid, k, m, index }));
         if (how === "move") return rename(u, shard, to, options);
         return (u.features.copy as NonNullable<Fs["features"]["copy"]>)(shard, to, options);
       }),
     );
     const shards = results.map((r) => (r.status === "fulfilled" ? r.value : undefined));
-    if (shards.filter(Boolean).length < this.plan.k) {
+    if (shards.filter(Boolean).length < k) {
       throw (results.find((r) => r.status === "rejected") as PromiseRejectedResult).reason;
     }
     await this.removeVersions(remote, older, options);
-    const v: Version = { name, size: src.size, vid, shards };
+    const v: StoredFile = {
+      remote,
+      size: src.size,
+      vid,
+      k,
+      m,
+      format: 2,
+      shards,
+      homes: from.homes.map((h, i) => (shards[i] ? h : -1)),
+      duplicates: [],
+    };
     this.remember(remote, [v]);
     if (how === "move") src.fs.forget(src.remote, src.version);
     return new ErasureObject(this, remote, v, src.modTime);
@@ -405,7 +449,7 @@ export class ErasureFs implements Fs {
    * trailers wins, so one damaged or forged trailer (checksum recomputed) does not decide. Throws
    * `Corrupt` naming the file and each shard's problem when no trailer is valid.
    */
-  async readTrailer(v: Version, remote: string, options?: CallOptions): Promise<ShardTrailer> {
+  async readTrailer(v: StoredFile, remote: string, options?: CallOptions): Promise<ShardTrailer> {
     const present = v.shards.flatMap((obj, index) => (obj ? [{ obj, index }] : []));
     const reasons: string[] = [];
     const read = (shards: typeof present) =>
@@ -431,13 +475,13 @@ export class ErasureFs implements Fs {
   }
 
   /** Shard `index`'s trailer when its header and trailer are valid and fit the version, else why not. */
-  private async shardTrailer(
-    v: Version,
+  async shardTrailer(
+    v: StoredFile,
     obj: FsObject,
     index: number,
     options?: CallOptions,
   ): Promise<ShardTrailer | string> {
-    const { k, m } = this.plan;
+    const { k, m } = v;
     try {
       const [header, trailer] = await Promise.all([readHead(obj, options), readTail(obj, options)]);
       const h = headerFor(header, { index, vid: v.vid, k, m });
@@ -461,92 +505,12 @@ function firstOf(errors: unknown[], code: "DirNotFound"): unknown {
   return errors.find((e) => isFsError(e, code)) ?? errors[0];
 }
 
-function addShard(files: Map<string, Version[]>, s: ShardName, obj: FsObject, n: number): void {
-  const versions = files.get(s.name) ?? [];
-  files.set(s.name, versions);
-  let v = versions.find((x) => x.vid === s.vid && x.size === s.size);
-  if (!v) {
-    v = { name: s.name, size: s.size, vid: s.vid, shards: new Array(n).fill(undefined) };
-    versions.push(v);
-  }
-  v.shards[s.index] = obj;
-}
-
 function sameUpstreams(a: Fs, b: ErasureFs): boolean {
   return (
     a instanceof ErasureFs &&
     a.upstreams.length === b.upstreams.length &&
     a.upstreams.every((u, i) => u === b.upstreams[i] || u.toString() === (b.upstreams[i] as Fs).toString())
   );
-}
-
-export class ErasureObject implements FsObject {
-  readonly kind = "file";
-  trailer: ShardTrailer | undefined;
-
-  constructor(
-    readonly fs: ErasureFs,
-    readonly remote: string,
-    readonly version: Version,
-    public modTime: Date,
-  ) {}
-
-  get size(): number {
-    return this.version.size;
-  }
-
-  /** The segment size the file was written with, once a read found it differs from the option's. */
-  private segmentSize: number | undefined;
-
-  /** What a read of this file needs to know. */
-  stored(): StoredVersion {
-    const { k, m } = this.fs.plan;
-    const segmentSize = this.segmentSize ?? this.fs.plan.segmentSize;
-    return {
-      remote: this.remote,
-      size: this.size,
-      vid: this.version.vid,
-      k,
-      m,
-      segmentSize,
-      shards: this.version.shards,
-    };
-  }
-
-  /** Throws `Corrupt` (naming the file, and each bad shard or piece) when fewer than k good pieces of a segment are left. */
-  async open(options?: OpenOptions): Promise<Body> {
-    const { start, end } = resolveRange(options, this.size);
-    const reader = new SegmentReader(this.stored(), this.fs.rs, this.fs.plan.downloadExtra, options);
-    const self = this;
-    return (async function* () {
-      try {
-        yield* reader.read(start, end);
-      } finally {
-        if (reader.segmentSize !== self.fs.plan.segmentSize) self.segmentSize = reader.segmentSize;
-      }
-    })();
-  }
-
-  async remove(options?: CallOptions): Promise<void> {
-    const results = await Promise.allSettled(this.version.shards.map((s) => s?.remove(options)));
-    const present = this.version.shards.filter(Boolean).length;
-    const gone = results.filter((r) => r.status === "rejected" && isFsError(r.reason, "ObjectNotFound")).length;
-    const failed = results.find((r) => r.status === "rejected" && !isFsError(r.reason, "ObjectNotFound"));
-    if (failed) throw (failed as PromiseRejectedResult).reason;
-    this.fs.forget(this.remote, this.version);
-    if (present > 0 && gone === present) throw new FsError("ObjectNotFound", "object not found", { path: this.remote });
-  }
-
-  async setModTime(modTime: Date, options?: CallOptions): Promise<void> {
-    await Promise.all(this.version.shards.map((s) => s?.setModTime(modTime, options)));
-    this.modTime = modTime;
-  }
-
-  async hash(type: HashType, options?: CallOptions): Promise<string | undefined> {
-    if (type !== "md5" && type !== "sha1") throw new FsError("NotImplemented", `hash ${type}`, { path: this.remote });
-    this.trailer ??= await this.fs.readTrailer(this.version, this.remote, options);
-    return this.trailer[type];
-  }
 }
 
 /** The caller's in-flight plaintext hash, when it is one the trailer keeps. */

@@ -1,5 +1,6 @@
 /** The erasure overlay's options: parsing the remote lists and checking that the placement is sound. */
 import { FsError } from "../../fs/errors.js";
+import { type FailureDomains, spreadCounts, worstLoss } from "./domains.js";
 import { MAX_SEGMENT_SIZE } from "./format.js";
 
 export interface ErasureOptions {
@@ -17,9 +18,14 @@ export interface ErasureOptions {
 
 /** Options resolved: defaults filled in, lists parsed, every constraint checked. */
 export interface ErasurePlan {
+  /** The upstreams; more than k + m make a pool, from which each file's shards take k + m. */
   remotes: string[];
   k: number;
   m: number;
+  /** More remotes than k + m: each upload picks its k + m (placement.ts); else shard i lives on remote i. */
+  pool: boolean;
+  /** The groups as upstream indices (every remote in one), and the losses they must survive. */
+  domains: FailureDomains;
   happy: number;
   optimal: number;
   downloadExtra: number;
@@ -80,16 +86,17 @@ export function planErasure(o: ErasureOptions): ErasurePlan {
   }
   if (lists.length !== 1) throw invalid("remotes", 'is one space-separated list (";" separates groups only)');
   const remotes = lists[0] as string[];
-  const n = remotes.length;
   const m = o.parity_shards;
-  const k = o.data_shards === 0 ? n - m : o.data_shards;
   if (m < 0) throw invalid("parity_shards", `must not be negative, found ${m}`);
-  if (k < 1) throw invalid("data_shards", `must be at least 1 (with ${n} remotes and ${m} parity shards)`);
-  if (k + m !== n) {
-    throw invalid("remotes", `must list data_shards + parity_shards = ${k + m} remotes (one per shard), found ${n}`);
+  // data_shards = 0 takes every remote not used for parity, so only an explicit k makes a pool.
+  const k = o.data_shards === 0 ? remotes.length - m : o.data_shards;
+  if (k < 1) throw invalid("data_shards", `must be at least 1 (with ${remotes.length} remotes and ${m} parity shards)`);
+  const n = k + m;
+  if (remotes.length < n) {
+    throw invalid("remotes", `must list at least data_shards + parity_shards = ${n} remotes, found ${remotes.length}`);
   }
   if (n > 256) throw invalid("remotes", `at most 256 shards, found ${n}`);
-  if (new Set(remotes).size !== n) throw invalid("remotes", "lists a remote twice");
+  if (new Set(remotes).size !== remotes.length) throw invalid("remotes", "lists a remote twice");
   const happy = o.happy === 0 ? n : o.happy;
   const optimal = o.optimal === 0 ? n : o.optimal;
   if (happy < k || happy > n) throw invalid("happy", `must be between data_shards (${k}) and ${n}, found ${happy}`);
@@ -102,46 +109,56 @@ export function planErasure(o: ErasureOptions): ErasurePlan {
   if (!(o.segment_size >= k) || o.segment_size > MAX_SEGMENT_SIZE) {
     throw invalid("segment_size", `must be between data_shards (${k}) bytes and 1Gi, found ${o.segment_size}`);
   }
-  checkFailureDomains(o, remotes, m);
-  return { remotes, k, m, happy, optimal, downloadExtra: o.download_extra, segmentSize: o.segment_size };
+  const domains = failureDomains(o, remotes, n, m);
+  const pool = remotes.length > n;
+  return { remotes, k, m, pool, domains, happy, optimal, downloadExtra: o.download_extra, segmentSize: o.segment_size };
 }
 
 /**
- * zstor's rule: losing any `redundant_groups` whole groups plus any `redundant_nodes` more remotes
- * must leave at least k shards, i.e. the worst such loss must be at most m shards (one shard per
- * remote). Remotes in no group are groups of one.
+ * Parses `groups` into upstream indices (remotes in no group are groups of one) and checks zstor's
+ * rule: losing any `redundant_groups` whole groups plus any `redundant_nodes` more remotes must
+ * leave at least k shards of every file. Each file's n shards are spread over the groups as evenly
+ * as their sizes allow (as placement does), and the worst such loss of that spread must be at most m.
  */
-function checkFailureDomains(o: ErasureOptions, remotes: string[], m: number): void {
-  let groups: string[][];
+function failureDomains(o: ErasureOptions, remotes: string[], n: number, m: number): FailureDomains {
+  let named: string[][];
   try {
-    groups = o.groups.trim() === "" ? [] : splitRemoteLists(o.groups).filter((g) => g.length > 0);
+    named = o.groups.trim() === "" ? [] : splitRemoteLists(o.groups).filter((g) => g.length > 0);
   } catch (err) {
     throw invalid("groups", (err as Error).message);
   }
   const seen = new Set<string>();
-  for (const g of groups) {
+  for (const g of named) {
     for (const r of g) {
       if (!remotes.includes(r)) throw invalid("groups", `names "${r}", which is not in remotes`);
       if (seen.has(r)) throw invalid("groups", `puts "${r}" in two groups`);
       seen.add(r);
     }
   }
-  for (const r of remotes) if (!seen.has(r)) groups.push([r]);
+  const groups = named.map((g) => g.map((r) => remotes.indexOf(r)));
+  for (const [i, r] of remotes.entries()) if (!seen.has(r)) groups.push([i]);
   if (o.redundant_groups < 0 || o.redundant_nodes < 0) {
     throw invalid(o.redundant_groups < 0 ? "redundant_groups" : "redundant_nodes", "must not be negative");
   }
   if (o.redundant_groups > groups.length) {
     throw invalid("redundant_groups", `is ${o.redundant_groups}, but there are only ${groups.length} groups`);
   }
-  const sizes = groups.map((g) => g.length).sort((a, b) => b - a);
-  const lostInGroups = sizes.slice(0, o.redundant_groups).reduce((a, b) => a + b, 0);
-  const lost = lostInGroups + Math.min(o.redundant_nodes, remotes.length - lostInGroups);
-  if (lost > m) {
-    const key = o.redundant_nodes > 0 && lostInGroups <= m ? "redundant_nodes" : "redundant_groups";
+  const domains = { groups, redundantGroups: o.redundant_groups, redundantNodes: o.redundant_nodes };
+  const counts = spreadCounts(
+    n,
+    groups.map((g) => g.length),
+  ) as number[];
+  const loss = worstLoss(counts, domains);
+  if (loss.total > m) {
+    const key = o.redundant_nodes > 0 && loss.inGroups <= m ? "redundant_nodes" : "redundant_groups";
+    const sizes = groups.map((g) => g.length).join(", ");
     throw invalid(
       key,
-      `cannot be met: losing the ${o.redundant_groups} largest group(s) (${lostInGroups} remotes) and ` +
-        `${o.redundant_nodes} more remote(s) loses ${lost} shards, but parity_shards is ${m}`,
+      `cannot be met: the ${n} shards of a file (data_shards + parity_shards) spread as evenly as possible over ` +
+        `${groups.length} group(s) of ${sizes} remote(s) put ${counts.join(", ")} in them; losing the ` +
+        `${o.redundant_groups} group(s) holding most (${loss.inGroups} shards) and ${o.redundant_nodes} more ` +
+        `remote(s) (${loss.nodes} shards) loses ${loss.total} shards, but parity_shards is ${m}`,
     );
   }
+  return domains;
 }

@@ -2,9 +2,10 @@
  * `erasure rebuild`: recreates the shards a file's current version lacks (missing from an upstream,
  * or failing verify anywhere: a piece, the header, the trailer) from the good pieces of the others.
  * The file is read segment by segment, each from k good pieces of that segment (memory: a few
- * segments), re-encoded, and each shard that was not whole is written again to its own upstream
- * under the temporary name and renamed, with the header of the version it joins: the bytes the
- * upload wrote. Whole shards are left alone.
+ * segments), re-encoded with the version's own k and m, and each shard that was not whole is
+ * written again under the temporary name and renamed, with the header of the version it joins: the
+ * bytes the upload wrote. A bad shard is rewritten where it is; a missing one goes where placement
+ * puts it with the surviving shards fixed (upstream i without a pool). Whole shards are left alone.
  */
 import { createHash } from "node:crypto";
 import { FsError } from "../../fs/errors.js";
@@ -50,11 +51,11 @@ export interface RebuildReport {
 export async function rebuildErasure(fs: ErasureFs, options: RebuildOptions = {}): Promise<RebuildReport> {
   const report: RebuildReport = { files: 0, rebuilt: [] };
   const failures: FsError[] = [];
-  const { k } = fs.plan;
   for await (const dir of scanShards(fs, newTallies(fs), options)) {
     for (const file of dir.files) {
       report.files++;
       if (!file.current) {
+        const k = file.versions[0]?.k;
         failures.push(new FsError("Corrupt", `fewer than ${k} shards of any version present`, { path: file.remote }));
         continue;
       }
@@ -104,8 +105,7 @@ export async function rebuildFile(
   check: FileCheck,
   options?: Pick<ScanOptions, "signal" | "stats">,
 ): Promise<void> {
-  const { k, m } = fs.plan;
-  const { header, trailer } = check;
+  const { k, m, header, trailer } = check;
   const sources = check.shards.filter((s): s is UsableShard => s.state === "ok" || (s.state === "bad" && !!s.header));
   const ref = sources.find((s) => s.state === "ok") ?? sources[0];
   if (!check.readable || !header || !ref) {
@@ -119,15 +119,18 @@ export async function rebuildFile(
   const layout = new Layout(check.size, k, header.segmentSize);
   const dir = parentOf(check.remote);
   const name = baseName(check.remote);
-  const at = (index: number) => ({ name, size: check.size, vid: check.vid, index });
+  const at = (index: number) => ({ name, size: check.size, vid: check.vid, k, m, index });
   const targets = check.shards.filter((s) => s.state !== "ok").map((s) => s.index);
+  const held = check.shards.map((s) => (s.state === "missing" ? -1 : (check.homes[s.index] as number)));
+  const homes = await fs.placement.homes(check.remote, held, layout.shardObjectSize, fs.down);
+  const rs = await fs.codec(k, m);
   // The file's modtime is its shards' listed one (touch changes it), so rebuilt shards list as their siblings do.
   const modTime = ref.obj.modTime;
   const sinks = targets.map(
     (index) =>
       new ShardSink(
         index,
-        fs.upstreams[index] as Fs,
+        fs.upstreams[homes[index] as number] as Fs,
         joinRemote(dir, tempShardName(at(index))),
         layout.shardObjectSize,
         modTime,
@@ -151,7 +154,7 @@ export async function rebuildFile(
     const md5 = createHash("md5");
     const sha1 = createHash("sha1");
     let j = 0;
-    for await (const segment of new SegmentReader(source, fs.rs, 0, options).read(0, check.size)) {
+    for await (const segment of new SegmentReader(source, rs, 0, options).read(0, check.size)) {
       md5.update(segment);
       sha1.update(segment);
       const records = segmentRecords(
@@ -159,7 +162,7 @@ export async function rebuildFile(
         j,
         k,
         m,
-        fs.rs,
+        rs,
         sinks.map((s) => s.index),
       );
       for (const s of sinks) {
@@ -180,7 +183,7 @@ export async function rebuildFile(
       s.close();
     }
     const temps = await Promise.all(sinks.map((s) => s.done));
-    await commit(fs, temps, targets, (index) => joinRemote(dir, shardName(at(index))), options);
+    await commit(temps, sinks, (index) => joinRemote(dir, shardName(at(index))), options);
     counted?.done();
   } catch (err) {
     counted?.done(err);
@@ -193,18 +196,17 @@ export async function rebuildFile(
   }
 }
 
-/** Renames every temporary shard into place; throws the first failure once all have been tried. */
+/** Renames every temporary shard into place on its sink's upstream; throws the first failure once all have been tried. */
 async function commit(
-  fs: ErasureFs,
   temps: FsObject[],
-  targets: number[],
+  sinks: ShardSink[],
   finalName: (index: number) => string,
   options?: CallOptions,
 ): Promise<void> {
   const results = await Promise.allSettled(
     temps.map((t, x) => {
-      const index = targets[x] as number;
-      return rename(fs.upstreams[index] as Fs, t, finalName(index), options);
+      const sink = sinks[x] as ShardSink;
+      return rename(sink.upstream, t, finalName(sink.index), options);
     }),
   );
   const failed = results.find((r) => r.status === "rejected");

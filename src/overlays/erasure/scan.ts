@@ -1,40 +1,27 @@
 /**
  * Walking an erasure tree shard by shard, for status, verify, rebuild and cleanup: one list per
- * upstream per directory, every version of every file and every temporary shard, and what each
- * upstream answered. Unlike the Fs's own listings it hides nothing (incomplete versions, leftovers).
+ * upstream per directory, every version of every file (wherever its shards are) and every
+ * temporary shard, and what each upstream answered. Unlike the Fs's own listings it hides nothing
+ * (incomplete versions, duplicates, leftovers).
  */
 import type { Stats } from "../../fs/accounting/stats.js";
 import { FsError, isFsError } from "../../fs/errors.js";
-import { log } from "../../fs/log.js";
-import { baseName, joinRemote, unsafeSegment } from "../../fs/path.js";
-import type { CallOptions, Entry, FsObject } from "../../fs/types.js";
-import { parseShardName, parseTempShardName, type ShardName } from "./format.js";
+import { joinRemote } from "../../fs/path.js";
+import type { CallOptions, Entry } from "../../fs/types.js";
+import { parseShardName } from "./format.js";
 import type { ErasureFs } from "./fs.js";
+import { currentVersion, groupShards, type StoredFile, type TempShard } from "./versions.js";
 
-/** The shards of one version of one file, by shard index (undefined where no upstream lists one). */
-export interface StoredFile {
-  /** The file's path under the erasure remote's root. */
-  remote: string;
-  size: number;
-  vid: number;
-  shards: (FsObject | undefined)[];
-}
+export type { PlacedShard, StoredFile, TempShard } from "./versions.js";
+export { presentShards } from "./versions.js";
 
 /** Every version of one file present in a directory. */
 export interface ScannedFile {
   remote: string;
   /** Newest first. */
   versions: StoredFile[];
-  /** What the file reads as: the newest version with at least k shards; undefined when none has. */
+  /** What the file reads as: the newest version with at least its k shards; undefined when none has. */
   current: StoredFile | undefined;
-}
-
-/** A shard still under its temporary name: an upload in progress, or one that was killed. */
-export interface TempShard {
-  /** The file it belongs to. */
-  remote: string;
-  shard: ShardName;
-  obj: FsObject;
 }
 
 /** One directory's shards across all upstreams. */
@@ -140,56 +127,19 @@ async function listAll(
   return undefined;
 }
 
-/** Groups the shard names of one directory's listings into files, versions and temporary shards. */
+/** Groups one directory's listings into files, versions and temporary shards, and tallies each upstream's shards. */
 function collect(fs: ErasureFs, dir: string, listings: (Entry[] | undefined)[], tallies: UpstreamTally[]): ScannedDir {
-  const n = fs.upstreams.length;
-  const byName = new Map<string, Map<string, StoredFile>>();
-  const temps: TempShard[] = [];
-  const unsafe = new Set<string>();
   for (const [index, entries] of listings.entries()) {
+    const tally = tallies[index] as UpstreamTally;
     for (const e of entries ?? []) {
-      if (e.kind === "dir") continue;
-      const leaf = baseName(e.remote);
-      const temp = parseTempShardName(leaf);
-      // A shard on another upstream than its index says was put there by hand: not this tree's.
-      if (temp) {
-        if (temp.index === index) temps.push({ remote: joinRemote(dir, temp.name), shard: temp, obj: e });
-        continue;
-      }
-      const s = parseShardName(leaf);
-      if (!s || s.index !== index) continue;
-      const why = unsafeSegment(s.name);
-      if (why) {
-        unsafe.add(why);
-        continue;
-      }
-      const tally = tallies[index] as UpstreamTally;
+      if (e.kind === "dir" || !parseShardName(e.remote.slice(e.remote.lastIndexOf("/") + 1))) continue;
       tally.shards++;
       tally.bytes += e.size;
-      const versions = byName.get(s.name) ?? new Map<string, StoredFile>();
-      byName.set(s.name, versions);
-      const key = `${s.vid}.${s.size}`;
-      let v = versions.get(key);
-      if (!v) {
-        v = { remote: joinRemote(dir, s.name), size: s.size, vid: s.vid, shards: new Array(n).fill(undefined) };
-        versions.set(key, v);
-      }
-      v.shards[index] = e;
     }
   }
-  for (const why of unsafe)
-    log.notice(dir || undefined, `erasure: skipping the shards of an unsafe file name (${why})`);
-  const files: ScannedFile[] = [...byName.entries()]
+  const grouped = groupShards(dir, listings, fs.rules());
+  const files: ScannedFile[] = [...grouped.files.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([name, versions]) => {
-      const sorted = [...versions.values()].sort((a, b) => b.vid - a.vid);
-      const current = sorted.find((v) => presentShards(v) >= fs.plan.k);
-      return { remote: joinRemote(dir, name), versions: sorted, current };
-    });
-  return { dir, files, temps };
-}
-
-/** How many shards of a version the listings show. */
-export function presentShards(v: StoredFile): number {
-  return v.shards.filter(Boolean).length;
+    .map(([name, versions]) => ({ remote: joinRemote(dir, name), versions, current: currentVersion(versions) }));
+  return { dir, files, temps: grouped.temps };
 }

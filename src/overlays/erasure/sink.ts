@@ -23,7 +23,7 @@ export class ShardSink {
 
   constructor(
     readonly index: number,
-    upstream: Fs,
+    readonly upstream: Fs,
     remote: string,
     size: number,
     modTime: Date,

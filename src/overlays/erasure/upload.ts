@@ -25,6 +25,8 @@ export interface UploadRequest {
   size: number;
   modTime: Date;
   vid: number;
+  /** The upstream of each shard, by shard index (placement.ts). */
+  homes: readonly number[];
   /**
    * A plaintext hash the caller computes over `body` while it is read (`ObjectInfo.hashedInFlight`),
    * with the digest it resolves to once the body is consumed: taken instead of hashing the same
@@ -54,13 +56,13 @@ export class ShardUploader {
     const { k, m, segmentSize } = this.plan;
     const known = req.size >= 0;
     const tempOf = (index: number, size: number) =>
-      joinRemote(req.dir, tempShardName({ name: req.name, size, vid: req.vid, index }));
+      joinRemote(req.dir, tempShardName({ name: req.name, size, vid: req.vid, k, m, index }));
     const layout = new Layout(Math.max(req.size, 0), k, segmentSize);
-    const sinks = this.upstreams.map(
-      (fs, index) =>
+    const sinks = req.homes.map(
+      (home, index) =>
         new ShardSink(
           index,
-          fs,
+          this.upstreams[home] as Fs,
           tempOf(index, known ? req.size : 0),
           known ? layout.shardObjectSize : -1,
           req.modTime,
@@ -213,8 +215,8 @@ export class ShardUploader {
     const results = await Promise.allSettled(
       temps.map(async (obj, index) => {
         if (!obj) return undefined;
-        const s: ShardName = { name: req.name, size, vid: req.vid, index };
-        return rename(this.upstreams[index] as Fs, obj, joinRemote(req.dir, shardName(s)), options);
+        const s: ShardName = { name: req.name, size, vid: req.vid, k: this.plan.k, m: this.plan.m, index };
+        return rename(this.upstreams[req.homes[index] as number] as Fs, obj, joinRemote(req.dir, shardName(s)), options);
       }),
     );
     const shards = results.map((r) => (r.status === "fulfilled" ? r.value : undefined));
@@ -229,7 +231,7 @@ export class ShardUploader {
   private tooFew(sinks: ShardSink[]): FsError {
     const failures = sinks
       .filter((s) => s.failed)
-      .map((s) => `${this.upstreams[s.index]}: ${(s.failure as Error)?.message ?? String(s.failure)}`);
+      .map((s) => `${s.upstream}: ${(s.failure as Error)?.message ?? String(s.failure)}`);
     const transient = sinks.some((s) => isFsError(s.failure, "Transient"));
     return new FsError(
       transient ? "Transient" : "Other",

@@ -52,7 +52,12 @@ export interface FileCheck {
   remote: string;
   size: number;
   vid: number;
-  /** By shard index, all n. */
+  /** The version's own data and parity shard counts. */
+  k: number;
+  m: number;
+  /** By shard index, the upstream holding it (-1 where missing). */
+  homes: number[];
+  /** By shard index, all k + m. */
   shards: ShardCheck[];
   /** Shards with nothing wrong. */
   healthy: number;
@@ -86,7 +91,7 @@ export async function verifyFile(
   v: StoredFile,
   options?: Pick<ScanOptions, "signal" | "stats">,
 ): Promise<FileCheck> {
-  const { k, m } = fs.plan;
+  const { k, m } = v;
   const bytes = v.shards.reduce((n, obj) => n + Math.max(0, obj?.size ?? 0), 0);
   const counted = options?.stats?.startTransfer(v.remote, bytes, "check");
   const account = counted ? (body: Body) => counted.account(body, options?.signal) : (body: Body) => body;
@@ -131,6 +136,9 @@ export async function verifyFile(
     remote: v.remote,
     size: v.size,
     vid: v.vid,
+    k,
+    m,
+    homes: v.homes,
     shards,
     healthy: shards.filter((c) => c.state === "ok").length,
     header,
@@ -153,8 +161,7 @@ async function agreedHeader(
   const valid = opened.flatMap((o) => (o.state === "open" ? [o.header] : []));
   const [first] = valid;
   if (!first || valid.every((h) => !disagreement(h, first))) return first;
-  const { k, m } = fs.plan;
-  return (await voteVersionHeader({ ...v, k, m }, fs.plan.segmentSize, options))?.header;
+  return (await voteVersionHeader(v, fs.plan.segmentSize, options))?.header;
 }
 
 /** Opens a shard and reads its header; "bad" when it cannot be read or the header is invalid. */
@@ -273,6 +280,7 @@ export function shardProblems(check: FileCheck): string[] {
 }
 
 export interface VerifyReport {
+  /** The configuration's k and k + m (each file is checked against its own). */
   k: number;
   n: number;
   upstreams: UpstreamTally[];
@@ -299,7 +307,7 @@ export async function verifyErasure(
     for (const file of dir.files) {
       const check = await verifyFile(fs, file.current ?? (file.versions[0] as StoredFile), options);
       report.files++;
-      if (check.healthy < k + m) report.degraded.push(check.remote);
+      if (check.healthy < check.k + check.m) report.degraded.push(check.remote);
       if (!check.readable) report.unreadable.push(check.remote);
       options.onFile?.(check);
     }
@@ -309,7 +317,8 @@ export async function verifyErasure(
 
 /**
  * The error a verify run ends with: `Corrupt` naming the files that cannot be read, else
- * `Differences` (exit code 1, as rclone's check) when some have fewer than n healthy shards, else none.
+ * `Differences` (exit code 1, as rclone's check) when some have fewer than their k + m healthy
+ * shards, else none.
  */
 export function verifyProblem(report: VerifyReport): FsError | undefined {
   if (report.unreadable.length > 0) {
