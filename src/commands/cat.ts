@@ -17,7 +17,7 @@ interface Args extends GlobalArgs {
  * A writer for stdout that waits when the pipe is full and reports a reader that went away (EPIPE, as
  * with `| head -c 10`) as `false` instead of crashing on the unhandled stream error.
  */
-function stdoutWriter(): (chunk: Uint8Array) => Promise<boolean> {
+export function stdoutWriter(): (chunk: Uint8Array) => Promise<boolean> {
   let closed = false;
   process.stdout.on("error", (err: NodeJS.ErrnoException) => {
     if (err.code !== "EPIPE") throw err;
@@ -41,7 +41,7 @@ function stdoutWriter(): (chunk: Uint8Array) => Promise<boolean> {
 }
 
 /** What a process killed by SIGPIPE exits with, as rclone does when its reader goes away. */
-const SIGPIPE_EXIT = 128 + 13;
+export const SIGPIPE_EXIT = 128 + 13;
 
 /** `cat`: file contents (every file below a directory) to stdout, whole or a range of each. */
 const command: CommandModule<GlobalArgs, Args> = {

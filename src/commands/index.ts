@@ -7,6 +7,7 @@ import cleanup from "./cleanup.js";
 import config from "./config.js";
 import copy from "./copy.js";
 import copyto from "./copyto.js";
+import copyurl from "./copyurl.js";
 import cryptcheck from "./cryptcheck.js";
 import cryptdecode from "./cryptdecode.js";
 import deleteCommand from "./delete.js";
@@ -26,6 +27,7 @@ import move from "./move.js";
 import moveto from "./moveto.js";
 import obscure from "./obscure.js";
 import purge from "./purge.js";
+import rcat from "./rcat.js";
 import reveal from "./reveal.js";
 import rmdir from "./rmdir.js";
 import rmdirs from "./rmdirs.js";
@@ -45,6 +47,7 @@ export const commands = [
   config,
   copy,
   copyto,
+  copyurl,
   cryptcheck,
   cryptdecode,
   deleteCommand,
@@ -64,6 +67,7 @@ export const commands = [
   moveto,
   obscure,
   purge,
+  rcat,
   reveal,
   rmdir,
   rmdirs,

@@ -69,6 +69,10 @@ export abstract class LayerFs implements Fs {
   toString(): string {
     return this.inner.toString();
   }
+  /** A layer owns what it wraps: closing it closes that. */
+  async close(): Promise<void> {
+    await this.inner.close?.();
+  }
 
   /** Runs one operation; subclasses add checks, faults, counts. */
   protected call<T>(_kind: OpKind, _remote: string, run: () => Promise<T>): Promise<T> {

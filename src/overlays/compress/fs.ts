@@ -12,6 +12,7 @@ import { LayerFs } from "../../fs/layers/layer.js";
 import { log } from "../../fs/log.js";
 import type { CleanUpOptions } from "../../fs/operations/cleanup.js";
 import { baseName, cleanRemote, joinRemote, parentOf, printable, unsafeSegment } from "../../fs/path.js";
+import { putSpilled } from "../../fs/spill.js";
 import type { Body, CallOptions, Entry, Fs, FsObject, ObjectInfo, OpenOptions, PutOptions } from "../../fs/types.js";
 import { UploadHashes } from "../../fs/upload-hashes.js";
 import { type Block, splitBlocks } from "./blocks.js";
@@ -43,7 +44,6 @@ import {
 } from "./names.js";
 import { currentData, dataFits } from "./pick.js";
 import { sniffMime } from "./sniff.js";
-import { putSpilled } from "./spill.js";
 import { checkedMd5 } from "./verify.js";
 import { ZSTD_DEFAULT_LEVEL, ZSTD_FRAME_SIZE, zstdCompressible, zstdDecode, zstdEncode, zstdLayout } from "./zstd.js";
 

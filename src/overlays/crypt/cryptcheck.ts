@@ -11,8 +11,8 @@ import type { Fs, FsObject } from "../../fs/types.js";
 import { cryptFsOf, cryptObjectOf } from "./fs.js";
 
 /**
- * Compares `src` with the crypt remote `dst`, reporting as `check`. Throws `Usage` when `dst` is not
- * a crypt remote, `Other` when the remote under it has no hash, `Differences` when anything differs.
+ * Compares `src` with the crypt remote `dst`, reporting and counting as `check`. Throws `Usage` when
+ * `dst` is not a crypt remote, `Other` when the remote under it has no hash.
  */
 export async function cryptCheck(src: Fs, dst: Fs, o: Omit<CheckOptions, "compare">): Promise<CheckResult> {
   const crypt = cryptFsOf(dst);

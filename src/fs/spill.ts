@@ -1,14 +1,15 @@
 /**
- * Writing data whose length is only known at its end (compressed output, or input of unknown size)
- * to a remote whose `put` needs the size: as rclone's compress does, up to `ram_cache_limit` is held in
- * memory and put with its size; beyond that the wrapped remote's `putStream` takes the stream, or,
- * without one, the rest goes to a temporary local file that is then put with its size.
+ * Writing data whose length is only known at its end (compressed output, `rcat`'s stdin) to a remote
+ * whose `put` needs the size, as rclone's compress and rcat do: up to a limit (compress's
+ * `ram_cache_limit`, rcat's streaming upload cutoff) is held in memory and put with its size; beyond
+ * that the remote's `putStream` takes the stream, or, without one, the rest goes to a temporary local
+ * file that is then put with its size.
  */
 import { createReadStream } from "node:fs";
 import { mkdtemp, open, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Body, Fs, FsObject, PutOptions } from "../../fs/types.js";
+import type { Body, Fs, FsObject, PutOptions } from "./types.js";
 
 async function* chain(head: Uint8Array[], rest: AsyncIterator<Uint8Array>): Body {
   yield* head;
@@ -62,7 +63,7 @@ async function viaTempFile(
   modTime: Date,
   options?: PutOptions,
 ): Promise<FsObject> {
-  const dir = await mkdtemp(join(tmpdir(), "strata-compress-"));
+  const dir = await mkdtemp(join(tmpdir(), "strata-spill-"));
   try {
     const path = join(dir, "spill");
     const file = await open(path, "w");
