@@ -9,22 +9,24 @@ let tree: ErasureTree;
 afterEach(() => tree?.remove());
 
 describe("strata erasure status", () => {
-  it("prints upstreams, degraded files and a summary; --json and -v too", async () => {
+  it("prints upstreams, files below full health and a summary, exits 1; --json and -v too", async () => {
     tree = await makeErasureTree();
+    expect((await strata(["erasure", "status", tree.spec])).code).toBe(0);
     for (const i of [0, 1]) rmSync(shardFile(tree, i, "a/seg"));
     const plain = await strata(["erasure", "status", tree.spec]);
-    expect(plain.code).toBe(0);
+    expect(plain.code).toBe(1);
     const lines = plain.stdout.trim().split("\n");
-    expect(lines[0]).toBe("4/6 present, 4/6 healthy AT RISK: a/seg");
+    expect(lines[0]).toBe("4/6 good (4 present) AT RISK: a/seg (shard 0 missing; shard 1 missing)");
     expect(lines.slice(1, 7).every((l, i) => l.startsWith(`upstream ${i} Local file system at`))).toBe(true);
-    expect(lines[1]).toMatch(/: 4 shards, /);
-    expect(lines[7]).toBe("5 files: 4 healthy, 1 degraded (1 at risk), 0 unreadable");
+    expect(lines[1]).toMatch(/: 4 shards, .*, writable$/);
+    expect(lines[7]).toBe("5 files: 4 healthy, 0 degraded, 1 at risk, 0 unreadable");
 
-    const verbose = await strata(["erasure", "status", "-v", tree.spec]);
-    expect(verbose.stdout).toContain("6/6 present, 6/6 healthy: a/b/big\n");
+    const verbose = await strata(["erasure", "status", "-v", "--no-probe", tree.spec]);
+    expect(verbose.stdout).toContain("6/6 good (6 present): a/b/big\n");
+    expect(verbose.stdout).not.toContain("writable");
 
     const json = JSON.parse((await strata(["erasure", "status", "--json", tree.spec])).stdout);
-    expect(json).toMatchObject({ k: 4, n: 6, files: 5, healthy: 4, degraded: 1, atRisk: 1, unreadable: 0 });
+    expect(json).toMatchObject({ k: 4, n: 6, files: 5, healthy: 4, degraded: 0, atRisk: 1, unreadable: 0 });
     expect(json.fileList).toHaveLength(5);
     expect(json.upstreams[2]).toMatchObject({ index: 2, reachable: true, shards: 5 });
   });

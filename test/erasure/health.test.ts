@@ -26,14 +26,14 @@ async function verify(t: ErasureTree) {
 }
 
 describe("erasure status", () => {
-  it("counts shards per upstream and per file from listings", async () => {
+  it("counts shards per upstream and judges each file by its headers", async () => {
     tree = await makeErasureTree();
     const { report, files } = await status(tree);
     const count = Object.keys(FILES).length;
     expect(report).toMatchObject({ k: K, n: N, files: count, healthy: count, degraded: 0, atRisk: 0, unreadable: 0 });
     for (const u of report.upstreams) expect(u).toMatchObject({ reachable: true, shards: count });
     expect([...files.keys()]).toEqual(["empty", "one", "a/seg", "a/b/big", "a/b/odd"]);
-    expect(files.get("a/b/odd")).toMatchObject({ size: 2503, present: N, healthy: N, state: "healthy" });
+    expect(files.get("a/b/odd")).toMatchObject({ size: 2503, present: N, good: N, state: "healthy" });
   });
 
   it("reports missing shards, truncated ones by size, files at risk and unreadable ones", async () => {
@@ -44,13 +44,13 @@ describe("erasure status", () => {
     truncateSync(shardFile(tree, 3, "a/b/odd"), 100);
     rmSync(tree.dirs[5] as string, { recursive: true });
     const { report, files } = await status(tree);
-    expect(files.get("a/seg")).toMatchObject({ present: 4, healthy: 4, state: "degraded", readable: true });
-    expect(files.get("one")).toMatchObject({ present: 3, state: "unreadable", readable: false });
-    expect(files.get("a/b/big")).toMatchObject({ present: 2, state: "unreadable", readable: false });
-    expect(files.get("a/b/odd")).toMatchObject({ present: 5, healthy: 4, state: "degraded", readable: true });
-    expect(files.get("empty")).toMatchObject({ present: 5, healthy: 5, state: "degraded" });
-    // At risk: degraded with exactly k healthy shards (a/seg, a/b/odd).
-    expect(report).toMatchObject({ files: 5, healthy: 0, degraded: 3, atRisk: 2, unreadable: 2 });
+    expect(files.get("a/seg")).toMatchObject({ present: 4, good: 4, state: "at_risk" });
+    expect(files.get("one")).toMatchObject({ present: 3, state: "unreadable" });
+    expect(files.get("a/b/big")).toMatchObject({ present: 2, state: "unreadable" });
+    expect(files.get("a/b/odd")).toMatchObject({ present: 5, good: 4, state: "at_risk" });
+    expect(files.get("empty")).toMatchObject({ present: 5, good: 5, state: "degraded" });
+    // At risk: exactly k good shards (a/seg, a/b/odd); degraded: more than k, fewer than n (empty).
+    expect(report).toMatchObject({ files: 5, healthy: 0, degraded: 1, atRisk: 2, unreadable: 2 });
     expect(report.upstreams[5]).toMatchObject({ reachable: true, shards: 0, bytes: 0 });
   });
 
@@ -67,7 +67,7 @@ describe("erasure status", () => {
     expect(report.upstreams[4]).toMatchObject({ reachable: false, shards: 0 });
     expect(report.upstreams[4]?.error).toBeTruthy();
     expect(report.upstreams[3]).toMatchObject({ reachable: true, shards: 5 });
-    expect(files.every((f) => f.present === N - 1 && f.readable)).toBe(true);
+    expect(files.every((f) => f.present === N - 1 && f.state === "degraded")).toBe(true);
   });
 
   it("scans a subdirectory only", async () => {
