@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ConfigStore, copyFile, createContext, type FsObject, newFs, toBytes, walk } from "../src/index.js";
+import { closeAll, ConfigStore, copyFile, createContext, type FsObject, newFs, toBytes, walk } from "strata";
 
 const disks = await mkdtemp(join(tmpdir(), "strata-demo-"));
 // The config's shard remotes, pointed at this run's temp dir instead of /tmp/strata-demo.
@@ -26,7 +26,8 @@ console.log(`${source} -> ${stack}: ${files.length} files`);
 
 await rm(join(disks, "disk2"), { recursive: true });
 const sha256 = async (o: FsObject) => createHash("sha256").update(await toBytes(await o.open())).digest("hex");
-const after = await newFs("demo:", createContext(config, env));
+const afterCtx = createContext(config, env);
+const after = await newFs("demo:", afterCtx);
 for (const f of files) {
   const [want, got] = [await sha256(f), await sha256(await after.newObject(f.remote))];
   if (want !== got) throw new Error(`${f.remote}: differs after losing a disk`);
@@ -34,3 +35,6 @@ for (const f of files) {
 }
 console.log(`disk2 lost: all ${files.length} files read back identical`);
 await rm(disks, { recursive: true });
+// Releases what both contexts opened, so the process can exit.
+await closeAll(ctx);
+await closeAll(afterCtx);

@@ -5,7 +5,7 @@ import { Filter } from "../fs/filter/filter.js";
 import { type FilterArgs, filterFlags, filterOptionsFromArgs } from "../fs/filter/flags.js";
 import { newFs } from "../fs/new-fs.js";
 import { openTarget } from "../fs/operations/target.js";
-import { type CheckVerdict, COMBINED_MARK, check } from "../fs/sync/check.js";
+import { assertNoDifferences, type CheckVerdict, COMBINED_MARK, check } from "../fs/sync/check.js";
 import { type GlobalArgs, run } from "./shared.js";
 
 interface Args extends GlobalArgs, FilterArgs {
@@ -119,7 +119,7 @@ const command: CommandModule<object, Args> = {
     const { src, dst, filter } = await openCheckPair(argv);
     const { report, close } = openReports(argv);
     try {
-      await check(src.fs, dst, {
+      const result = await check(src.fs, dst, {
         stats: new Stats(),
         checkers: argv.checkers,
         filter,
@@ -128,6 +128,7 @@ const command: CommandModule<object, Args> = {
         sizeOnly: argv["size-only"],
         report,
       });
+      assertNoDifferences(result, argv["one-way"]);
     } finally {
       await close();
     }

@@ -1,6 +1,7 @@
 import type { CommandModule } from "yargs";
 import { Stats } from "../fs/accounting/stats.js";
 import { type FilterArgs, filterFlags } from "../fs/filter/flags.js";
+import { assertNoDifferences } from "../fs/sync/check.js";
 import { cryptCheck } from "../overlays/crypt/cryptcheck.js";
 import { openCheckPair, openReports, type ReportArgs, reportFlags } from "./check.js";
 import { type GlobalArgs, run } from "./shared.js";
@@ -22,13 +23,14 @@ const command: CommandModule<object, Args> = {
     const { src, dst, filter } = await openCheckPair(argv);
     const { report, close } = openReports(argv);
     try {
-      await cryptCheck(src.fs, dst, {
+      const result = await cryptCheck(src.fs, dst, {
         stats: new Stats(),
         checkers: argv.checkers,
         filter,
         oneWay: argv["one-way"],
         report,
       });
+      assertNoDifferences(result, argv["one-way"]);
     } finally {
       await close();
     }

@@ -65,6 +65,13 @@ function release(pooled: PooledWorker): void {
   idle.push(pooled);
 }
 
+/** Ends the idle workers (a program done with strata: `closeAll`); one in use is left to finish. */
+export async function closeIdleHashWorkers(): Promise<void> {
+  const ending = idle.splice(0);
+  live -= ending.length;
+  await Promise.all(ending.map((pooled) => pooled.worker.terminate()));
+}
+
 class WorkerHasher {
   private readonly free = Array.from({ length: SLOTS }, (_, i) => i);
   private wake: (() => void) | undefined;

@@ -1,14 +1,17 @@
 /**
- * Opens a remote string: parses it, finds the backend type and options (connection string > env >
- * config file > schema defaults), validates them, builds the Fs and puts the path guard on top.
+ * Opens a remote string or object: parses it, finds the backend type and options (connection
+ * string > env > config file > schema defaults), validates them, builds the Fs and puts the path
+ * guard on top. `closeAll` closes what a context built.
  */
 import { resolve } from "node:path";
 import { ConfigStore, type RemoteConfig } from "./config.js";
 import { FsError, isFsError } from "./errors.js";
-import { formatRemote, type ParsedRemote, parseRemote } from "./fspath.js";
+import { formatRemote, parseRemote } from "./fspath.js";
+import { closeIdleHashWorkers } from "./hash-worker.js";
 import { PathGuardFs } from "./layers/path-guard.js";
 import { validateOptions } from "./options.js";
 import { getDescriptor } from "./registry.js";
+import { type RemoteSpec, type RemoteTarget, targetOfSpec } from "./remote-spec.js";
 import type { Fs } from "./types.js";
 import "../backends/index.js";
 import "../overlays/index.js";
@@ -47,12 +50,36 @@ export function setDefaultContext(ctx: FsContext): void {
 }
 
 /**
- * Opens `spec` (`/path`, `name:path`, `:type,k=v:path`, `name,k=v:path`).
+ * Opens `spec`: a remote string (`/path`, `name:path`, `:type,k=v:path`, `name,k=v:path`) or a
+ * `RemoteSpec` object (`{ type: "crypt", remote: "/data", password: "<obscured>" }`, the same as
+ * the on-the-fly string). Instances are cached in `ctx` (default: the process-wide context).
  * Throws `ConfigInvalid` for unknown remotes, types or bad options and for a remote that refers to
  * itself (directly or through others), `Usage` for a malformed string.
  */
-export async function newFs(spec: string, ctx?: FsContext): Promise<Fs> {
-  return open(spec, ctx ?? (await getDefaultContext()), []);
+export async function newFs(spec: string | RemoteSpec, ctx?: FsContext): Promise<Fs> {
+  return open(typeof spec === "string" ? targetOf(spec) : targetOfSpec(spec), ctx ?? (await getDefaultContext()), []);
+}
+
+/**
+ * Closes every remote `ctx` built (default: the process-wide context, if one was made) and empties
+ * its cache, and ends the idle hash worker threads, so a program can exit at once; remotes opened
+ * afterwards are built anew. Every remote is closed even when one fails; the first failure is
+ * thrown after.
+ */
+export async function closeAll(ctx: FsContext | undefined = defaultContext): Promise<void> {
+  const instances = ctx ? [...ctx.cache.values()] : [];
+  ctx?.cache.clear();
+  const closed = await Promise.allSettled(
+    instances.map(async (building) => (await building.catch(() => undefined))?.close?.()),
+  );
+  await closeIdleHashWorkers();
+  const failed = closed.find((r) => r.status === "rejected");
+  if (failed) throw failed.reason;
+}
+
+function targetOf(spec: string): RemoteTarget {
+  const parsed = parseRemote(spec);
+  return { ...parsed, key: formatRemote(parsed) };
 }
 
 /**
@@ -69,12 +96,11 @@ interface Link {
 /** Instances whose construction has finished (successfully). */
 const built = new WeakSet<Promise<Fs>>();
 
-function open(spec: string, ctx: FsContext, chain: readonly Link[]): Promise<Fs> {
-  const parsed = parseRemote(spec);
+function open(parsed: RemoteTarget, ctx: FsContext, chain: readonly Link[]): Promise<Fs> {
   const link = linkOf(parsed);
   const loopsAt = link ? chain.findIndex((l) => l.id === link.id) : -1;
   if (link && loopsAt >= 0) throw refersToItself(ctx, [...chain.slice(loopsAt), link]);
-  const key = formatRemote(parsed);
+  const key = parsed.key;
   const cached = ctx.cache.get(key);
   // A remote opened from inside another one's construction takes only finished instances: waiting
   // for one still under construction elsewhere could be waiting for itself (a opens b while b
@@ -92,10 +118,11 @@ function open(spec: string, ctx: FsContext, chain: readonly Link[]): Promise<Fs>
 }
 
 /** A configured or on-the-fly remote as a link of a chain; undefined for a local path, which opens nothing below. */
-function linkOf(parsed: ParsedRemote): Link | undefined {
+function linkOf(parsed: RemoteTarget): Link | undefined {
   if (parsed.name === undefined && parsed.type === undefined) return undefined;
   return {
-    id: formatRemote({ ...parsed, path: "" }),
+    // Both forms of key end with ":" and the path.
+    id: parsed.key.slice(0, parsed.key.length - parsed.path.length),
     label: parsed.type !== undefined ? `:${parsed.type}` : (parsed.name as string),
   };
 }
@@ -112,7 +139,7 @@ function configured(ctx: FsContext, name: string): string {
   return ctx.config.path ? `config file "${ctx.config.path}": remote "${name}"` : `remote "${name}"`;
 }
 
-async function build(parsed: ParsedRemote, ctx: FsContext, chain: readonly Link[]): Promise<Fs> {
+async function build(parsed: RemoteTarget, ctx: FsContext, chain: readonly Link[]): Promise<Fs> {
   let type: string;
   let name: string;
   let fromFile: Record<string, unknown> = {};
@@ -150,7 +177,7 @@ async function build(parsed: ParsedRemote, ctx: FsContext, chain: readonly Link[
     name,
     root,
     options,
-    newFs: async (spec) => open(spec, ctx, chain),
+    newFs: async (spec) => open(targetOf(spec), ctx, chain),
   });
   return new PathGuardFs(fs, ctx.disabled);
 }

@@ -124,4 +124,11 @@ export interface Fs {
   rmdir(dir: string, options?: CallOptions): Promise<void>;
   /** `type:root` or `name:root`, for messages. */
   toString(): string;
+  /**
+   * Releases what this Fs holds open (connections, HTTP agents, SDK clients) so the process can
+   * exit; the Fs must not be used afterwards. Optional: a remote holding nothing open has none. A
+   * layer closes what it wraps; an overlay does not, since what it wraps comes from its context's
+   * cache and may serve other stacks (`closeAll` closes every instance a context built).
+   */
+  close?(): Promise<void>;
 }

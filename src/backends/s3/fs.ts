@@ -70,6 +70,11 @@ export class S3Fs implements Fs {
     return this.root === "" ? "S3 root" : `S3 bucket ${this.root}`;
   }
 
+  /** Closes the SDK client's connections. */
+  async close(): Promise<void> {
+    this.client.destroy();
+  }
+
   /** The bucket and key of a remote; the key is "" when the remote names a bucket (or the root). */
   ref(remote: string): ObjectRef {
     const full = joinRemote(this.root, remote);

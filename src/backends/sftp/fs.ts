@@ -169,6 +169,11 @@ export class SftpFs implements Fs {
     return `sftp://${this.options.user}@${this.options.host}:${this.options.port}/${this.root}`;
   }
 
+  /** Ends the pooled SSH connections (those in use end when their call is done). */
+  async close(): Promise<void> {
+    this.pool.close();
+  }
+
   /** The absolute server path of a remote. */
   path(remote: string): string {
     return joinAbs(this.absRoot, remote);

@@ -18,6 +18,7 @@ export class Pool {
   private readonly idle: { conn: Connection; timer?: NodeJS.Timeout }[] = [];
   private open = 0;
   private readonly waiters: (() => void)[] = [];
+  private closed = false;
 
   constructor(
     private readonly connect: () => Promise<Connection>,
@@ -34,6 +35,7 @@ export class Pool {
   async take(signal?: AbortSignal): Promise<Connection> {
     for (;;) {
       signal?.throwIfAborted();
+      if (this.closed) throw new FsError("Other", "sftp: the remote was closed");
       const slot = this.idle.pop();
       if (slot) {
         clearTimeout(slot.timer);
@@ -59,14 +61,28 @@ export class Pool {
     }
   }
 
-  /** Gives a connection back; a dead one is dropped. */
+  /** Gives a connection back; a dead one (or any, once the pool is closed) is dropped. */
   release(conn: Connection): void {
     conn.release();
-    if (conn.dead) {
+    if (conn.dead || this.closed) {
       this.open--;
       conn.close();
     } else this.putBack(conn);
     this.waiters.shift()?.();
+  }
+
+  /**
+   * Closes the idle connections now and those in use as they come back; taking a connection
+   * afterwards throws, as it does for callers waiting for one.
+   */
+  close(): void {
+    this.closed = true;
+    for (const { conn, timer } of this.idle.splice(0)) {
+      clearTimeout(timer);
+      this.open--;
+      conn.close();
+    }
+    for (const wake of this.waiters.splice(0)) wake();
   }
 
   private putBack(conn: Connection): void {

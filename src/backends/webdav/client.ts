@@ -33,6 +33,7 @@ export interface Credentials {
 
 export class DavClient {
   private readonly client: WebDAVClient;
+  private readonly agents: { destroy(): void }[];
   /** `scheme://host:port`, for absolute Destination headers. */
   readonly origin: string;
 
@@ -47,6 +48,7 @@ export class DavClient {
       httpAgent: new Agent(agentOptions),
       httpsAgent: new HttpsAgent(agentOptions),
     };
+    this.agents = [options.httpAgent, options.httpsAgent];
     this.client =
       credentials.user || credentials.pass
         ? createClient(baseUrl.href, { ...options, username: credentials.user, password: credentials.pass })
@@ -57,6 +59,11 @@ export class DavClient {
               token: { access_token: credentials.bearerToken, token_type: "Bearer" },
             })
           : createClient(baseUrl.href, options);
+  }
+
+  /** Closes the connections kept alive for reuse and any in use. */
+  close(): void {
+    for (const agent of this.agents) agent.destroy();
   }
 
   /**

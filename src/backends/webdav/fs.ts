@@ -71,6 +71,11 @@ export class WebdavFs implements Fs {
     return `webdav root '${this.root}' at ${this.options.url}`;
   }
 
+  /** Closes the HTTP connections kept alive for reuse. */
+  async close(): Promise<void> {
+    this.client.close();
+  }
+
   /** The encoded URL path of a file. */
   filePath(remote: string): string {
     return remote === "" ? this.basePath || "/" : `${this.basePath}/${encodeUrlPath(remote)}`;

@@ -51,7 +51,11 @@ export interface CheckResult {
   noHash: number;
 }
 
-/** Compares `src` with `dst`. Throws `Differences` when anything differs, after reporting it all. */
+/**
+ * Compares `src` with `dst`, reporting each file, and returns the counts. Differences are the
+ * result, not a failure (as `runSync` counts failed files in its stats): `assertNoDifferences`
+ * turns them into the `Differences` error the CLI exits 1 with. Throws when a listing fails.
+ */
 export async function check(src: Fs, dst: Fs, o: CheckOptions): Promise<CheckResult> {
   const r: CheckResult = { matches: 0, differences: 0, missingOnSrc: 0, missingOnDst: 0, errors: 0, noHash: 0 };
   const hashType = o.download || o.sizeOnly || o.compare ? undefined : commonHash(src, dst);
@@ -141,15 +145,27 @@ export async function check(src: Fs, dst: Fs, o: CheckOptions): Promise<CheckRes
   await queue.onIdle();
   summarise(src, dst, r, o.oneWay);
   if (listFailure !== undefined) throw listFailure;
-  const differences = r.differences + r.missingOnDst + (o.oneWay ? 0 : r.missingOnSrc) + r.errors;
-  if (differences > 0) throw new FsError("Differences", `${differences} differences found`);
   return r;
+}
+
+/**
+ * What rclone counts as differences: files differing, missing on the destination, missing on the
+ * source (unless `oneWay`) and files that could not be compared.
+ */
+export function differencesIn(r: CheckResult, oneWay = false): number {
+  return r.differences + r.missingOnDst + (oneWay ? 0 : r.missingOnSrc) + r.errors;
+}
+
+/** Throws `Differences` ("N differences found", rclone's check exits 1) when `r` has any. */
+export function assertNoDifferences(r: CheckResult, oneWay = false): void {
+  const differences = differencesIn(r, oneWay);
+  if (differences > 0) throw new FsError("Differences", `${differences} differences found`);
 }
 
 function summarise(src: Fs, dst: Fs, r: CheckResult, oneWay?: boolean): void {
   if (r.missingOnDst > 0) log.notice(String(dst), `${r.missingOnDst} files missing`);
   if (r.missingOnSrc > 0 && !oneWay) log.notice(String(src), `${r.missingOnSrc} files missing`);
-  const differences = r.differences + r.missingOnDst + (oneWay ? 0 : r.missingOnSrc) + r.errors;
+  const differences = differencesIn(r, oneWay);
   log.notice(String(dst), `${differences} differences found`);
   // rclone counts every difference as an error, and says so.
   if (differences > 0) log.notice(String(dst), `${differences} errors while checking`);

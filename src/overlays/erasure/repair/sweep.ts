@@ -100,7 +100,14 @@ export async function sweep(fs: ErasureFs, o: SweepOptions): Promise<SweepResult
     }
   }
   o.leftovers.endSweep();
-  for (const u of upstreams) if (!u.reachable) remoteError(u.index);
+  for (const u of upstreams) {
+    // Placement keeps new shards off upstreams whose listings fail, as after the Fs's own listings.
+    if (u.reachable) fs.down.delete(u.index);
+    else {
+      fs.down.add(u.index);
+      remoteError(u.index);
+    }
+  }
   found.sort((a, b) => a.spare - b.spare);
   for (const job of found) repairs.add(job);
 
