@@ -1,6 +1,6 @@
 /**
- * erasure over failing upstreams: any m of n lost, bad pieces, too many lost, failure-domain groups,
- * and long-tail cancellation on upload and download (docs/erasure-format.md).
+ * erasure over failing upstreams: any m of n lost, bad pieces, too many lost, failure-domain groups
+ * (docs/erasure-format.md). The long tail (slow upstreams) is in long-tail.test.ts.
  */
 import { createHash } from "node:crypto";
 import { cpSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
@@ -9,15 +9,10 @@ import { describe, expect, it } from "vitest";
 import { fromBytes, toBytes } from "../../src/fs/body.js";
 import { FsError, isFsError } from "../../src/fs/errors.js";
 import { quoteValue } from "../../src/fs/fspath.js";
-import { FaultFs } from "../../src/fs/layers/fault.js";
 import { setLogLevel } from "../../src/fs/log.js";
 import { createContext, newFs } from "../../src/fs/new-fs.js";
 import type { Fs } from "../../src/fs/types.js";
-import { ErasureFs } from "../../src/overlays/erasure/fs.js";
 import { type ErasureOptions, planErasure } from "../../src/overlays/erasure/options.js";
-import { rebuildErasure } from "../../src/overlays/erasure/rebuild.js";
-import { reedSolomon } from "../../src/overlays/erasure/rs/index.js";
-import { erasureStatus, type FileStatus } from "../../src/overlays/erasure/status.js";
 import { seededBytes } from "../chunker/fixtures/seeded.js";
 import { makeTree, strata } from "../commands/run-cli.js";
 import { tempDirs } from "../temp-dirs.js";
@@ -177,83 +172,4 @@ describe("erasure: failure-domain groups", () => {
       /option "groups" names "\/not\/listed"/,
     );
   });
-});
-
-/** erasure over memory upstreams, some behind a fault layer, built by hand (newFs has no fault layer). */
-async function erasureOver(n: number, k: number, extra: Partial<ErasureOptions>, faulty: number[]) {
-  const ctx = createContext();
-  const base = await Promise.all(Array.from({ length: n }, (_, i) => newFs(`:memory:ec-tail-${Date.now()}-${i}`, ctx)));
-  const faults = new Map<number, FaultFs>();
-  const upstreams = base.map((fs, i) => {
-    if (!faulty.includes(i)) return fs;
-    const f = new FaultFs(fs);
-    faults.set(i, f);
-    return f;
-  });
-  const plan = planErasure({
-    remotes: upstreams.map((_, i) => `r${i}:`).join(" "),
-    data_shards: k,
-    parity_shards: n - k,
-    happy: 0,
-    optimal: 0,
-    download_extra: 0,
-    segment_size: 1 << 20,
-    groups: "",
-    redundant_groups: 0,
-    redundant_nodes: 0,
-    ...extra,
-  });
-  return { fs: new ErasureFs(":erasure", "", upstreams, plan, await reedSolomon(k, n - k)), base, faults };
-}
-
-describe("erasure: long tail", () => {
-  // A stalled upstream answers after this long: far beyond the test's time limit, so a test that
-  // passes did not wait for it.
-  const STALL = 30_000;
-
-  it("an upload finishes with the `optimal` fast shards; the stalled two are cancelled and hold no shard", async () => {
-    const { fs, base, faults } = await erasureOver(8, 4, { optimal: 6, happy: 6 }, [2, 6]);
-    for (const f of faults.values()) f.addRule({ ops: ["put", "putStream"], latencyMs: STALL });
-    const data = seededBytes("tail", 32 << 20);
-    await fs.put(fromBytes(data), { remote: "t/big.bin", size: data.length, modTime: new Date() });
-    const listed = await fs.list("t");
-    expect(listed.map((e) => e.remote)).toEqual(["t/big.bin"]);
-    expect(sha256(await toBytes(await (await fs.newObject("t/big.bin")).open()))).toBe(sha256(data));
-    for (const i of [2, 6]) {
-      const names = await (base[i] as Fs).list("t").then(
-        (es) => es.map((e) => e.remote),
-        () => [],
-      );
-      expect(names.filter((n) => /\.s\d+$/.test(n))).toEqual([]);
-    }
-    const held = await Promise.all(
-      base.map((b) =>
-        b.list("t").then(
-          (es) => es.filter((e) => /\.s\d+$/.test(e.remote)).length,
-          () => 0,
-        ),
-      ),
-    );
-    expect(held.reduce((a, b) => a + b, 0)).toBe(6);
-
-    // erasure status shows the file with 6 of 8 shards until a rebuild (with the stall gone) restores 8.
-    const seen: FileStatus[] = [];
-    await erasureStatus(fs, { onFile: (f) => seen.push(f) });
-    expect(seen.map((f) => [f.remote, f.present])).toEqual([["t/big.bin", 6]]);
-    for (const f of faults.values()) f.clearRules();
-    await rebuildErasure(fs);
-    seen.length = 0;
-    const report = await erasureStatus(fs, { onFile: (f) => seen.push(f) });
-    expect(seen.map((f) => [f.remote, f.present, f.healthy])).toEqual([["t/big.bin", 8, 8]]);
-    expect(report.healthy).toBe(1);
-  }, 30_000);
-
-  it("a download with a stalled shard among the first k completes through download_extra", async () => {
-    const { fs, faults } = await erasureOver(6, 4, { download_extra: 1 }, [1]);
-    const data = seededBytes("tail-read", 5 << 20);
-    await fs.put(fromBytes(data), { remote: "r.bin", size: data.length, modTime: new Date() });
-    (faults.get(1) as FaultFs).addRule({ ops: ["open"], latencyMs: STALL });
-    const obj = await fs.newObject("r.bin");
-    expect(sha256(await toBytes(await obj.open()))).toBe(sha256(data));
-  }, 10_000);
 });

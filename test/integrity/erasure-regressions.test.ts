@@ -223,10 +223,11 @@ describe("item 9: decoded names erasure must not list", () => {
   });
 });
 
+// happy = n: one upstream failing fails the upload (by default it would cost only its shard).
 describe("item 10: a failed upload leaves no file handle to the garbage collector", () => {
   it("closes the body it was given when an upstream fails mid-upload", async () => {
     captureLog("ERROR");
-    const spec = localSpec();
+    const spec = localSpec(",happy=6");
     const fs = over(await openErasure(spec), (u, i) =>
       i === 5 ? new FaultFs(u, { rules: [{ ops: ["put"], failAtByte: 100_000, fail: "permanent" }] }) : u,
     );
@@ -249,7 +250,7 @@ describe("item 10: a failed upload leaves no file handle to the garbage collecto
     const src = tempDir();
     writeFileSync(join(src, "big.bin"), Buffer.alloc(8 << 20, 7));
     const srcFs = await newFs(src, createContext());
-    const fs = over(await openErasure(localSpec()), (u, i) =>
+    const fs = over(await openErasure(localSpec(",happy=6")), (u, i) =>
       i === 5 ? new FaultFs(u, { rules: [{ ops: ["put"], failAtByte: 100_000, fail: "permanent" }] }) : u,
     );
     const warnings: string[] = [];

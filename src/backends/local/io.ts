@@ -57,7 +57,13 @@ export async function readRange(path: string | Buffer, start: number, end: numbe
   }
   const fh = await open(path, "r");
   const cache = pageCacheRelease(path);
-  return (async function* () {
+  let entered = false;
+  const release = async () => {
+    cache?.close();
+    await fh.close();
+  };
+  const body = (async function* () {
+    entered = true;
     try {
       for (let at = start; at < end; ) {
         const buf = Buffer.allocUnsafe(Math.min(READ_CHUNK, end - at));
@@ -68,10 +74,20 @@ export async function readRange(path: string | Buffer, start: number, end: numbe
         yield buf.subarray(0, bytesRead);
       }
     } finally {
-      cache?.close();
-      await fh.close();
+      await release();
     }
   })();
+  // A body closed before its first read never enters the generator, so its `finally` cannot close
+  // the file (a reader that gives a shard up before reading it, say).
+  const close = body.return.bind(body);
+  body.return = async (value) => {
+    if (!entered) {
+      entered = true;
+      await release();
+    }
+    return close(value);
+  };
+  return body;
 }
 
 /** The hash of a whole file, through one reused buffer (hashing keeps nothing). */

@@ -2,9 +2,11 @@
  * Reading one file: stream the pieces of the segments a range touches from k shards (data shards
  * first, so no decoding is needed while they verify), plus `download_extra` more, and build each
  * segment from the first k of *its* pieces that pass their checksums (Storj's long-tail download).
- * A bad piece costs only that piece: its shard still serves the next segments. A shard whose header
- * is bad, that cannot be read or that ends early is dropped for the rest of the read; one that lags
- * a whole segment behind is asked again only when nothing else is left.
+ * A piece that is late next to the others of its segment (tail.ts) brings in another shard for that
+ * segment (a hedged read); the shard left behind is aborted once k pieces are in, so one slow
+ * remote does not set the pace. A bad piece costs only that piece: its shard still serves the next
+ * segments. A shard whose header is bad, that cannot be read or that ends early is dropped for the
+ * rest of the read; one that lags a whole segment behind is asked again only when nothing else is left.
  */
 import { ByteReader } from "../../fs/body.js";
 import { FsError } from "../../fs/errors.js";
@@ -13,6 +15,7 @@ import type { Body, CallOptions, FsObject } from "../../fs/types.js";
 import { type HeaderVote, readHead, voteVersionHeader } from "./ends.js";
 import { CHECKSUM_SIZE, HEADER_SIZE, headerFor, Layout, pieceChecksum } from "./format.js";
 import type { ReedSolomon } from "./rs/index.js";
+import { hedgeDeadlineMs, settlesWithin } from "./tail.js";
 import { closeBody } from "./upload.js";
 
 /** What a read needs to know about the file's version. */
@@ -39,6 +42,14 @@ interface ShardStream {
   reader: ByteReader;
   /** The next segment this stream will deliver. */
   next: number;
+  /** Aborts the stream's request, so a stream given up stops at once, not at its next chunk. */
+  abort: AbortController;
+}
+
+/** A piece asked of one shard for one segment: undefined when the shard had no good piece. */
+interface Arrival {
+  index: number;
+  piece: Uint8Array | undefined;
 }
 
 /** Most shards' headers give another segment size than the one assumed: the read starts over with it. */
@@ -57,6 +68,12 @@ export class SegmentReader {
   private readonly lagging = new Set<number>();
   /** Bad pieces seen per shard: a shard that had one is asked after the others. */
   private readonly badCount = new Map<number, number>();
+  /** Segments each shard was still reading when k pieces had arrived: it is asked after the others. */
+  private readonly lateCount = new Map<number, number>();
+  /** Shards being opened, so one given up is aborted before its stream exists. */
+  private readonly opening = new Map<number, AbortController>();
+  /** How long the pieces of the last segment took, for the first deadline of the next one. */
+  private lastLatencies: number[] = [];
   /** The bad pieces of the segment being read, with why. */
   private badPieces: string[] = [];
   /** Every header, read once a shard disagrees with the assumed segment size. */
@@ -104,7 +121,8 @@ export class SegmentReader {
       }
     } finally {
       this.closed = true;
-      await Promise.allSettled([...this.streams.values()].map((s) => s.reader.close()));
+      for (const abort of this.opening.values()) abort.abort(new FsError("Transient", "read over"));
+      await Promise.allSettled([...this.streams.values()].map((s) => this.stop(s)));
     }
   }
 
@@ -123,31 +141,33 @@ export class SegmentReader {
 
   private restart(segmentSize: number): void {
     this.epoch++;
-    for (const s of this.streams.values()) void s.reader.close().catch(() => undefined);
+    for (const s of this.streams.values()) void this.stop(s);
     this.streams.clear();
     this.failed.clear();
     this.lagging.clear();
     this.badCount.clear();
+    this.lateCount.clear();
     this.layout = new Layout(this.v.size, this.v.k, segmentSize);
   }
 
   /**
    * One segment's plaintext from the first k good pieces. Asks k + download_extra shards at once
-   * (open streams first, then data shards, then parity); each failure brings in another shard.
+   * (open streams first, then data shards, then parity); each failure brings in another shard, and
+   * so does each piece still missing when the others of the segment say it is late (a hedge).
    */
   private async segment(j: number, last: number): Promise<Uint8Array> {
     const { k } = this.v;
-    const want = k + this.extra;
     const pieces = new Map<number, Uint8Array>();
     const asked = new Set<number>();
-    const inflight = new Map<number, Promise<{ index: number; piece: Uint8Array | undefined }>>();
+    const inflight = new Map<number, { since: number; arrival: Promise<Arrival> }>();
+    /** In-flight pieces already declared late: each brings in one more shard, once. */
+    const late = new Set<number>();
+    const latencies: number[] = [];
     this.badPieces = [];
     const launch = (index: number) => {
       asked.add(index);
-      inflight.set(
-        index,
-        this.fetch(index, j, last).then((piece) => ({ index, piece })),
-      );
+      const arrival = this.fetch(index, j, last).then((piece) => ({ index, piece }));
+      inflight.set(index, { since: performance.now(), arrival });
     };
     const positioned: number[] = [];
     for (const s of [...this.streams.values()]) {
@@ -155,27 +175,69 @@ export class SegmentReader {
       else this.drop(s.index, true);
     }
     positioned.sort((a, b) => this.rank(a) - this.rank(b));
+    const want = k + this.extra;
     for (const index of positioned.slice(0, want)) launch(index);
     for (const index of positioned.slice(want)) this.drop(index, false);
     for (;;) {
       for (const index of this.candidates(asked)) {
-        if (pieces.size + inflight.size >= want) break;
+        if (pieces.size + inflight.size >= want + late.size) break;
         launch(index);
       }
-      if (inflight.size === 0) throw this.notEnough(j);
-      const { index, piece } = await Promise.race(inflight.values());
+      if (inflight.size === 0) {
+        this.options?.signal?.throwIfAborted();
+        throw this.notEnough(j);
+      }
+      const arrival = Promise.race([...inflight.values()].map((f) => f.arrival));
+      const next = this.nextLate(inflight, late, latencies.length > 0 ? latencies : this.lastLatencies);
+      if (next && !(await settlesWithin(arrival, next.inMs))) {
+        late.add(next.index);
+        continue;
+      }
+      const { index, piece } = await arrival;
+      latencies.push(performance.now() - (inflight.get(index) as { since: number }).since);
       inflight.delete(index);
+      late.delete(index);
       if (piece) pieces.set(index, piece);
       if (pieces.size >= k) break;
     }
-    // Shards still reading this segment lag behind: they are dropped at the next one.
-    for (const index of inflight.keys()) this.lagging.add(index);
+    // Shards still reading this segment lag behind: those found late are given up now, the others
+    // (download_extra) at the next segment unless they caught up.
+    for (const index of inflight.keys()) {
+      this.lagging.add(index);
+      if (!late.has(index)) continue;
+      this.lateCount.set(index, (this.lateCount.get(index) ?? 0) + 1);
+      this.opening.get(index)?.abort(new FsError("Transient", "shard read given up: late"));
+      this.drop(index, true);
+    }
+    this.lastLatencies = latencies;
     return this.assemble(j, pieces);
   }
 
-  /** Order of preference: shards without bad pieces first, then data shards before parity. */
+  /**
+   * The in-flight piece to be declared late first, and in how many ms, from how long the pieces
+   * that arrived took (tail.ts); undefined when none can be (nothing to compare with, or every
+   * piece in flight was declared late already).
+   */
+  private nextLate(
+    inflight: Map<number, { since: number }>,
+    late: Set<number>,
+    latencies: readonly number[],
+  ): { index: number; inMs: number } | undefined {
+    const deadline = hedgeDeadlineMs(latencies);
+    if (deadline === undefined) return undefined;
+    let first: { index: number; inMs: number } | undefined;
+    const now = performance.now();
+    for (const [index, { since }] of inflight) {
+      if (late.has(index)) continue;
+      const inMs = Math.max(0, since + deadline - now);
+      if (!first || inMs < first.inMs) first = { index, inMs };
+    }
+    return first;
+  }
+
+  /** Order of preference: shards without bad or late pieces first, then data shards before parity. */
   private rank(index: number): number {
-    return (this.badCount.get(index) ?? 0) * 256 + index;
+    return ((this.badCount.get(index) ?? 0) + (this.lateCount.get(index) ?? 0)) * 256 + index;
   }
 
   /** Shards to ask next: lagging ones last, failed ones and those already asked for this segment never. */
@@ -240,17 +302,30 @@ export class SegmentReader {
     if (!s) return;
     this.streams.delete(index);
     if (lagged) this.lagging.add(index);
-    void s.reader.close().catch(() => undefined);
+    void this.stop(s);
+  }
+
+  /** Aborts a stream's request and closes it. */
+  private async stop(s: ShardStream): Promise<void> {
+    s.abort.abort(new FsError("Transient", "shard read given up"));
+    await s.reader.close().catch(() => undefined);
   }
 
   /** Opens shard `index` at segment `j`, checking its header; undefined (and marked failed) if it cannot. */
   private async open(index: number, j: number, last: number): Promise<ShardStream | undefined> {
     const epoch = this.epoch;
+    const abort = new AbortController();
+    const caller = this.options?.signal;
+    const options = { ...this.options, signal: caller ? AbortSignal.any([caller, abort.signal]) : abort.signal };
+    this.opening.set(index, abort);
     let opened: { reader: ByteReader; header: Uint8Array };
     try {
-      opened = await this.openAt(this.v.shards[index] as FsObject, j, last);
+      opened = await this.openAt(this.v.shards[index] as FsObject, j, last, options);
     } catch (err) {
-      return epoch === this.epoch && !this.closed ? this.fail(index, `cannot be read: ${messageOf(err)}`) : undefined;
+      const current = epoch === this.epoch && !this.closed && !abort.signal.aborted;
+      return current ? this.fail(index, `cannot be read: ${messageOf(err)}`) : undefined;
+    } finally {
+      if (this.opening.get(index) === abort) this.opening.delete(index);
     }
     const { reader, header } = opened;
     let why: string | undefined;
@@ -260,11 +335,11 @@ export class SegmentReader {
       await reader.close().catch(() => undefined);
       throw err;
     }
-    if (why || epoch !== this.epoch || this.closed) {
+    if (why || epoch !== this.epoch || this.closed || abort.signal.aborted) {
       await reader.close().catch(() => undefined);
       return why && epoch === this.epoch ? this.fail(index, why) : undefined;
     }
-    const s = { index, reader, next: j };
+    const s = { index, reader, next: j, abort };
     this.streams.set(index, s);
     return s;
   }
@@ -273,10 +348,15 @@ export class SegmentReader {
    * A shard's header, and a stream of its pieces from segment `j` to `last`: one read from the
    * start for segment 0, else the header and the pieces apart. Closes what it opened when it throws.
    */
-  private async openAt(obj: FsObject, j: number, last: number): Promise<{ reader: ByteReader; header: Uint8Array }> {
+  private async openAt(
+    obj: FsObject,
+    j: number,
+    last: number,
+    options: CallOptions,
+  ): Promise<{ reader: ByteReader; header: Uint8Array }> {
     const to = this.layout.pieceOffset(last) + this.layout.pieceLength(last) + CHECKSUM_SIZE;
     if (j === 0) {
-      const reader = new ByteReader(await obj.open({ ...this.options, offset: 0, length: to }));
+      const reader = new ByteReader(await obj.open({ ...options, offset: 0, length: to }));
       try {
         return { reader, header: await reader.read(HEADER_SIZE) };
       } catch (err) {
@@ -286,8 +366,8 @@ export class SegmentReader {
     }
     const from = this.layout.pieceOffset(j);
     const [head, body] = await Promise.allSettled([
-      readHead(obj, this.options),
-      obj.open({ ...this.options, offset: from, length: to - from }),
+      readHead(obj, options),
+      obj.open({ ...options, offset: from, length: to - from }),
     ]);
     if (head.status === "fulfilled" && body.status === "fulfilled") {
       return { reader: new ByteReader(body.value), header: head.value };

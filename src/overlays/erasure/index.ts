@@ -36,19 +36,21 @@ export default defineDescriptor<ErasureOptions>({
       happy: {
         type: "integer",
         default: 0,
-        description: "Shards that must be stored for an upload to succeed. 0: all of them.",
+        description:
+          "Shards that must be stored for an upload to succeed; an upload storing fewer than data_shards + parity_shards logs a NOTICE (degraded). 0: optimal.",
       },
       optimal: {
         type: "integer",
         default: 0,
         description:
-          "Once this many shards keep up with an upload, slower ones are cancelled (long-tail cancellation). 0: all.",
+          "Shards an upload waits for: once this many are stored, or keep up while the others stall it, the rest get a short grace and are then cancelled and removed (long tail). 0: data_shards + ceil(parity_shards / 2).",
         advanced: true,
       },
       download_extra: {
         type: "integer",
         default: 0,
-        description: "Shards read beyond data_shards; the first data_shards that verify are used.",
+        description:
+          "Shards always read beyond data_shards; the first data_shards pieces that verify are used. Without it a read still asks another shard for a segment whose piece is late (hedging).",
         advanced: true,
       },
       segment_size: {

@@ -97,8 +97,7 @@ export function planErasure(o: ErasureOptions): ErasurePlan {
   }
   if (n > 256) throw invalid("remotes", `at most 256 shards, found ${n}`);
   if (new Set(remotes).size !== remotes.length) throw invalid("remotes", "lists a remote twice");
-  const happy = o.happy === 0 ? n : o.happy;
-  const optimal = o.optimal === 0 ? n : o.optimal;
+  const { happy, optimal } = storedShardTargets(k, m, o.happy, o.optimal);
   if (happy < k || happy > n) throw invalid("happy", `must be between data_shards (${k}) and ${n}, found ${happy}`);
   if (optimal < happy || optimal > n) {
     throw invalid("optimal", `must be between happy (${happy}) and ${n}, found ${optimal}`);
@@ -112,6 +111,24 @@ export function planErasure(o: ErasureOptions): ErasurePlan {
   const domains = failureDomains(o, remotes, n, m);
   const pool = remotes.length > n;
   return { remotes, k, m, pool, domains, happy, optimal, downloadExtra: o.download_extra, segmentSize: o.segment_size };
+}
+
+/**
+ * `happy` and `optimal` with their defaults (0) filled in. `optimal` defaults to k + ceil(m/2): an
+ * upload may cut half the parity's worth of shards as its long tail, so one or two slow remotes
+ * cost a degraded file (restored by `erasure rebuild`) instead of setting the pace, and the file
+ * still survives ceil(m/2) losses right away. `happy` defaults to `optimal`: an upload that cannot
+ * store even that many fails rather than leave a file weaker than the long tail would.
+ */
+export function storedShardTargets(
+  k: number,
+  m: number,
+  happy: number,
+  optimal: number,
+): { happy: number; optimal: number } {
+  const tail = k + Math.ceil(m / 2);
+  const h = happy !== 0 ? happy : optimal !== 0 ? optimal : tail;
+  return { happy: h, optimal: optimal !== 0 ? optimal : Math.max(tail, h) };
 }
 
 /**

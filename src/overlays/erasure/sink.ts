@@ -1,7 +1,8 @@
 /**
  * One shard's upload: a bounded queue of byte parts feeding one `put` on one upstream. The producer
  * (the segment encoder) pushes; the put pulls. A sink can be cancelled (long-tail cancellation, or
- * the upload failed), which aborts its put so the upstream removes what it had written.
+ * the upload failed), which aborts its put so the upstream removes what it had written; `settled`
+ * says when that is over.
  */
 import type { Body, Fs, FsObject } from "../../fs/types.js";
 
@@ -13,13 +14,21 @@ export class ShardSink {
   private closed = false;
   private readonly controller = new AbortController();
   private wakeConsumer: (() => void) | undefined;
-  private wakeProducer: (() => void) | undefined;
+  /** Resolved (and cleared) when the queue gets room or the put ends; shared by every waiter. */
+  private roomy: { promise: Promise<void>; resolve: () => void } | undefined;
   /** Settles when the put ends: the temporary shard object, or the reason it failed. */
   readonly done: Promise<FsObject>;
+  /**
+   * Resolves once the put is over and, if the sink was cancelled, what it stored is removed: after
+   * this nothing of a cancelled sink is left on its upstream or running in the process.
+   */
+  readonly settled: Promise<void>;
   failure: unknown;
   finished = false;
-  /** Cancelled: its result no longer matters, and nobody waits for it. */
+  /** Cancelled: its result no longer matters. */
   cancelled = false;
+  /** How long in all the encoder waited for this sink's queue while enough others had room. */
+  stalledMs = 0;
 
   constructor(
     readonly index: number,
@@ -32,18 +41,18 @@ export class ShardSink {
     const abort = signal ? AbortSignal.any([signal, this.controller.signal]) : this.controller.signal;
     const put = size < 0 && upstream.features.putStream ? upstream.features.putStream : upstream.put.bind(upstream);
     this.done = put(this.body(abort), { remote, size, modTime }, { signal: abort });
-    this.done.then(
-      (obj) => {
+    this.settled = this.done.then(
+      async (obj) => {
         this.finished = true;
-        this.wakeProducer?.();
+        this.wake();
         // A put that ignored the abort and completed leaves a temporary shard nobody will commit.
-        if (this.cancelled) void obj.remove().catch(() => undefined);
+        if (this.cancelled) await obj.remove().catch(() => undefined);
       },
       (err) => {
         this.failure ??= err;
         this.finished = true;
         this.closed = true;
-        this.wakeProducer?.();
+        this.wake();
       },
     );
   }
@@ -67,9 +76,14 @@ export class ShardSink {
   /** Resolves once the queue has room or the put is over. */
   whenReady(): Promise<void> {
     if (this.ready) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.wakeProducer = resolve;
-    });
+    if (!this.roomy) {
+      let resolve = () => {};
+      const promise = new Promise<void>((r) => {
+        resolve = r;
+      });
+      this.roomy = { promise, resolve };
+    }
+    return this.roomy.promise;
   }
 
   /** No more parts: the put completes once it has written the queue. */
@@ -78,7 +92,7 @@ export class ShardSink {
     this.wakeConsumer?.();
   }
 
-  /** Aborts the put (it removes its partial object). */
+  /** Aborts the put (it removes its partial object); `settled` says when that is done. */
   cancel(reason: unknown): void {
     if (this.finished && !this.failed) return;
     this.cancelled = true;
@@ -87,6 +101,13 @@ export class ShardSink {
     this.parts.length = 0;
     this.controller.abort(reason);
     this.wakeConsumer?.();
+    this.wake();
+  }
+
+  private wake(): void {
+    const roomy = this.roomy;
+    this.roomy = undefined;
+    roomy?.resolve();
   }
 
   private async *body(signal: AbortSignal): Body {
@@ -94,11 +115,7 @@ export class ShardSink {
       signal.throwIfAborted();
       const part = this.parts.shift();
       if (part) {
-        if (this.parts.length < DEPTH) {
-          const wake = this.wakeProducer;
-          this.wakeProducer = undefined;
-          wake?.();
-        }
+        if (this.parts.length < DEPTH) this.wake();
         yield part;
         continue;
       }

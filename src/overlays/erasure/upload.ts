@@ -1,8 +1,9 @@
 /**
  * Writing one file: cut the body into segments, encode each into k data and m parity pieces, stream
  * every shard to its upstream under a temporary name, then rename the shards that finished.
- * Stragglers are cancelled once `optimal` shards keep up (Storj's long-tail cancellation); the
- * upload fails unless `happy` shards are committed (Tahoe's shares.happy).
+ * Stragglers are cancelled once `optimal` shards keep up or are stored and the others' grace is
+ * over (Storj's long-tail cancellation, tail.ts), and removed before the upload returns; the upload
+ * fails unless `happy` shards are committed (Tahoe's shares.happy).
  */
 import { ByteReader } from "../../fs/body.js";
 import { FsError, isFsError } from "../../fs/errors.js";
@@ -16,6 +17,7 @@ import type { ErasurePlan } from "./options.js";
 import { segmentRecords } from "./pieces.js";
 import type { ReedSolomon } from "./rs/index.js";
 import { ShardSink } from "./sink.js";
+import { graceMs, settlesWithin, stallBudgetMs } from "./tail.js";
 
 export interface UploadRequest {
   body: Body;
@@ -83,6 +85,7 @@ export class ShardUploader {
     );
     let size = 0;
     let segments = 0;
+    const started = performance.now();
     const reader = new ByteReader(req.body);
     try {
       for (const s of sinks) s.push(headers[s.index] as Buffer);
@@ -99,7 +102,7 @@ export class ShardUploader {
         this.sendSegment(segment, segments, sinks);
         size += segment.length;
         segments++;
-        await this.keepUp(sinks);
+        await this.keepUp(sinks, started);
         if (!known && segment.length < want) break;
       }
       if (known && (await reader.read(1)).length > 0) {
@@ -110,17 +113,17 @@ export class ShardUploader {
         s.push(encodeTrailer({ size, segments, ...hashes }, headers[s.index] as Buffer));
         s.close();
       }
-      const temps = await this.finish(sinks);
+      const temps = await this.finish(sinks, started);
       const { shards, failures } = await this.commit(temps, req, size, options);
       const notStored = shards.flatMap((obj, index) =>
         obj ? [] : [{ index, reason: messageOf(failures[index] ?? sinks[index]?.failure) }],
       );
       return { size, ...hashes, shards, notStored };
     } catch (err) {
-      // Each cancelled put removes what it wrote; a hung upstream must not hold up the error. The
+      // Each cancelled put removes what it wrote, and is waited for so nothing is left behind. The
       // body is closed too: a source left open would keep its file or connection until collected.
       for (const s of sinks) s.cancel(err);
-      await Promise.allSettled([md5.digest(), sha1.digest(), reader.close()]);
+      await Promise.allSettled([md5.digest(), sha1.digest(), reader.close(), ...sinks.map((s) => s.settled)]);
       throw err;
     }
   }
@@ -155,37 +158,50 @@ export class ShardUploader {
   }
 
   /**
-   * Waits until the shards keep up. Once `optimal` of them have room, those still full are
-   * stragglers and are cancelled (when more than `optimal` are alive), so a slow remote never sets
-   * the pace of an upload. Fails early when fewer than `happy` shards are left.
+   * Waits until the shards keep up. While fewer than `optimal` have room it waits for them; once
+   * `optimal` have room, a shard whose queue is still full may hold the encoder up only within its
+   * stall allowance (`stallBudgetMs`, tail.ts), counted over the whole upload, and is then
+   * cancelled: a slow remote never sets the pace, and one a few ms behind is never cut off. Fails
+   * early when fewer than `happy` shards are left.
    */
-  private async keepUp(sinks: ShardSink[]): Promise<void> {
+  private async keepUp(sinks: ShardSink[], started: number): Promise<void> {
     for (;;) {
       const alive = sinks.filter((s) => !s.failed);
       if (alive.length < this.plan.happy) throw this.tooFew(sinks);
       const waiting = alive.filter((s) => !s.ready);
       if (waiting.length === 0) return;
-      const ready = alive.length - waiting.length;
-      if (ready >= this.plan.optimal) {
-        for (const s of waiting) s.cancel(new FsError("Transient", "cancelled: slower than the other shards"));
-        return;
+      const room = Promise.race(waiting.map((s) => s.whenReady()));
+      if (alive.length - waiting.length < this.plan.optimal) {
+        await room;
+        continue;
       }
-      await Promise.race(waiting.map((s) => s.whenReady()));
+      const from = performance.now();
+      const budget = Math.min(...waiting.map((s) => stallBudgetMs(from - started, s.stalledMs)));
+      const roomInTime = await settlesWithin(room, budget);
+      const now = performance.now();
+      for (const s of waiting) s.stalledMs += now - from;
+      if (roomInTime) continue;
+      for (const s of waiting) {
+        if (!s.ready && stallBudgetMs(now - started, s.stalledMs) <= 0) {
+          s.cancel(new FsError("Transient", "cancelled: slower than the other shards"));
+        }
+      }
     }
   }
 
   /**
-   * Waits for the puts: once `optimal` shards are stored, the rest are cancelled and not waited
-   * for (a hung upstream cannot hold the upload).
+   * Waits for the puts. Once `optimal` shards are stored, the others get a grace (`graceMs` of the
+   * time taken so far, tail.ts) and those still writing then are cancelled; every cancelled put is
+   * waited for until it has removed what it wrote, so nothing is left on the upstreams or running
+   * when the upload returns. Fails (removing what was stored) below `happy`.
    */
-  private async finish(sinks: ShardSink[]): Promise<(FsObject | undefined)[]> {
+  private async finish(sinks: ShardSink[], started: number): Promise<(FsObject | undefined)[]> {
     const stored: (FsObject | undefined)[] = sinks.map(() => undefined);
-    await new Promise<void>((resolve) => {
+    const count = () => stored.filter(Boolean).length;
+    const running = () => sinks.filter((s) => !s.finished && !s.cancelled);
+    const enough = new Promise<void>((resolve) => {
       const settle = () => {
-        if (stored.filter(Boolean).length >= this.plan.optimal) {
-          for (const s of sinks) if (!s.finished) s.cancel(new FsError("Transient", "cancelled: enough shards stored"));
-        }
-        if (sinks.every((s) => s.finished || s.cancelled)) resolve();
+        if (count() >= this.plan.optimal || count() + running().length < this.plan.happy) resolve();
       };
       for (const s of sinks) {
         s.done.then((obj) => {
@@ -195,7 +211,14 @@ export class ShardUploader {
       }
       settle();
     });
-    if (stored.filter(Boolean).length < this.plan.happy) {
+    const all = Promise.all(sinks.map((s) => s.settled));
+    await Promise.race([enough, all]);
+    if (count() >= this.plan.optimal && running().length > 0) {
+      await settlesWithin(all, graceMs(performance.now() - started));
+    }
+    for (const s of running()) s.cancel(new FsError("Transient", "cancelled: enough shards stored"));
+    await all;
+    if (count() < this.plan.happy) {
       await Promise.allSettled(stored.map((o) => o?.remove()));
       throw this.tooFew(sinks);
     }
@@ -216,7 +239,12 @@ export class ShardUploader {
       temps.map(async (obj, index) => {
         if (!obj) return undefined;
         const s: ShardName = { name: req.name, size, vid: req.vid, k: this.plan.k, m: this.plan.m, index };
-        return rename(this.upstreams[req.homes[index] as number] as Fs, obj, joinRemote(req.dir, shardName(s)), options);
+        return rename(
+          this.upstreams[req.homes[index] as number] as Fs,
+          obj,
+          joinRemote(req.dir, shardName(s)),
+          options,
+        );
       }),
     );
     const shards = results.map((r) => (r.status === "fulfilled" ? r.value : undefined));
