@@ -21,7 +21,7 @@ import {
   scanShards,
   type UpstreamTally,
 } from "./scan.js";
-import { verifyFile } from "./verify.js";
+import { type FileCheck, verifyFile } from "./verify.js";
 
 /** Every state a file can be in, best first. */
 export const FILE_STATES = ["healthy", "degraded", "at_risk", "unreadable"] as const;
@@ -214,9 +214,9 @@ async function verifiedStatus(
 ): Promise<FileStatus> {
   const v = judgedVersion(file);
   const check = await judge.limit.add(() => verifyFile(fs, v, { signal: judge.signal, stats: options.stats }));
+  for (const upstream of failedReads(check)) judge.onReadError?.(upstream, "cannot be read");
   const shards = check.shards.map((c): ShardStatus => {
     const upstream = v.homes[c.index] as number;
-    if (c.state === "bad" && c.reason.includes("cannot be read")) judge.onReadError?.(upstream, c.reason);
     if (c.state === "missing") return { index: c.index, upstream: -1, state: "missing" };
     return c.state === "ok"
       ? { index: c.index, upstream, state: "ok" }
@@ -224,6 +224,13 @@ async function verifiedStatus(
   });
   const readable = file.current !== undefined && check.readable;
   return statusOf(v, shards, check.healthy, stateOf(check.healthy, v.k, v.k + v.m, readable));
+}
+
+/** The upstream of each shard of `check` that failed to read (an upstream's error, not bad bytes). */
+export function failedReads(check: FileCheck): number[] {
+  return check.shards.flatMap((c) =>
+    c.state === "bad" && c.reason.includes("cannot be read") ? [check.homes[c.index] as number] : [],
+  );
 }
 
 function statusOf(v: StoredFile, shards: ShardStatus[], good: number, state: FileState): FileStatus {

@@ -26,6 +26,7 @@ import {
   FILE_STATES,
   type FileState,
   type FileStatus,
+  failedReads,
   fileStatus,
   type Judge,
   judgedVersion,
@@ -79,7 +80,7 @@ export async function sweep(fs: ErasureFs, o: SweepOptions): Promise<SweepResult
   const label = (upstream: number) => fs.plan.remotes[upstream] ?? String(upstream);
   const remoteError = (upstream: number) => o.metrics?.remoteError(label(upstream));
   const judge: Judge = { limit: new PQueue({ concurrency: o.checkers }), signal: o.signal, onReadError: remoteError };
-  const repairs = new Repairs(fs, o, result);
+  const repairs = new Repairs(fs, o, result, remoteError);
 
   // First pass: headers and sizes only, so every file the listings and headers show unhealthy is
   // known (and ordered) before the first rebuild starts.
@@ -123,6 +124,7 @@ export async function sweep(fs: ErasureFs, o: SweepOptions): Promise<SweepResult
       const before = verifyStats.bytes;
       const check = await pending;
       o.metrics?.verified(verifyStats.bytes - before);
+      for (const upstream of failedReads(check)) remoteError(upstream);
       const { k } = check;
       const n = check.k + check.m;
       if (check.healthy === n) continue;
@@ -173,6 +175,7 @@ class Repairs {
     private readonly fs: ErasureFs,
     private readonly o: SweepOptions,
     private readonly result: SweepResult,
+    private readonly remoteError: (upstream: number) => void,
   ) {
     this.queue = new PQueue({ concurrency: o.transfers });
     const report = () => o.metrics?.queueLength(this.queue.size + this.queue.pending);
@@ -204,6 +207,7 @@ class Repairs {
       const before = this.verifyStats.bytes;
       const check = job.check ?? (await verifyFile(fs, job.version, { signal: o.signal, stats: this.verifyStats }));
       o.metrics?.verified(this.verifyStats.bytes - before);
+      for (const upstream of failedReads(check)) this.remoteError(upstream);
       const bad = check.shards.filter((s) => s.state !== "ok");
       if (bad.length === 0) return;
       if (!check.readable) {
