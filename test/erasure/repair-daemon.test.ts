@@ -30,7 +30,7 @@ afterAll(() => {
 async function makeTree(files: Record<string, number>): Promise<ErasureTree> {
   const dirs = Array.from({ length: 6 }, () => tempDir());
   const remotes = dirs.map((d) => `'${d}'`).join(" ");
-  const spec = `:erasure,remotes=${quoteValue(remotes)},data_shards=4,parity_shards=2,segment_size=64k:`;
+  const spec = `:erasure,remotes=${quoteValue(remotes)},data_shards=4,parity_shards=2,optimal=6,segment_size=64k:`;
   const fs = await open(spec);
   const contents = new Map<string, Buffer>();
   for (const [remote, size] of Object.entries(files)) {

@@ -16,7 +16,8 @@ import { RepairMetrics } from "../../src/overlays/erasure/repair/metrics.js";
 import { type SweepOptions, sweep } from "../../src/overlays/erasure/repair/sweep.js";
 import { erasureStatus } from "../../src/overlays/erasure/status.js";
 import { erasureOf } from "../../src/overlays/erasure/unwrap.js";
-import { type ErasureTree, filesUnder, makeErasureTree, open, readsBack, shardFile } from "./tree.js";
+import { type ErasureTree, filesUnder, open, readsBack, shardFile } from "./tree.js";
+import { wholeErasureTree } from "./whole-tree.js";
 
 let tree: ErasureTree;
 afterEach(() => {
@@ -50,7 +51,7 @@ async function healthy(t: ErasureTree): Promise<boolean> {
 
 describe("a repair sweep", () => {
   it("repairs the files with the fewest spare shards first, and logs each repair", async () => {
-    tree = await makeErasureTree({ spare1: 2503, spare0: 2503, "d/spare0": 100, spare1b: 10 });
+    tree = await wholeErasureTree({ spare1: 2503, spare0: 2503, "d/spare0": 100, spare1b: 10 });
     rmSync(shardFile(tree, 0, "spare1"));
     for (const i of [1, 2]) rmSync(shardFile(tree, i, "spare0"));
     for (const i of [3, 4]) rmSync(shardFile(tree, i, "d/spare0"));
@@ -68,7 +69,7 @@ describe("a repair sweep", () => {
   });
 
   it("finds corrupt pieces by reading content at the verify rate, and repairs them", async () => {
-    tree = await makeErasureTree({ a: 9001, b: 2503 });
+    tree = await wholeErasureTree({ a: 9001, b: 2503 });
     const f = shardFile(tree, 3, "a");
     const bytes = readFileSync(f);
     bytes[HEADER_SIZE + 2 * 282 + 5] ^= 1;
@@ -88,7 +89,7 @@ describe("a repair sweep", () => {
   });
 
   it("removes a temporary shard left unchanged since the previous sweep, keeps one still growing", async () => {
-    tree = await makeErasureTree({ f: 2503, g: 100 });
+    tree = await wholeErasureTree({ f: 2503, g: 100 });
     const shard = shardFile(tree, 2, "f");
     copyFileSync(shard, `${shard}.tmp`);
     const growing = `${shardFile(tree, 4, "g")}.tmp`;
@@ -107,7 +108,7 @@ describe("a repair sweep", () => {
   });
 
   it("says what it would repair under dryRun and changes nothing", async () => {
-    tree = await makeErasureTree({ f: 2503 });
+    tree = await wholeErasureTree({ f: 2503 });
     rmSync(shardFile(tree, 1, "f"));
     const before = tree.dirs.map((d) => [...filesUnder(d).keys()]);
     const fs = erasureOf(await open(tree.spec));
@@ -120,7 +121,7 @@ describe("a repair sweep", () => {
 
 describe("the repair daemon", () => {
   it("keeps sweeping while an upstream is gone, counts its errors, and repairs once it is back", async () => {
-    tree = await makeErasureTree({ f: 2503, g: 10 });
+    tree = await wholeErasureTree({ f: 2503, g: 10 });
     const plain = erasureOf(await open(tree.spec));
     const upstreams = [...plain.upstreams];
     const flaky = new FaultFs(upstreams[2] as Fs);

@@ -13,7 +13,8 @@ import { ErasureFs } from "../../src/overlays/erasure/fs.js";
 import { erasureStatus, type FileState, type FileStatus, statusProblem } from "../../src/overlays/erasure/status.js";
 import { erasureOf } from "../../src/overlays/erasure/unwrap.js";
 import { strata } from "../commands/run-cli.js";
-import { type ErasureTree, K, M, makeErasureTree, N, open, shardFile } from "./tree.js";
+import { type ErasureTree, K, M, N, open, shardFile } from "./tree.js";
+import { wholeErasureTree } from "./whole-tree.js";
 
 let tree: ErasureTree;
 afterEach(() => tree?.remove());
@@ -97,7 +98,7 @@ const CASES: { remote: string; damage: (t: ErasureTree) => void; state: FileStat
 ];
 
 async function damagedTree(): Promise<ErasureTree> {
-  const t = await makeErasureTree(Object.fromEntries(CASES.map((c) => [c.remote, SIZE])));
+  const t = await wholeErasureTree(Object.fromEntries(CASES.map((c) => [c.remote, SIZE])));
   for (const c of CASES) c.damage(t);
   return t;
 }
@@ -163,7 +164,7 @@ describe("erasure status against a ground truth", () => {
   });
 
   it("exits 0 at full health, 1 degraded, 1 at risk, 2 unreadable", async () => {
-    tree = await makeErasureTree({ f: SIZE, g: 10 });
+    tree = await wholeErasureTree({ f: SIZE, g: 10 });
     const code = async () => (await strata(["erasure", "status", tree.spec])).code;
     expect(await code()).toBe(0);
     rmSync(shardFile(tree, 1, "f"));
@@ -184,7 +185,7 @@ describe("erasure status against a ground truth", () => {
 
 describe("erasure status per upstream", () => {
   it("calls an upstream that refuses writes not writable, and that alone is below full health", async () => {
-    tree = await makeErasureTree({ f: SIZE });
+    tree = await wholeErasureTree({ f: SIZE });
     const fs = erasureOf(await open(tree.spec));
     const upstreams = [...fs.upstreams];
     upstreams[3] = new FaultFs(upstreams[3] as Fs, { rules: [{ ops: ["put"], fail: "permanent" }] });
@@ -202,7 +203,7 @@ describe("erasure status per upstream", () => {
   });
 
   it("calls an upstream whose listing fails unreachable, and counts its header read errors", async () => {
-    tree = await makeErasureTree({ f: SIZE, g: 100 });
+    tree = await wholeErasureTree({ f: SIZE, g: 100 });
     const fs = erasureOf(await open(tree.spec));
     const upstreams = [...fs.upstreams];
     upstreams[1] = new FaultFs(upstreams[1] as Fs, { rules: [{ ops: ["list"], fail: "transient" }] });
