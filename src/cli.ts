@@ -1,9 +1,21 @@
-/** The `strata` command line: global flags, then one yargs module per command. */
+/**
+ * The `strata` command line: global flags, then one yargs module per command. Before yargs parses,
+ * the line is checked as rclone's parser would (unknown commands and flags, argument counts, help),
+ * so those mistakes are reported in rclone's words and with its exit codes.
+ */
 import yargs, { type CommandModule } from "yargs";
+import { leadingPositionals, scanArgs } from "./commands/arg-scan.js";
+import { extractBackendFlags } from "./commands/backend-flags.js";
+import { type CommandShape, recordingCommand, splitCommand } from "./commands/command-shape.js";
+import type { EnvSetting, FlagSpec } from "./commands/flag-spec.js";
+import { GLOBAL_FLAGS, type GlobalArgs, globalOptions } from "./commands/global-flags.js";
 import { commands } from "./commands/index.js";
-import { fail, type GlobalArgs, globalOptions, setup } from "./commands/shared.js";
+import { fail, setup } from "./commands/shared.js";
+import { commandHelp, commandUsage, helpFlag, rootHelp, rootUsage, suggestions } from "./commands/usage.js";
 import { ExitCode } from "./fs/errors.js";
 import { attachFilterValues } from "./fs/filter/flags.js";
+import { stamp } from "./fs/log.js";
+import { versionLines } from "./fs/operations/version.js";
 
 /**
  * Runs the command line. Never rejects: every failure, also one outside a command (a config file
@@ -24,37 +36,139 @@ export async function main(args: string[]): Promise<void> {
   }
 }
 
+const VERSION_FLAG: FlagSpec = {
+  name: "version",
+  alias: "V",
+  type: "boolean",
+  description: "Print the version number",
+};
+
+/** Writes `text` and ends the process with rclone's exit code for usage mistakes. */
+function usageExit(text: string): never {
+  process.stderr.write(text);
+  process.exit(ExitCode.usage);
+}
+
+/** rclone's report of a flag mistake: the error, the usage, and the same error as a fatal log line. */
+function flagMistake(message: string, usage: string): never {
+  usageExit(`Error: ${message}\n${usage}\n${stamp(new Date())} Fatal error: ${message}\n`);
+}
+
+/** rclone's report of a command that does not exist, with the names it may have meant. */
+function unknownCommand(word: string, parent: string, names: readonly string[]): never {
+  const close = suggestions(word, names);
+  const hint = close.length > 0 ? `\n\nDid you mean this?\n${close.map((n) => `\t${n}\n`).join("")}` : "";
+  const message = `unknown command ${JSON.stringify(word)} for ${JSON.stringify(parent)}${hint}`;
+  usageExit(
+    `Error: ${message}\nRun '${parent} --help' for usage.\n\n${stamp(new Date())} Fatal error: ${message}${hint ? "" : "\n"}`,
+  );
+}
+
+/** `strata` alone, `strata --help`, `strata help`, `strata --version`. */
+function root(args: string[]): void {
+  let given: Set<string>;
+  try {
+    given = scanArgs(args, [...GLOBAL_FLAGS, helpFlag("strata"), VERSION_FLAG]).given;
+  } catch (err) {
+    flagMistake((err as Error).message, rootUsage(commands));
+  }
+  if (given.has("version")) process.stdout.write(`${versionLines().join("\n")}\n`);
+  else if (given.has("help") || args.includes("help")) process.stdout.write(rootHelp(commands));
+  else usageExit(rootUsage(commands));
+}
+
+/** The fewest and most arguments a yargs command string takes (`<a> [b] [c..]` → 1, ∞). */
+function argBounds(args: string): [number, number] {
+  const words = args.split(" ").filter((w) => w !== "");
+  const required = words.filter((w) => w.startsWith("<")).length;
+  return [
+    required,
+    words.some((w) => w.endsWith("..]") || w.endsWith("..>")) ? Number.POSITIVE_INFINITY : words.length,
+  ];
+}
+
+/**
+ * Checks the command line against the command yargs is about to run, once its builder has declared
+ * its flags: unknown flags and bad values, `--help`, a missing or unknown subcommand, the number of
+ * arguments. Each mistake ends the process as rclone's would.
+ */
+function preflight(shape: CommandShape, flags: FlagSpec[], args: string[], words: string[]): void {
+  const depth = shape.path.length;
+  // The subcommand's builder runs next and checks the line against its own flags.
+  if (shape.subcommands.has(words[depth] ?? "")) return;
+  let positionals: string[];
+  let given: Set<string>;
+  try {
+    ({ positionals, given } = scanArgs(args, [...flags, helpFlag(shape.path.at(-1) ?? "")]));
+  } catch (err) {
+    flagMistake((err as Error).message, commandUsage(shape));
+  }
+  if (given.has("help")) {
+    process.stdout.write(commandHelp(shape));
+    process.exit(0);
+  }
+  if (shape.subcommands.size > 0) {
+    const sub = positionals[depth];
+    // rclone's bare `config` runs its interactive editor rather than asking for a subcommand.
+    if (sub === undefined && shape.path.join(" ") === "config") return;
+    if (sub === undefined) usageExit(commandUsage(shape));
+    unknownCommand(sub, `strata ${shape.path.join(" ")}`, [...shape.subcommands.keys()]);
+  }
+  const supplied = positionals.slice(depth);
+  const [min, max] = argBounds(shape.args);
+  const bound =
+    supplied.length < min ? `${min} arguments minimum` : supplied.length > max ? `${max} arguments maximum` : "";
+  if (bound !== "") {
+    const quoted = supplied.map((a) => JSON.stringify(a)).join(" ");
+    usageExit(
+      `${commandUsage(shape)}Command ${shape.path.join(" ")} needs ${bound}: you provided ${supplied.length} non flag arguments: [${quoted}]\n`,
+    );
+  }
+}
+
 async function parse(args: string[]): Promise<void> {
+  const { rest, values: backendFlags } = await extractBackendFlags(args);
+  const words = leadingPositionals(rest, GLOBAL_FLAGS);
+  if (words.length === 0 || (words.length === 1 && words[0] === "help")) return root(rest);
+  const names = commands.map((c) => splitCommand(c)[0]);
+  if (!names.includes(words[0] as string)) unknownCommand(words[0] as string, "strata", names);
+  const fromEnv: EnvSetting[] = [];
   // Filter values start with "+ " or "- ", and "-" means stdout or stdin: yargs would read them as flags.
-  const { args: parsed, restore } = positionalsAfterDoubleDash(dashValues(attachFilterValues(args)));
-  let parser = globalOptions(yargs(parsed))
+  const { args: parsed, restore } = positionalsAfterDoubleDash(dashValues(attachFilterValues(rest)));
+  const shapes: CommandShape[] = [];
+  let parser = globalOptions(yargs(parsed), process.env, fromEnv)
     .scriptName("strata")
     // rclone has real --no-* flags (--no-modtime, --no-create, --no-obscure); yargs must not read
     // them as negations of other flags.
     .parserConfiguration({ "boolean-negation": false })
-    .usage(
-      "Usage: strata <command> [flags]\n\nStack storage remotes: list, copy, sync and check over any backend and overlay.",
-    )
     .middleware((argv) => {
       restore(argv);
-      return setup(argv as unknown as Parameters<typeof setup>[0]);
+      return setup(argv as unknown as Parameters<typeof setup>[0], { backendFlags, fromEnv, args });
     })
-    .demandCommand(1, "Command needed: see strata --help")
     .strict()
-    .recommendCommands()
     // yargs renders the running command's help on every run; unwrapped, that costs a few ms, not tens.
     .wrap(null)
-    .fail((msg, err, y) => {
+    .fail((msg, err) => {
       // An error thrown by setup or a command (not a usage mistake) goes to main's one-line report.
       if (err) throw err;
-      process.stderr.write(
-        `${y.help() && ""}${msg}\nUse "strata <command> --help" for more information about a command.\n`,
-      );
-      process.exit(ExitCode.usage);
+      const shape = shapes.at(-1);
+      flagMistake(msg, shape ? commandUsage(shape) : rootUsage(commands));
     })
     .version(false)
-    .help();
-  for (const c of commands) parser = parser.command(c as CommandModule<GlobalArgs, GlobalArgs>);
+    .help(false);
+  const hooks = {
+    env: process.env,
+    applied: fromEnv,
+    built: (shape: CommandShape) => {
+      shapes.push(shape);
+      // Options a parent declares are its subcommands' too (yargs makes them global).
+      const inherited = shapes.filter((s) => shape.path.join(" ").startsWith(s.path.join(" ")));
+      preflight(shape, [...GLOBAL_FLAGS, ...inherited.flatMap((s) => s.flags)], rest, words);
+    },
+  };
+  for (const c of commands) {
+    parser = parser.command(recordingCommand(c as CommandModule, [], hooks) as CommandModule<GlobalArgs, GlobalArgs>);
+  }
   await parser.parseAsync();
 }
 

@@ -1,10 +1,14 @@
 import type { Argv, CommandModule } from "yargs";
 import { FsError } from "../fs/errors.js";
 import { getDescriptor, type OptionSpec, registeredTypes } from "../fs/registry.js";
+import { allBackendFlags } from "./backend-flags.js";
+import { GLOBAL_FLAGS } from "./global-flags.js";
 import { Output, run } from "./shared.js";
+import { flagsHelp } from "./usage.js";
 
 interface Args {
   name?: string;
+  filter?: string;
 }
 
 function describeOption(out: Output, type: string, key: string, spec: OptionSpec): void {
@@ -21,12 +25,27 @@ function describeOption(out: Output, type: string, key: string, spec: OptionSpec
   out.line("");
 }
 
-/** `help backends` and `help backend NAME`, printed from the registered option schemas. */
+/** `help flags [regexp]`, `help backends` and `help backend NAME`; `help` alone is cli.ts's root help. */
 const command: CommandModule<object, Args> = {
   command: "help <topic>",
-  describe: "Show help for backends (help backends, help backend NAME)",
+  describe: "Show help for strata commands, flags and backends",
   builder: (y) =>
     y
+      .command({
+        command: "flags [filter]",
+        describe: "List the global and backend flags, those whose names match a regexp if given",
+        handler: run<Args>("help flags", async (argv) => {
+          let match: RegExp | undefined;
+          try {
+            match = argv.filter === undefined ? undefined : new RegExp(argv.filter);
+          } catch (err) {
+            throw new FsError("Usage", `bad regexp ${JSON.stringify(argv.filter)}: ${(err as Error).message}`);
+          }
+          const out = new Output();
+          out.write(flagsHelp(GLOBAL_FLAGS, await allBackendFlags(), match));
+          await out.end();
+        }),
+      })
       .command({
         command: "backends",
         describe: "List the backends and overlays",

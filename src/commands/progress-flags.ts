@@ -1,28 +1,18 @@
-/** -P/--progress, --stats and --stats-one-line, for every command that runs long. */
+/** -P/--progress, --stats and --stats-one-line (global flags), turned into progress reporting. */
 import type { Argv } from "yargs";
 import { startProgress } from "../fs/accounting/progress.js";
 import type { Stats } from "../fs/accounting/stats.js";
 import { parseDuration } from "../fs/units.js";
+import type { GlobalArgs } from "./global-flags.js";
 
-export interface ProgressArgs {
-  progress: boolean;
-  stats: string;
-  "stats-one-line": boolean;
-}
+export type ProgressArgs = Pick<GlobalArgs, "progress" | "stats" | "stats-one-line">;
 
+/**
+ * Types a builder's arguments with the progress flags. The flags themselves are global (every
+ * command accepts them, global-flags.ts declares them), so this declares nothing.
+ */
 export function progressFlags<T>(y: Argv<T>): Argv<T & ProgressArgs> {
-  return y
-    .option("progress", { alias: "P", type: "boolean", default: false, description: "Show progress during transfer" })
-    .option("stats", {
-      type: "string",
-      default: "1m",
-      description: "Interval between printing stats, e.g. 500ms, 60s, 5m (0 to disable)",
-    })
-    .option("stats-one-line", {
-      type: "boolean",
-      default: false,
-      description: "Make the stats fit on one line",
-    }) as Argv<T & ProgressArgs>;
+  return y as Argv<T & ProgressArgs>;
 }
 
 /** Starts reporting `stats` as the flags ask; the returned function prints the final stats. */

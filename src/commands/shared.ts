@@ -1,76 +1,66 @@
 /** What every command shares: global flags, the context they set up, output, errors → exit codes. */
-import type { ArgumentsCamelCase, Argv } from "yargs";
+import type { ArgumentsCamelCase } from "yargs";
 import { ConfigStore } from "../fs/config.js";
-import { exitCodeFor } from "../fs/errors.js";
-import { LOG_LEVELS, type LogLevel, setLogLevel, setLogSink, stderrLogSink } from "../fs/log.js";
+import { exitCodeFor, FsError } from "../fs/errors.js";
+import { type LogLevel, log, setLogLevel, setLogSink, stamp } from "../fs/log.js";
 import { createContext, type FsContext, setDefaultContext } from "../fs/new-fs.js";
+import { versionInfo } from "../fs/operations/version.js";
+import type { BackendFlagValues } from "./backend-flags.js";
+import { configLoadOptions } from "./config-password.js";
+import type { EnvSetting } from "./flag-spec.js";
+import { type GlobalArgs, INTERACTIVE_COMMANDS } from "./global-flags.js";
+import { openLogOutput } from "./log-output.js";
 
-export interface GlobalArgs {
-  verbose: number;
-  quiet: boolean;
-  "log-level"?: LogLevel;
-  config?: string;
-  "dry-run": boolean;
-  "human-readable": boolean;
-  "copy-links": boolean;
-  "use-json-log": boolean;
-  disable: string;
-  "crypt-strict-names": boolean;
-}
-
-export function globalOptions<T>(y: Argv<T>): Argv<T & GlobalArgs> {
-  return y
-    .option("verbose", { alias: "v", type: "count", description: "Print lots more stuff (repeat for more)" })
-    .option("quiet", { alias: "q", type: "boolean", default: false, description: "Print as little stuff as possible" })
-    .option("log-level", { type: "string", choices: LOG_LEVELS, description: "Log level DEBUG|INFO|NOTICE|ERROR" })
-    .option("config", {
-      type: "string",
-      description: "Config file (default $STRATA_CONFIG or ~/.config/strata/strata.json5)",
-    })
-    .option("dry-run", {
-      alias: "n",
-      type: "boolean",
-      default: false,
-      description: "Do a trial run with no permanent changes",
-    })
-    .option("human-readable", {
-      type: "boolean",
-      default: false,
-      description: "Print numbers in a human-readable format",
-    })
-    .option("copy-links", {
-      alias: "L",
-      type: "boolean",
-      default: false,
-      description: "Follow symlinks and copy the pointed to item",
-    })
-    .option("use-json-log", { type: "boolean", default: false, description: "Use json log format" })
-    .option("crypt-strict-names", {
-      type: "boolean",
-      default: false,
-      description: "Make crypt names that cannot be decrypted an error instead of skipping them",
-    })
-    .option("disable", {
-      type: "string",
-      default: "",
-      description: "Disable a comma separated list of features (e.g. copy,move) to force the fallbacks",
-    }) as unknown as Argv<T & GlobalArgs>;
-}
+export type { GlobalArgs } from "./global-flags.js";
 
 let context: FsContext | undefined;
 
-/** Applies global flags: log level, config file, backend flags. Runs before every command. */
-export async function setup(argv: GlobalArgs & { _: (string | number)[] }): Promise<void> {
+/** What cli.ts found on the command line besides the parsed flags. */
+export interface SetupExtras {
+  /** Backend flags (`--s3-provider`), by type. */
+  backendFlags: BackendFlagValues;
+  /** Flags whose default came from the environment. */
+  fromEnv: readonly EnvSetting[];
+  /** The command line as given, for the -vv log. */
+  args: readonly string[];
+}
+
+/**
+ * Applies the global flags before every command: the log (level, file, JSON), the config file, the
+ * backend flags and `--disable`. At -vv it logs what rclone's does on starting.
+ */
+export async function setup(argv: GlobalArgs & { _: (string | number)[] }, extras: SetupExtras): Promise<void> {
   // Named before anything can fail, so a bad config file is reported against the command.
   commandName = argv._.join(" ");
   const level: LogLevel =
     argv["log-level"] ?? (argv.quiet ? "ERROR" : argv.verbose >= 2 ? "DEBUG" : argv.verbose === 1 ? "INFO" : "NOTICE");
   setLogLevel(level);
   showStacks = level === "DEBUG";
-  setLogSink(stderrLogSink(argv["use-json-log"]));
-  const config = await ConfigStore.load(argv.config);
-  const flags: FsContext["flags"] = argv["copy-links"] ? { local: { copy_links: "true" } } : {};
-  if (argv["crypt-strict-names"]) flags.crypt = { strict_names: "true" };
+  const output = openLogOutput(argv["log-file"], argv["use-json-log"]);
+  setLogSink(output.sink);
+  errorOutput = output.write;
+  for (const e of extras.fromEnv) {
+    log.debug(
+      undefined,
+      `Setting --${e.flag} ${JSON.stringify(e.value)} from environment variable ${e.variable}=${JSON.stringify(e.value)}`,
+    );
+  }
+  const params = ["strata", ...extras.args].map((a) => JSON.stringify(a)).join(" ");
+  log.debug("strata", `Version "v${versionInfo().version}" starting with parameters [${params}]`);
+  if (argv.interactive && !INTERACTIVE_COMMANDS.has(String(argv._[0]))) {
+    throw new FsError(
+      "Usage",
+      `--interactive is not supported by ${commandName}: it would change things without asking`,
+    );
+  }
+  const config = await ConfigStore.load(
+    argv.config,
+    process.env,
+    configLoadOptions(argv["password-command"], argv["ask-password"]),
+  );
+  if (config.path && config.exists) log.debug(undefined, `Using config file from ${JSON.stringify(config.path)}`);
+  const flags: FsContext["flags"] = { ...extras.backendFlags };
+  if (argv["copy-links"]) flags.local = { ...flags.local, copy_links: "true" };
   const disabled = argv.disable.split(",").filter((d) => d !== "");
   context = createContext(config, process.env, flags, disabled);
   setDefaultContext(context);
@@ -114,6 +104,8 @@ export class Output {
 }
 
 let commandName = "";
+/** Where `fail` reports: stderr, or the --log-file. */
+let errorOutput: (text: string) => void = (text) => process.stderr.write(text);
 /** At -vv a failure is followed by its stack and causes, for debugging. */
 let showStacks = false;
 
@@ -135,9 +127,15 @@ export function run<A>(name: string, handler: (argv: ArgumentsCamelCase<A>) => P
  */
 export function fail(err: unknown): void {
   const message = (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, " ");
-  const doing = commandName === "" ? "Failed" : `Failed to ${commandName}`;
-  process.stderr.write(`${stamp(new Date())} ${doing}: ${message}\n`);
-  if (showStacks) process.stderr.write(stacksOf(err));
+  // Before a command has started (a flag's environment value that does not parse) the message stands
+  // alone, as rclone's.
+  // rclone words a run that ended with several errors "Failed to copy with 3 errors: last error was: …".
+  const line =
+    commandName === ""
+      ? message
+      : `Failed to ${commandName}${/^with \d+ errors: /.test(message) ? " " : ": "}${message}`;
+  errorOutput(`${stamp(new Date())} ${line}\n`);
+  if (showStacks) errorOutput(stacksOf(err));
   process.exitCode = exitCodeFor(err);
 }
 
@@ -150,10 +148,6 @@ function stacksOf(err: unknown): string {
 }
 
 const pad = (n: number, w = 2) => String(n).padStart(w, "0");
-
-function stamp(d: Date): string {
-  return `${d.getFullYear()}/${pad(d.getMonth() + 1)}/${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-}
 
 /** `2006-01-02 15:04:05` in local time, with `fraction` digits of sub-second (0, 3 or 9). */
 export function formatTime(d: Date, fraction: 0 | 9 = 0): string {

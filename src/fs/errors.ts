@@ -46,7 +46,8 @@ export class FsError extends Error {
   readonly path: string | undefined;
 
   constructor(code: ErrorCode, message: string, options: FsErrorOptions = {}) {
-    super(options.path === undefined ? message : `${options.path}: ${message}`, { cause: options.cause });
+    // The root's path is "": nothing to put before the message.
+    super(options.path ? `${options.path}: ${message}` : message, { cause: options.cause });
     this.name = "FsError";
     this.code = code;
     this.retry = options.retry ?? (code === "Transient" ? "temporary" : "permanent");

@@ -35,7 +35,8 @@ export function setLogSink(fn: LogSink | undefined): LogSink | undefined {
   return previous;
 }
 
-function stamp(d: Date): string {
+/** rclone's log time stamp, `2006/01/02 15:04:05` in local time. */
+export function stamp(d: Date): string {
   const p = (n: number) => String(n).padStart(2, "0");
   return `${d.getFullYear()}/${p(d.getMonth() + 1)}/${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
@@ -46,13 +47,29 @@ export function formatLogLine(entry: LogEntry): string {
   return `${stamp(entry.time)} ${entry.level.padEnd(6)}: ${object}${entry.message}`;
 }
 
-/** rclone's `--use-json-log` line: one JSON object with the level in lower case. */
+/** rclone's JSON level names: logrus has no NOTICE, so rclone logs it as "warning". */
+const JSON_LEVELS: Record<LogLevel, string> = { ERROR: "error", NOTICE: "warning", INFO: "info", DEBUG: "debug" };
+
+/** RFC 3339 in local time with the offset as digits and the fraction's trailing zeros dropped, as rclone's JSON log. */
+function jsonTime(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, "0");
+  const off = -d.getTimezoneOffset();
+  const zone = `${off < 0 ? "-" : "+"}${p(Math.floor(Math.abs(off) / 60))}:${p(Math.abs(off) % 60)}`;
+  const fraction = String(d.getMilliseconds()).padStart(3, "0").replace(/0+$/, "");
+  return `${stamp(d).replaceAll("/", "-").replace(" ", "T")}${fraction ? `.${fraction}` : ""}${zone}`;
+}
+
+/**
+ * rclone's `--use-json-log` line: `level`, `msg`, `object` and `objectType` when the message is about
+ * something (strata's objects are named by strings), `source` and `time`.
+ */
 export function formatJsonLogLine(entry: LogEntry): string {
   return JSON.stringify({
-    level: entry.level.toLowerCase(),
+    level: JSON_LEVELS[entry.level],
     msg: entry.message,
-    object: entry.object,
-    time: entry.time.toISOString(),
+    ...(entry.object === undefined ? {} : { object: entry.object, objectType: "string" }),
+    source: "strata",
+    time: jsonTime(entry.time),
   });
 }
 

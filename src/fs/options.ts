@@ -78,8 +78,8 @@ export async function validateOptions(
   return out;
 }
 
-/** rclone's (Go's) boolean spellings. */
-const BOOLEANS: Record<string, boolean> = {
+/** rclone's (Go's) boolean spellings, for option and flag values. */
+export const BOOLEANS: Record<string, boolean> = {
   "1": true,
   t: true,
   T: true,

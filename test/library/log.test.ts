@@ -28,7 +28,13 @@ describe("log", () => {
   it("formats rclone's text and JSON lines", () => {
     const entry: LogEntry = { level: "NOTICE", object: "a.txt", message: "hi", time: new Date(2024, 0, 2, 3, 4, 5) };
     expect(formatLogLine(entry)).toBe("2024/01/02 03:04:05 NOTICE: a.txt: hi");
-    expect(JSON.parse(formatJsonLogLine(entry))).toMatchObject({ level: "notice", msg: "hi", object: "a.txt" });
+    expect(JSON.parse(formatJsonLogLine(entry))).toMatchObject({
+      level: "warning",
+      msg: "hi",
+      object: "a.txt",
+      objectType: "string",
+      source: "strata",
+    });
   });
 
   it("setLogSink gives back the sink it replaced", () => {

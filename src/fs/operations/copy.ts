@@ -3,6 +3,7 @@ import { prefetch, tapBody } from "../body.js";
 import { FsError, isFsError } from "../errors.js";
 import { streamHasher } from "../hash-worker.js";
 import { HASH_TYPES, type HashType } from "../hashes.js";
+import { log } from "../log.js";
 import type { Body, CallOptions, Fs, FsObject, ObjectInfo } from "../types.js";
 
 /** Chunks read ahead of the writer during a streamed copy (1 MiB each from the disk backends). */
@@ -99,6 +100,7 @@ async function streamCopy(src: FsObject, dst: Fs, remote: string, options: CopyO
         path: remote,
       });
     }
+    if (want !== undefined && got !== undefined) log.debug(remote, `${hashType} = ${got} OK`);
   }
   return copied;
 }
