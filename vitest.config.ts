@@ -1,13 +1,14 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
-import { ROW_FILES, serverTestFiles } from "./test/projects.js";
+import { ROW_FILES, slowTestFiles } from "./test/projects.js";
 
 const root = fileURLToPath(new URL(".", import.meta.url));
-const serverFiles = serverTestFiles(root);
+const slowFiles = slowTestFiles(root);
 
 /**
  * Two projects: "fast" (no servers, no killed processes; `npm run test:fast`, the edit loop) and
- * "servers" (real sshd, Apache, Ceph, `rclone serve`, and the kill tests). `npm test` runs both.
+ * "slow" (real sshd, Apache, Ceph and `rclone serve`, the kill tests, the packed package's install;
+ * see test/projects.ts). `npm test` runs both.
  */
 export default defineConfig({
   resolve: {
@@ -30,15 +31,15 @@ export default defineConfig({
         test: {
           name: "fast",
           include: ["test/**/*.test.ts"],
-          exclude: serverFiles,
+          exclude: slowFiles,
           env: { STRATA_TEST_SERVERS: "none" },
         },
       },
       {
         extends: true,
         test: {
-          name: "servers",
-          include: [...serverFiles, ...ROW_FILES],
+          name: "slow",
+          include: [...slowFiles, ...ROW_FILES],
           env: { STRATA_TEST_SERVERS: "only" },
         },
       },

@@ -11,7 +11,7 @@ export * from "./fs/body.js";
 export * from "./fs/config.js";
 export * from "./fs/errors.js";
 export * from "./fs/features.js";
-export * from "./fs/filter/index.js";
+export { Filter, type FilterOptions } from "./fs/filter/filter.js";
 export * from "./fs/fspath.js";
 export * from "./fs/hashes.js";
 export {

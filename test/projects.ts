@@ -1,7 +1,8 @@
 /**
  * Splits the test files between the vitest projects (see vitest.config.ts). A file belongs to
- * "servers" when it starts a real server or kills a process: it imports, directly or through test
- * helpers, a module of test/servers/ or test/kill-child.ts, or kills a process itself. The files
+ * "slow" when it starts a real server or kills a process: it imports, directly or through test
+ * helpers, a module of test/servers/ or test/kill-child.ts, or kills a process itself; or when it
+ * builds and installs the package (`PACKAGE_FILES`: a minute of tsc and npm). The files
  * that run the rows of test/conformance/stacks.ts run in both projects, each taking its own rows
  * (test/stack-rows.ts); importing stacks.ts alone starts nothing, so it does not make a file slow.
  */
@@ -10,6 +11,9 @@ import { dirname, join, relative, resolve } from "node:path";
 
 /** Test files that run stack rows: in both projects. */
 export const ROW_FILES = ["test/conformance/conformance.test.ts", "test/sync/sync.test.ts"];
+
+/** Test files that build the package and install it with npm. */
+const PACKAGE_FILES = ["test/library/pack.test.ts"];
 
 const STACKS = "test/conformance/stacks.ts";
 const STARTS_SERVERS = /^test\/(servers\/[^/]+|kill-child)\.ts$/;
@@ -21,8 +25,8 @@ function filesUnder(root: string, dir: string): string[] {
   );
 }
 
-/** The test files (paths relative to `root`) that need servers or kill processes, sorted. */
-export function serverTestFiles(root: string): string[] {
+/** The test files (paths relative to `root`) of the slow project, sorted. */
+export function slowTestFiles(root: string): string[] {
   const sources = new Map(filesUnder(root, "test").map((f) => [f, readFileSync(join(root, f), "utf8")]));
   const imports = (file: string): string[] =>
     [...(sources.get(file) ?? "").matchAll(/from "(\.{1,2}\/[^"]+)\.js"/g)].map((m) =>
@@ -41,6 +45,6 @@ export function serverTestFiles(root: string): string[] {
   };
   return [...sources.keys()]
     .filter((f) => f.endsWith(".test.ts") && !ROW_FILES.includes(f))
-    .filter((f) => KILLS.test(sources.get(f) as string) || slow(f))
+    .filter((f) => PACKAGE_FILES.includes(f) || KILLS.test(sources.get(f) as string) || slow(f))
     .sort();
 }

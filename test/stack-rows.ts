@@ -1,11 +1,11 @@
 /**
  * Which rows of test/conformance/stacks.ts a run takes. The conformance and sync tests run in both
- * vitest projects: "fast" takes the rows that need no server, "servers" the rows on a network
+ * vitest projects: "fast" takes the rows that need no server, "slow" the rows on a network
  * backend (s3, sftp, webdav), which start real servers. STRATA_STACKS, a regular expression over
  * labels, narrows either further.
  */
 
-/** "none" (the fast project), "only" (the servers project), or unset: every row. */
+/** "none" (the fast project), "only" (the slow project), or unset: every row. */
 const servers = process.env.STRATA_TEST_SERVERS;
 
 /** Whether a row's stack stands on a network backend and so needs a server started for it. */
