@@ -2,6 +2,8 @@ import { tmpdir } from "node:os";
 import type { Argv, CommandModule } from "yargs";
 import { deleteRemote, parseKeyValues, setRemote } from "../fs/operations/remote-config.js";
 import { getDescriptor, registeredTypes } from "../fs/registry.js";
+import { configWizard } from "./config-wizard.js";
+import { Prompter } from "./prompt.js";
 import { ctx, Output, run } from "./shared.js";
 
 interface Args {
@@ -23,12 +25,41 @@ const editFlags = <T>(y: Argv<T>) =>
     .option("obscure", { type: "boolean", default: false, description: "Force any passwords to be obscured" })
     .option("no-obscure", { type: "boolean", default: false, description: "Force any passwords not to be obscured" });
 
-/** `config`: show and edit named remotes. */
+/** Runs the interactive editor on the terminal (rclone's `config` and `config edit`). */
+const editHandler = run<Args>("config", async () => {
+  const prompter = new Prompter();
+  try {
+    await configWizard(ctx().config, prompter);
+  } finally {
+    prompter.close();
+  }
+});
+
+/** `config`: the interactive editor, or an action that shows or edits named remotes. */
 const command: CommandModule<object, Args> = {
-  command: "config <action>",
-  describe: "Show and edit the config file (show, dump, create, update, delete, paths, providers)",
+  command: "config",
+  describe: "Enter an interactive configuration session, or show and edit the config file with an action",
   builder: (y) =>
     y
+      .command({ command: "edit", describe: "Enter an interactive configuration session", handler: editHandler })
+      .command({
+        command: "file",
+        describe: "Show path of configuration file in use",
+        handler: run<Args>("config file", async () => {
+          const { path, exists } = ctx().config;
+          const out = new Output();
+          if (path === undefined) out.line("Configuration is in memory only");
+          else {
+            out.line(
+              exists
+                ? "Configuration file is stored at:"
+                : "Configuration file doesn't exist, but strata will use this path:",
+            );
+            out.line(path);
+          }
+          await out.end();
+        }),
+      })
       .command({
         command: "show [name]",
         describe: "Print the config file, or one remote",
@@ -98,8 +129,8 @@ const command: CommandModule<object, Args> = {
           process.stdout.write(`${JSON.stringify(view, null, "\t")}\n`);
         }),
       })
-      .demandCommand(1, "config needs an action: show, dump, create, update, delete, paths or providers") as Argv<Args>,
-  handler: () => undefined,
+      .strict() as Argv<Args>,
+  handler: editHandler,
 };
 
 function flagsOf(argv: Args) {

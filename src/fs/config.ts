@@ -53,7 +53,7 @@ export class ConfigStore {
     /** Whether the file existed when loaded. */
     readonly exists: boolean,
     /** The key of an encrypted rclone.conf, which `save` encrypts with again. */
-    private readonly key?: Uint8Array,
+    private key?: Uint8Array,
   ) {}
 
   /** Whether the file is an encrypted rclone.conf. */
@@ -144,6 +144,17 @@ export class ConfigStore {
     if (!(name in this.remotes)) return false;
     delete this.remotes[name];
     return true;
+  }
+
+  /**
+   * Encrypts the file from now on with `password` (rclone's "Set configuration password"), or stops
+   * encrypting it when undefined, and saves it. Throws `ConfigInvalid` for a JSON5 config (only an
+   * rclone.conf can be encrypted) or a password of white space only.
+   */
+  async setPassword(password: string | undefined): Promise<void> {
+    if (this.format !== "ini") throw new FsError("ConfigInvalid", "only an rclone.conf (INI) config can be encrypted");
+    this.key = password === undefined ? undefined : configKey(password);
+    await this.save();
   }
 
   /** Everything in the file, as plain JSON (for `config dump`). */
