@@ -13,6 +13,8 @@ export interface SlowRates {
   readBps?: number;
   /** Bytes per second written to the remote; unlimited when absent. */
   writeBps?: number;
+  /** Bytes of each body that pass at full speed before the rate applies (a remote that slows down mid-way). */
+  fastBytes?: number;
 }
 
 export class SlowFs extends LayerFs {
@@ -44,6 +46,8 @@ export class SlowFs extends LayerFs {
    */
   private paced(body: Body, bps: number | undefined, signal?: AbortSignal): Body {
     const inner = body[Symbol.asyncIterator]();
+    const fastBytes = this.rates.fastBytes ?? 0;
+    let passed = 0;
     let flowing = false;
     const start = () => {
       if (!flowing) this.active++;
@@ -59,8 +63,12 @@ export class SlowFs extends LayerFs {
         start();
         try {
           const r = await inner.next();
-          if (r.done) stop();
-          else if (bps) await sleep((r.value.length / bps) * 1000, undefined, { signal });
+          if (r.done) {
+            stop();
+            return r;
+          }
+          passed += r.value.length;
+          if (bps && passed > fastBytes) await sleep((r.value.length / bps) * 1000, undefined, { signal });
           return r;
         } catch (err) {
           stop();
