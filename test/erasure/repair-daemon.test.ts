@@ -160,7 +160,7 @@ describe("strata erasure repair --watch", () => {
     expect(healed.get("strata_erasure_repaired_shards_total")).toBe(9);
     expect(healed.get("strata_erasure_repaired_bytes_total")).toBeGreaterThan(2 * MiB);
     expect(healed.get("strata_erasure_repair_queue_length")).toBe(0);
-    expect(d.log()).toMatch(/big\.bin: Repaired \d shard\(s\)/);
+    expect(d.log()).toMatch(/big\.bin: Repaired shards? \d \((missing|bad on \S+: .*)\)/);
 
     const verify = await strata(["erasure", "verify", tree.spec]);
     expect([verify.code, verify.stdout]).toEqual([0, "6 files verified: 6 healthy, 0 degraded, 0 unreadable\n"]);

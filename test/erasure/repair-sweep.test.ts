@@ -61,7 +61,7 @@ describe("a repair sweep", () => {
     const repairs = entries.filter((e) => e.message.startsWith("Repaired"));
     expect(repairs.map((e) => e.object)).toEqual(["spare0", "d/spare0", "spare1", "spare1b"]);
     expect(repairs[0]?.level).toBe("NOTICE");
-    expect(repairs[0]?.message).toMatch(/^Repaired 2 shard\(s\) 1 \(missing\), 2 \(missing\): wrote \S+$/);
+    expect(repairs[0]?.message).toMatch(/^Repaired shards 1 \(missing\), 2 \(missing\): wrote 1.723 KiB$/);
     expect(result).toMatchObject({ repaired: 4, failed: [] });
     expect(result.files).toEqual({ healthy: 0, degraded: 2, at_risk: 2, unreadable: 0 });
     expect(await healthy(tree)).toBe(true);
@@ -77,11 +77,16 @@ describe("a repair sweep", () => {
     const fs = erasureOf(await open(tree.spec));
     const metrics = new RepairMetrics(fs.plan.remotes);
     const started = Date.now();
-    const result = await sweep(fs, options({ verifyRate: new TokenBucket(20_000), metrics }));
+    const { result, entries } = await logged(() =>
+      sweep(fs, options({ verifyRate: new TokenBucket(20_000), metrics })),
+    );
     // About 19 KB of shards read for content through a 20 KB/s bucket that starts empty.
     expect(Date.now() - started).toBeGreaterThan(500);
     expect(result.files).toEqual({ healthy: 1, degraded: 1, at_risk: 0, unreadable: 0 });
     expect(result.repaired).toBe(1);
+    expect(entries.map((e) => `${e.object}: ${e.message}`)).toContain(
+      `a: Repaired shard 3 (bad on ${tree.dirs[3]}: piece of segment 2 fails its checksum): wrote 2.667 KiB`,
+    );
     const text = await metrics.registry.metrics();
     expect(text).toContain("strata_erasure_repaired_shards_total 1\n");
     expect(text).toMatch(/strata_erasure_verified_bytes_total (1[89]|2[0-9])\d{3}\n/);
@@ -113,7 +118,7 @@ describe("a repair sweep", () => {
     const before = tree.dirs.map((d) => [...filesUnder(d).keys()]);
     const fs = erasureOf(await open(tree.spec));
     const { result, entries } = await logged(() => sweep(fs, options({ dryRun: true })));
-    expect(entries.map((e) => e.message)).toContain("Skipped repair of shards 1 (missing) as --dry-run is set");
+    expect(entries.map((e) => e.message)).toContain("Skipped repair of shard 1 (missing) as --dry-run is set");
     expect(result.repaired).toBe(0);
     expect(tree.dirs.map((d) => [...filesUnder(d).keys()])).toEqual(before);
   });

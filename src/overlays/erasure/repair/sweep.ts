@@ -10,7 +10,7 @@ import type { TokenBucket } from "../../../fs/accounting/bwlimit.js";
 import { Stats } from "../../../fs/accounting/stats.js";
 import { isFsError } from "../../../fs/errors.js";
 import { log } from "../../../fs/log.js";
-import { formatSize } from "../../../fs/units.js";
+import { formatBytes, formatSize } from "../../../fs/units.js";
 import { Layout } from "../format.js";
 import type { ErasureFs } from "../fs.js";
 import { rebuildFile } from "../rebuild.js";
@@ -32,7 +32,7 @@ import {
   judgedVersion,
   stateOf,
 } from "../status.js";
-import { type FileCheck, verifyFile } from "../verify.js";
+import { type FileCheck, type ShardCheck, verifyFile } from "../verify.js";
 import type { LeftoverTracker } from "./leftovers.js";
 import type { RepairMetrics } from "./metrics.js";
 
@@ -214,9 +214,9 @@ class Repairs {
         this.unreadable({ remote, good: check.healthy, k: check.k });
         return;
       }
-      const where = bad.map((s) => `${s.index} (${this.homeOf(job.version, s.index)})`).join(", ");
+      const where = `shard${bad.length > 1 ? "s" : ""} ${bad.map((s) => this.describe(check, s)).join(", ")}`;
       if (o.dryRun) {
-        log.notice(remote, `Skipped repair of shards ${where} as --dry-run is set`);
+        log.notice(remote, `Skipped repair of ${where} as --dry-run is set`);
         return;
       }
       await rebuildFile(fs, check, { signal: o.signal });
@@ -224,7 +224,7 @@ class Repairs {
       const bytes = bad.length * new Layout(check.size, check.k, segmentSize).shardObjectSize;
       this.result.repaired++;
       o.metrics?.repaired(bad.length, bytes);
-      log.notice(remote, `Repaired ${bad.length} shard(s) ${where}: wrote ${formatSize(bytes)}`);
+      log.notice(remote, `Repaired ${where}: wrote ${formatBytes(bytes)}`);
     } catch (err) {
       if (o.signal?.aborted) throw err;
       this.result.failed.push(remote);
@@ -233,9 +233,10 @@ class Repairs {
     }
   }
 
-  /** Where shard `index` was found, for the log: its upstream's remote string, or "missing". */
-  private homeOf(v: StoredFile, index: number): string {
-    const home = v.homes[index] ?? -1;
-    return home < 0 ? "missing" : `on ${this.fs.plan.remotes[home] ?? home}`;
+  /** A shard to rebuild, for the log: `3 (missing)` or `2 (bad on s3a:ec: why)`. */
+  private describe(check: FileCheck, s: Exclude<ShardCheck, { state: "ok" }>): string {
+    if (s.state === "missing") return `${s.index} (missing)`;
+    const home = check.homes[s.index] as number;
+    return `${s.index} (bad on ${this.fs.plan.remotes[home] ?? home}: ${s.reason})`;
   }
 }
