@@ -1,6 +1,7 @@
 import type { Argv, CommandModule } from "yargs";
 import { Stats } from "../fs/accounting/stats.js";
-import { rebuildErasure } from "../overlays/erasure/rebuild.js";
+import { type FileRebuild, rebuildErasure } from "../overlays/erasure/rebuild.js";
+import { type FileReencode, reencodeErasure } from "../overlays/erasure/reencode.js";
 import { type FileCheck, verifyErasure, verifyProblem } from "../overlays/erasure/verify.js";
 import repair from "./erasure-repair.js";
 import status from "./erasure-status.js";
@@ -11,6 +12,7 @@ import { type GlobalArgs, Output, run } from "./shared.js";
 interface Args extends GlobalArgs, ProgressArgs {
   remote: string;
   files: boolean;
+  reencode?: boolean;
 }
 
 /** Runs `work` with a Stats that --progress and --stats report, printing the final stats at the end. */
@@ -69,21 +71,33 @@ const verify: CommandModule<GlobalArgs, Args> = {
 const rebuild: CommandModule<GlobalArgs, Args> = {
   command: "rebuild <remote>",
   describe: "Recreate missing and bad shards from the good ones, on the upstreams that should hold them",
-  builder: (y) => progressFlags(y).positional("remote", { type: "string", demandOption: true }) as Argv<Args>,
+  builder: (y) =>
+    progressFlags(y).positional("remote", { type: "string", demandOption: true }).option("reencode", {
+      type: "boolean",
+      default: false,
+      description:
+        "Rewrite files stored with another k, m, segment size or name format, or placed against the groups, with the current ones",
+    }) as Argv<Args>,
   handler: run("erasure rebuild", async (argv) => {
     const { fs, scope } = await openErasure(argv.remote);
     const out = new Output();
-    const verb = argv["dry-run"] ? "would rebuild" : "rebuilt";
+    const dryRun = argv["dry-run"];
     try {
-      const report = await withProgress(argv, (stats) =>
-        rebuildErasure(fs, {
-          ...scope,
-          stats,
-          dryRun: argv["dry-run"],
-          onFile: (r) => out.line(`${verb} shard${r.shards.length > 1 ? "s" : ""} ${r.shards.join(", ")}: ${r.remote}`),
-        }),
-      );
-      out.line(`${report.files} files checked, ${report.rebuilt.length} ${verb}`);
+      const summary = await withProgress(argv, async (stats) => {
+        if (argv.reencode) {
+          // Re-encode: each outdated file becomes a new version through the upload path (reencode.ts).
+          const verb = dryRun ? "would re-encode" : "re-encoded";
+          const onFile = (r: FileReencode) => out.line(`${verb} (${r.why}): ${r.remote}`);
+          const report = await reencodeErasure(fs, { ...scope, stats, dryRun, onFile });
+          return `${report.files} files checked, ${report.reencoded.length} ${verb}`;
+        }
+        const verb = dryRun ? "would rebuild" : "rebuilt";
+        const onFile = (r: FileRebuild) =>
+          out.line(`${verb} shard${r.shards.length > 1 ? "s" : ""} ${r.shards.join(", ")}: ${r.remote}`);
+        const report = await rebuildErasure(fs, { ...scope, stats, dryRun, onFile });
+        return `${report.files} files checked, ${report.rebuilt.length} ${verb}`;
+      });
+      out.line(summary);
     } finally {
       await out.end();
     }

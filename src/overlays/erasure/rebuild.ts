@@ -30,12 +30,15 @@ export interface FileRebuild {
   shards: number[];
 }
 
-export interface RebuildOptions extends ScanOptions {
-  /** Only say what would be rebuilt. */
+/** Options of a pass that repairs files one by one (rebuild, re-encode). */
+export interface FilePassOptions<Done> extends ScanOptions {
+  /** Only say what would be done. */
   dryRun?: boolean;
-  /** Called after each file that needed (or, in a dry run, needs) shards. */
-  onFile?: (r: FileRebuild) => void;
+  /** Called after each file the pass changed (or, in a dry run, would change). */
+  onFile?: (r: Done) => void;
 }
+
+export type RebuildOptions = FilePassOptions<FileRebuild>;
 
 export interface RebuildReport {
   files: number;
@@ -85,12 +88,20 @@ export async function rebuildErasure(fs: ErasureFs, options: RebuildOptions = {}
       options.onFile?.(done);
     }
   }
+  throwCollected(failures);
+  return report;
+}
+
+/**
+ * Throws the failures of a run over many files: one as it was, several as one error listing them
+ * (`Corrupt` when all are); nothing when there are none.
+ */
+export function throwCollected(failures: FsError[]): void {
   if (failures.length === 1) throw failures[0];
   if (failures.length > 1) {
     const code = failures.every((f) => f.code === "Corrupt") ? "Corrupt" : "Other";
-    throw new FsError(code, `${failures.length} files not rebuilt: ${failures.map((f) => f.message).join("; ")}`);
+    throw new FsError(code, `${failures.length} files not done: ${failures.map((f) => f.message).join("; ")}`);
   }
-  return report;
 }
 
 /**
@@ -119,7 +130,8 @@ export async function rebuildFile(
   const layout = new Layout(check.size, k, header.segmentSize);
   const dir = parentOf(check.remote);
   const name = baseName(check.remote);
-  const at = (index: number) => ({ name, size: check.size, vid: check.vid, k, m, index });
+  const named = check.format === 2 ? { k, m } : {};
+  const at = (index: number) => ({ name, size: check.size, vid: check.vid, ...named, index });
   const targets = check.shards.filter((s) => s.state !== "ok").map((s) => s.index);
   const held = check.shards.map((s) => (s.state === "missing" ? -1 : (check.homes[s.index] as number)));
   const homes = await fs.placement.homes(check.remote, held, layout.shardObjectSize, fs.down);

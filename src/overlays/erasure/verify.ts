@@ -55,6 +55,8 @@ export interface FileCheck {
   /** The version's own data and parity shard counts. */
   k: number;
   m: number;
+  /** The name format of its shards (a rebuilt shard is named as its siblings are). */
+  format: 1 | 2;
   /** By shard index, the upstream holding it (-1 where missing). */
   homes: number[];
   /** By shard index, all k + m. */
@@ -138,6 +140,7 @@ export async function verifyFile(
     vid: v.vid,
     k,
     m,
+    format: v.format,
     homes: v.homes,
     shards,
     healthy: shards.filter((c) => c.state === "ok").length,

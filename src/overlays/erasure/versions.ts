@@ -110,6 +110,8 @@ export function groupShards(
         entry = { version, copies: [] };
         found.set(key, entry);
       }
+      // One name of the old format makes the version one to re-encode.
+      if (s.k === undefined) entry.version.format = 1;
       entry.copies.push({ index: s.index, upstream, obj: e });
     }
   }
