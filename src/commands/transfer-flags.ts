@@ -9,15 +9,11 @@ import { type FilterArgs, filterFlags, filterOptionsFromArgs } from "../fs/filte
 import { newFs } from "../fs/new-fs.js";
 import { runWithRetries } from "../fs/sync/run.js";
 import type { DeleteMode, SyncOptions } from "../fs/sync/sync.js";
-import { parseSize } from "../fs/units.js";
+import { parseDuration, parseSize } from "../fs/units.js";
 import { type ProgressArgs, progressFlags, progressFromArgs } from "./progress-flags.js";
 import type { GlobalArgs } from "./shared.js";
 
 export interface TransferArgs extends GlobalArgs, FilterArgs, ProgressArgs {
-  transfers: number;
-  checkers: number;
-  retries: number;
-  "low-level-retries": number;
   "max-transfer": string;
   "cutoff-mode": CutoffMode;
   bwlimit: string;
@@ -37,15 +33,10 @@ export interface TransferArgs extends GlobalArgs, FilterArgs, ProgressArgs {
   "suffix-keep-extension": boolean;
   "create-empty-src-dirs": boolean;
   "error-on-no-transfer": boolean;
-  interactive: boolean;
 }
 
 export function transferFlags<T>(y: Argv<T>): Argv<T & TransferArgs> {
   const z = progressFlags(filterFlags(y))
-    .option("transfers", { type: "number", default: 4, description: "Number of file transfers to run in parallel" })
-    .option("checkers", { type: "number", default: 8, description: "Number of checkers to run in parallel" })
-    .option("retries", { type: "number", default: 3, description: "Retry operations this many times if they fail" })
-    .option("low-level-retries", { type: "number", default: 10, description: "Number of low level retries to do" })
     .option("max-transfer", { type: "string", default: "off", description: "Maximum size of data to transfer" })
     .option("cutoff-mode", {
       type: "string",
@@ -132,8 +123,7 @@ export function transferFlags<T>(y: Argv<T>): Argv<T & TransferArgs> {
       type: "boolean",
       default: false,
       description: "Sets exit code 9 if no files are transferred",
-    })
-    .option("interactive", { alias: "i", type: "boolean", default: false, description: "Enable interactive mode" });
+    });
   return z as unknown as Argv<T & TransferArgs>;
 }
 
@@ -193,6 +183,7 @@ export async function syncOptionsFromArgs(argv: TransferArgs, stats: Stats): Pro
     transfers: argv.transfers,
     checkers: argv.checkers,
     lowLevelRetries: argv["low-level-retries"],
+    modifyWindow: parseDuration(argv["modify-window"]),
     checksum: argv.checksum,
     sizeOnly: argv["size-only"],
     ignoreTimes: argv["ignore-times"],
@@ -224,8 +215,14 @@ export async function runTransfer(argv: TransferArgs, work: (o: SyncOptions) => 
   const options = await syncOptionsFromArgs(argv, stats);
   const stop = progressFromArgs(stats, argv, argv["dry-run"] || argv.interactive);
   try {
-    await runWithRetries(stats, { retries: argv.retries, errorOnNoTransfer: argv["error-on-no-transfer"] }, () =>
-      work(options),
+    await runWithRetries(
+      stats,
+      {
+        retries: argv.retries,
+        sleepMs: parseDuration(argv["retries-sleep"]),
+        errorOnNoTransfer: argv["error-on-no-transfer"],
+      },
+      () => work(options),
     );
   } finally {
     stop();

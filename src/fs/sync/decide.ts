@@ -19,18 +19,23 @@ export interface CompareOptions {
   ignoreSize?: boolean;
   noUpdateModTime?: boolean;
   dryRun?: boolean;
+  /** --modify-window in ms: modtimes closer than this are equal even where the remotes keep finer times. */
+  modifyWindow?: number;
   signal?: AbortSignal;
 }
 
-/** The modify window: the coarser of the two precisions, in ms (Infinity when either keeps none). */
-export function modifyWindowMs(src: FsObject, dst: FsObject): number {
-  return modifyWindowOf(src.fs, dst.fs);
+/**
+ * The modify window: the coarser of the two precisions and --modify-window, in ms (Infinity when
+ * either keeps no modtimes).
+ */
+export function modifyWindowMs(src: FsObject, dst: FsObject, o: CompareOptions = {}): number {
+  return modifyWindowOf(src.fs, dst.fs, o.modifyWindow);
 }
 
 /** The modify window of two remotes, as `modifyWindowMs`. */
-export function modifyWindowOf(a: Fs, b: Fs): number {
+export function modifyWindowOf(a: Fs, b: Fs, atLeastMs = 0): number {
   const p = Math.max(a.precision, b.precision);
-  return p === MODTIME_NOT_SUPPORTED ? Number.POSITIVE_INFINITY : p / 1e6;
+  return p === MODTIME_NOT_SUPPORTED ? Number.POSITIVE_INFINITY : Math.max(p / 1e6, atLeastMs);
 }
 
 function sizesDiffer(src: FsObject, dst: FsObject): boolean {
@@ -46,7 +51,7 @@ export function unchangedByListing(src: FsObject, dst: FsObject, o: CompareOptio
   if (o.ignoreExisting) return true;
   if (o.ignoreTimes || o.checksum || o.ignoreSize || sizesDiffer(src, dst)) return false;
   if (o.sizeOnly) return true;
-  const window = modifyWindowMs(src, dst);
+  const window = modifyWindowMs(src, dst, o);
   return window === Number.POSITIVE_INFINITY || Math.abs(src.modTime.getTime() - dst.modTime.getTime()) < window;
 }
 
@@ -62,7 +67,7 @@ export async function needsTransfer(src: FsObject, dst: FsObject, o: CompareOpti
   if (o.ignoreTimes) return true;
   if (o.update) {
     // rclone's NeedTransfer: without a common precision it assumes one second.
-    const w = modifyWindowMs(src, dst);
+    const w = modifyWindowMs(src, dst, o);
     const window = w === Number.POSITIVE_INFINITY ? 1000 : w;
     const dt = dst.modTime.getTime() - src.modTime.getTime();
     if (dt >= window) {
@@ -102,7 +107,7 @@ export async function equal(
     return a === b;
   }
   if (!o.forceModTimeMatch) {
-    const window = modifyWindowMs(src, dst);
+    const window = modifyWindowMs(src, dst, o);
     if (window === Number.POSITIVE_INFINITY) return true;
     const dt = Math.abs(src.modTime.getTime() - dst.modTime.getTime());
     if (dt < window) return true;

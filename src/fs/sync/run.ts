@@ -6,6 +6,8 @@ import { log } from "../log.js";
 export interface RunOptions {
   /** Attempts in all (--retries, default 3). */
   retries: number;
+  /** --retries-sleep: milliseconds to wait before another attempt (0: none). */
+  sleepMs?: number;
   /** --error-on-no-transfer: exit 9 when nothing was transferred. */
   errorOnNoTransfer?: boolean;
 }
@@ -41,6 +43,7 @@ export async function runWithRetries(stats: Stats, o: RunOptions, attempt: () =>
       undefined,
       `Attempt ${i}/${tries} failed with ${stats.errors} errors and: ${(last as Error)?.message ?? last}`,
     );
+    if (i < tries && (o.sleepMs ?? 0) > 0) await new Promise((r) => setTimeout(r, o.sleepMs));
   }
   if (stats.cutoffReached) {
     throw new FsError("MaxTransferReached", "max transfer limit reached as set by --max-transfer", { retry: "fatal" });

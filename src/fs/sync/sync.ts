@@ -179,8 +179,13 @@ class SyncRun {
         srcOnly: (e) => this.srcOnly(e),
         dstOnly: (e) => this.dstOnly(e),
         match: (s, d) => this.match(s, d),
+        // As rclone, a root that cannot be listed is named by its remote ("Local file system at /x").
         listError: (err, dir, side) =>
-          this.stats.error(err, dir, `error reading ${side === "src" ? "source" : "destination"} directory`),
+          this.stats.error(
+            err,
+            dir || String(side === "src" ? this.src : this.dst),
+            `error reading ${side === "src" ? "source" : "destination"} ${dir === "" ? "root " : ""}directory`,
+          ),
       },
       {
         checkers: this.o.checkers ?? 8,
