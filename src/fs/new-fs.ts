@@ -9,6 +9,7 @@ import { FsError, isFsError } from "./errors.js";
 import { formatRemote, parseRemote } from "./fspath.js";
 import { closeIdleHashWorkers } from "./hash-worker.js";
 import { PathGuardFs } from "./layers/path-guard.js";
+import { log } from "./log.js";
 import { validateOptions } from "./options.js";
 import { getDescriptor } from "./registry.js";
 import { type RemoteSpec, type RemoteTarget, targetOfSpec } from "./remote-spec.js";
@@ -106,6 +107,7 @@ function open(parsed: RemoteTarget, ctx: FsContext, chain: readonly Link[]): Pro
   // for one still under construction elsewhere could be waiting for itself (a opens b while b
   // opens a), a wait nothing ends. It builds its own instead, and its chain finds the loop.
   if (cached && (chain.length === 0 || built.has(cached))) return cached;
+  log.debug(undefined, `Creating backend with remote ${JSON.stringify(key)}`);
   const fs = build(parsed, ctx, link ? [...chain, link] : chain);
   if (!cached) {
     ctx.cache.set(key, fs);
