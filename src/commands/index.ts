@@ -4,6 +4,8 @@ import about from "./about.js";
 import cat from "./cat.js";
 import check from "./check.js";
 import cleanup from "./cleanup.js";
+import complete from "./complete.js";
+import completion from "./completion.js";
 import config from "./config.js";
 import copy from "./copy.js";
 import copyto from "./copyto.js";
@@ -44,6 +46,8 @@ export const commands = [
   cat,
   check,
   cleanup,
+  complete,
+  completion,
   config,
   copy,
   copyto,
