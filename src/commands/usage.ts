@@ -31,7 +31,9 @@ function argsText(args: string): string {
 /** Names and short descriptions, the names padded as cobra pads them (at least 11 wide). */
 function commandList(modules: Iterable<CommandModule>): string[] {
   // A command described as `false` is hidden (the completion scripts' `__complete`).
-  const rows = [...modules].filter((m) => m.describe !== false).map((m) => [splitCommand(m)[0], String(m.describe ?? "")] as const);
+  const rows = [...modules]
+    .filter((m) => m.describe !== false)
+    .map((m) => [splitCommand(m)[0], String(m.describe ?? "")] as const);
   const width = Math.max(11, ...rows.map(([name]) => name.length));
   return rows.map(([name, describe]) => `  ${name.padEnd(width)} ${describe}`);
 }
