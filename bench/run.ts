@@ -1,7 +1,7 @@
 /**
  * strata vs the real rclone on this machine, same workloads, same run, alternating, median of N.
  *
- *   npm run bench -- [sync|copy|check|big-tree|chunker|compress|crypt|erasure|network|all] [--runs 5] [--files 10000] [--big-mib 1024] [--tree 200000]
+ *   npm run bench -- [sync|copy|check|big-tree|chunker|compress|crypt|erasure|long-tail|network|all] [--runs 5] [--files 10000] [--big-mib 1024] [--tree 200000]
  *   npm run bench -- rs [--runs 5]      (Reed–Solomon kernels only, in this process: bench/rs.ts)
  */
 import { execFileSync } from "node:child_process";
@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { benchCompress } from "./compress.js";
+import { benchLongTail } from "./long-tail.js";
 import { type Measurement, measure, median } from "./measure.js";
 import { benchNetwork } from "./network.js";
 import { bigFile, emptyFiles, smallFiles, warm } from "./workloads.js";
@@ -236,6 +237,10 @@ try {
       { bytes: size },
     );
     for (const d of [src, plainDst, ...shards]) rmSync(d, { recursive: true, force: true });
+  }
+  if (which === "erasure" || which === "long-tail" || which === "all") {
+    // Slow disks make these rows take seconds per run: at most 256 MiB.
+    benchLongTail({ work, runs: RUNS, mib: Math.min(BIG_MIB, 256), env, strata, repo });
   }
   if (which === "network" || which === "all") {
     await benchNetwork({ work, bigMib: BIG_MIB, env, compare });

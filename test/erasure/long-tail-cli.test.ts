@@ -31,7 +31,7 @@ describe("strata copy into erasure with two slow disks among eight", () => {
     const slow = [dirs[2], dirs[6]] as string[];
     const env = {
       NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --import=${PRELOAD}`.trim(),
-      STRATA_TEST_SLOW_DIRS: slow.join(delimiter),
+      STRATA_TEST_SLOW_WRITE_DIRS: slow.join(delimiter),
       STRATA_TEST_SLOW_BPS: String(SLOW_BPS),
     };
     // A slow disk needs 16 s for its 8 MiB shard.

@@ -1,23 +1,40 @@
 /**
- * Loaded with `node --import` into a strata CLI process by long-tail-cli.test.ts, to make some local
- * remotes slow disks: files created under the directories in STRATA_TEST_SLOW_DIRS (separated by
- * the path delimiter) are written at STRATA_TEST_SLOW_BPS bytes per second. Only asynchronous
- * writes are paced; the local backend writes pieces larger than 256 KiB that way.
+ * Loaded with `node --import` into a strata CLI process (long-tail-cli.test.ts, bench/long-tail.ts)
+ * to make some local remotes slow disks, at STRATA_TEST_SLOW_BPS bytes per second: files created
+ * under the directories in STRATA_TEST_SLOW_WRITE_DIRS are written that slowly, files under those in
+ * STRATA_TEST_SLOW_READ_DIRS are read that slowly (lists separated by the path delimiter). Only
+ * asynchronous I/O is paced; the local backend reads and writes more than 256 KiB at a time that way.
  */
 import fs from "node:fs";
 import { syncBuiltinESMExports } from "node:module";
 import { delimiter, sep } from "node:path";
 import { promisify } from "node:util";
 
-const dirs = (process.env.STRATA_TEST_SLOW_DIRS ?? "").split(delimiter).filter(Boolean);
+const dirsOf = (name) => (process.env[name] ?? "").split(delimiter).filter(Boolean);
+const writeDirs = dirsOf("STRATA_TEST_SLOW_WRITE_DIRS");
+const readDirs = dirsOf("STRATA_TEST_SLOW_READ_DIRS");
+const under = (dirs, path) => dirs.some((d) => String(path).startsWith(d + sep));
 const bps = Number(process.env.STRATA_TEST_SLOW_BPS);
+const delay = (bytes) => new Promise((resolve) => setTimeout(resolve, (bytes / bps) * 1000));
 const slowFds = new Set();
 const { openSync, closeSync, write } = fs;
+const { open } = fs.promises;
 
 fs.openSync = (path, ...rest) => {
   const fd = openSync(path, ...rest);
-  if (dirs.some((d) => String(path).startsWith(d + sep))) slowFds.add(fd);
+  if (under(writeDirs, path)) slowFds.add(fd);
   return fd;
+};
+
+fs.promises.open = async (path, ...rest) => {
+  const fh = await open(path, ...rest);
+  if (!under(readDirs, path)) return fh;
+  const read = fh.read.bind(fh);
+  fh.read = async (buffer, offset, length, position) => {
+    await delay(length ?? buffer.length);
+    return read(buffer, offset, length, position);
+  };
+  return fh;
 };
 
 fs.closeSync = (fd) => {
