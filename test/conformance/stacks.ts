@@ -52,22 +52,22 @@ const erasure = (remotes: string[], k: number, extra = "") =>
 const memories = (n: number) => Array.from({ length: n }, () => `:memory:conf-${randomName()}`);
 
 /**
- * erasure over five memory remotes, two of which are gone (every call fails): reads and writes
- * work from the three left.
+ * erasure(k + m) over `count` memory remotes (more than k + m make a pool), those at `dead` gone
+ * (every call fails): reads and writes work from the ones left.
  */
-async function erasureWithDeadRemotes(): Promise<Fs> {
+async function erasureWithDeadRemotes(count: number, k: number, m: number, dead: number[]): Promise<Fs> {
   const ctx = createContext();
-  const upstreams = await Promise.all(memories(5).map((r) => newFs(r, ctx)));
-  const [dead1, dead2] = [new FaultFs(upstreams[1] as Fs), new FaultFs(upstreams[3] as Fs)];
-  dead1.vanish();
-  dead2.vanish();
-  upstreams[1] = dead1;
-  upstreams[3] = dead2;
+  const upstreams = await Promise.all(memories(count).map((r) => newFs(r, ctx)));
+  for (const i of dead) {
+    const gone = new FaultFs(upstreams[i] as Fs);
+    gone.vanish();
+    upstreams[i] = gone;
+  }
   const plan = planErasure({
-    remotes: "a b c d e",
-    data_shards: 3,
-    parity_shards: 2,
-    happy: 3,
+    remotes: upstreams.map((_, i) => `r${i}`).join(" "),
+    data_shards: k,
+    parity_shards: m,
+    happy: k,
     optimal: 0,
     download_extra: 0,
     segment_size: 1000,
@@ -76,7 +76,7 @@ async function erasureWithDeadRemotes(): Promise<Fs> {
     redundant_nodes: 0,
   });
   // newFs puts a path guard on every remote; this one is built by hand.
-  return new PathGuardFs(new ErasureFs(":erasure", "", upstreams, plan, await reedSolomon(3, 2)));
+  return new PathGuardFs(new ErasureFs(":erasure", "", upstreams, plan, await reedSolomon(k, m)));
 }
 
 const crypt = (remote: string, extra = "") => `:crypt,remote=${quoteValue(remote)},password=${CRYPT_PASSWORD}${extra}:`;
@@ -291,7 +291,12 @@ export const stacks: Stack[] = [
   },
   {
     label: "erasure(5 × memory, 3+2, 2 dead)",
-    make: erasureWithDeadRemotes,
+    make: () => erasureWithDeadRemotes(5, 3, 2, [1, 3]),
+  },
+  {
+    // A pool: each file's 5 shards go to 5 of the 7, never to the 2 that are gone.
+    label: "erasure pool(7 × memory, 3+2, 2 dead)",
+    make: () => erasureWithDeadRemotes(7, 3, 2, [1, 4]),
   },
   {
     label: "erasure(6 × local, 4+2)",
