@@ -3,6 +3,7 @@ import type { CommandModule } from "yargs";
 import about from "./about.js";
 import cat from "./cat.js";
 import check from "./check.js";
+import checksum from "./checksum.js";
 import cleanup from "./cleanup.js";
 import complete from "./complete.js";
 import completion from "./completion.js";
@@ -12,6 +13,7 @@ import copyto from "./copyto.js";
 import copyurl from "./copyurl.js";
 import cryptcheck from "./cryptcheck.js";
 import cryptdecode from "./cryptdecode.js";
+import dedupe from "./dedupe.js";
 import deleteCommand from "./delete.js";
 import deletefile from "./deletefile.js";
 import erasure from "./erasure.js";
@@ -45,6 +47,7 @@ export const commands = [
   about,
   cat,
   check,
+  checksum,
   cleanup,
   complete,
   completion,
@@ -54,6 +57,7 @@ export const commands = [
   copyurl,
   cryptcheck,
   cryptdecode,
+  dedupe,
   deleteCommand,
   deletefile,
   erasure,

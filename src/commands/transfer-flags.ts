@@ -7,8 +7,10 @@ import { FsError } from "../fs/errors.js";
 import { Filter } from "../fs/filter/filter.js";
 import { type FilterArgs, filterFlags, filterOptionsFromArgs } from "../fs/filter/flags.js";
 import { newFs } from "../fs/new-fs.js";
+import { parseRenameStrategy } from "../fs/sync/renames.js";
 import { runWithRetries } from "../fs/sync/run.js";
 import type { DeleteMode, SyncOptions } from "../fs/sync/sync.js";
+import type { Fs } from "../fs/types.js";
 import { parseDuration, parseSize } from "../fs/units.js";
 import { type ProgressArgs, progressFlags, progressFromArgs } from "./progress-flags.js";
 import type { GlobalArgs } from "./shared.js";
@@ -33,6 +35,12 @@ export interface TransferArgs extends GlobalArgs, FilterArgs, ProgressArgs {
   "suffix-keep-extension": boolean;
   "create-empty-src-dirs": boolean;
   "error-on-no-transfer": boolean;
+  "track-renames": boolean;
+  "track-renames-strategy": string;
+  "compare-dest": string[];
+  "copy-dest": string[];
+  immutable: boolean;
+  "no-traverse": boolean;
 }
 
 export function transferFlags<T>(y: Argv<T>): Argv<T & TransferArgs> {
@@ -123,6 +131,38 @@ export function transferFlags<T>(y: Argv<T>): Argv<T & TransferArgs> {
       type: "boolean",
       default: false,
       description: "Sets exit code 9 if no files are transferred",
+    })
+    .option("track-renames", {
+      type: "boolean",
+      default: false,
+      description: "When synchronizing, track file renames and do a server-side move if possible",
+    })
+    .option("track-renames-strategy", {
+      type: "string",
+      default: "hash",
+      description: "Strategies to use when synchronizing using track-renames hash|modtime|leaf",
+    })
+    .option("compare-dest", {
+      type: "string",
+      array: true,
+      default: [],
+      description: "Include additional server-side paths during comparison",
+    })
+    .option("copy-dest", {
+      type: "string",
+      array: true,
+      default: [],
+      description: "Implies --compare-dest but also copies files from paths into destination",
+    })
+    .option("immutable", {
+      type: "boolean",
+      default: false,
+      description: "Do not modify files, fail if existing files have been modified",
+    })
+    .option("no-traverse", {
+      type: "boolean",
+      default: false,
+      description: "Don't traverse destination file system on copy",
     });
   return z as unknown as Argv<T & TransferArgs>;
 }
@@ -173,8 +213,16 @@ function interactiveConfirm(): SyncOptions["confirm"] {
   };
 }
 
+/** Opens the --compare-dest / --copy-dest directories (undefined when none are given). */
+async function openAll(specs: readonly string[]): Promise<Fs[] | undefined> {
+  return specs.length === 0 ? undefined : Promise.all(specs.map((s) => newFs(s)));
+}
+
 /** Builds the options of a transfer run from parsed flags. */
 export async function syncOptionsFromArgs(argv: TransferArgs, stats: Stats): Promise<SyncOptions> {
+  if (argv["compare-dest"].length > 0 && argv["copy-dest"].length > 0) {
+    throw new FsError("Usage", "Can't use --compare-dest with --copy-dest.");
+  }
   if (argv["backup-dir"] && argv.suffix === undefined && argv["backup-dir"] === "") {
     throw new FsError("Usage", "--backup-dir needs a directory");
   }
@@ -200,6 +248,11 @@ export async function syncOptionsFromArgs(argv: TransferArgs, stats: Stats): Pro
     createEmptySrcDirs: argv["create-empty-src-dirs"],
     filter: await Filter.create(filterOptionsFromArgs(argv)),
     confirm: argv.interactive ? interactiveConfirm() : undefined,
+    trackRenames: argv["track-renames"] ? parseRenameStrategy(argv["track-renames-strategy"]) : undefined,
+    compareDest: await openAll(argv["compare-dest"]),
+    copyDest: await openAll(argv["copy-dest"]),
+    immutable: argv.immutable,
+    noTraverse: argv["no-traverse"],
   };
 }
 

@@ -111,13 +111,13 @@ export class Stats {
     this.bwlimit = options.bwlimit;
   }
 
-  /** Records an error against `remote` and logs it. */
-  error(err: unknown, remote: string | undefined, action: string): void {
+  /** Records an error against `remote` and logs it, after `action` when given (`Failed to copy: …`). */
+  error(err: unknown, remote: string | undefined, action?: string): void {
     this.errors++;
     if (worthAnotherRun(err)) this.retryableErrors++;
     this.lastError = err;
     const message = err instanceof Error ? err.message : String(err);
-    log.error(remote || undefined, `${action}: ${message}`);
+    log.error(remote || undefined, action === undefined ? message : `${action}: ${message}`);
   }
 
   /** Whether --bwlimit or --max-transfer must see every byte (a copy that could stream, should). */

@@ -50,7 +50,9 @@ export async function runWithRetries(stats: Stats, o: RunOptions, attempt: () =>
   }
   if (stats.errors > 0) {
     const last = stats.lastError;
-    const message = `with ${stats.errors} errors: last error was: ${(last as Error)?.message ?? last}`;
+    const lastMessage = String((last as Error)?.message ?? last);
+    // As rclone: one error is reported as itself.
+    const message = stats.errors === 1 ? lastMessage : `with ${stats.errors} errors: last error was: ${lastMessage}`;
     throw isFsError(last)
       ? new FsError(last.code, message, { retry: last.retry, cause: last })
       : new FsError("Other", message, { cause: last });

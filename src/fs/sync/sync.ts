@@ -159,6 +159,11 @@ class SyncRun {
   }
 
   async run(): Promise<void> {
+    if (this.o.copyDest && !this.dst.features.copy) {
+      throw new FsError("Other", "can't use --copy-dest on a remote which doesn't support server side copy", {
+        retry: "fatal",
+      });
+    }
     if (this.o.checksum && !commonHash(this.src, this.dst)) {
       log.notice(
         undefined,
@@ -405,7 +410,9 @@ class SyncRun {
       this.renamedAway.add(from);
       return true;
     }
-    this.stats.totalChecks++;
+    // rclone counts a rename as two checks: the match found, and the move (which counts itself).
+    this.stats.totalChecks += 2;
+    this.stats.checks++;
     try {
       await transferOne("move", from, this.dst, s.remote, false, this.transferContext);
     } catch (err) {
