@@ -1,4 +1,4 @@
-/** What every command shares: global flags, the context they set up, output, errors → exit codes. */
+/** What every command shares: the set-up the global flags ask for, output, errors → exit codes. */
 import type { ArgumentsCamelCase } from "yargs";
 import { ConfigStore } from "../fs/config.js";
 import { exitCodeFor, FsError } from "../fs/errors.js";
