@@ -2,6 +2,7 @@
  * Capabilities: a few facts code branches on, plus optional operations. rclone's `Features`, typed.
  * Callers test an operation's presence (`if (fs.features.copy)`) and fall back when it is missing.
  */
+import { FsError } from "./errors.js";
 import type { Body, CallOptions, Fs, FsObject, ObjectInfo, PutOptions, Usage } from "./types.js";
 
 export interface FeatureFlags {
@@ -78,28 +79,46 @@ export function flagsOf(f: Features): FeatureFlags {
   return { caseInsensitive, canHaveEmptyDirs, bucketBased, slowHash, serverSideAcrossConfigs, isLocal };
 }
 
-/**
- * Limits an overlay's features by those of the Fs it wraps: each operation in `dependsOn` is kept only
- * if `wrapped` has it too, and facts combine so the overlay never claims more than its base can do.
- */
-export function maskFeatures(mine: Features, wrapped: Features, dependsOn: readonly OptionalOpName[]): Features {
-  const out: FeatureFlags & OptionalOps = {
-    ...mine,
-    caseInsensitive: mine.caseInsensitive || wrapped.caseInsensitive,
-    canHaveEmptyDirs: mine.canHaveEmptyDirs && wrapped.canHaveEmptyDirs,
-    bucketBased: mine.bucketBased || wrapped.bucketBased,
-    slowHash: mine.slowHash || wrapped.slowHash,
-  };
-  for (const op of dependsOn) if (!wrapped[op]) delete out[op];
-  return Object.freeze(out);
+/** The error a missing optional operation reports: rclone's `Cant*` sentinels, else `NotImplemented`. */
+export function missingOp(op: OptionalOpName, fs: Fs): FsError {
+  const code =
+    op === "copy" ? "CantCopy" : op === "move" ? "CantMove" : op === "dirMove" ? "CantDirMove" : "NotImplemented";
+  return new FsError(code, `${fs} has no ${op}`);
 }
 
-/** Removes operations by name (from config or tests, to force the fallback paths). */
+/** `fs`'s optional operation `op`. Throws `missingOp(op, fs)` when it has none (never a TypeError). */
+export function requireOp<K extends OptionalOpName>(fs: Fs, op: K): NonNullable<OptionalOps[K]> {
+  const fn = fs.features[op];
+  if (!fn) throw missingOp(op, fs);
+  return fn as NonNullable<OptionalOps[K]>;
+}
+
+/**
+ * Feature names as rclone's --disable spells them (`Copy`, `PutStream`, `CanHaveEmptyDirectories`,
+ * …), lower-cased, with the key each stands for here. Our own spellings are accepted too.
+ */
+const FEATURE_NAMES: ReadonlyMap<string, keyof Features> = new Map<string, keyof Features>([
+  ...[...Object.keys(DEFAULT_FLAGS), ...OPTIONAL_OPS].map((k) => [k.toLowerCase(), k as keyof Features] as const),
+  ["canhaveemptydirectories", "canHaveEmptyDirs"],
+]);
+
+/** The key a feature name (rclone's spelling or ours, any case) stands for; undefined for an unknown one. */
+export function featureKey(name: string): keyof Features | undefined {
+  return FEATURE_NAMES.get(name.trim().toLowerCase());
+}
+
+/**
+ * Switches features off by name (rclone's --disable, a remote's `disable` option, a backend quirk), so
+ * the fallback paths run: an operation is removed, a fact becomes false. Names are matched as
+ * `featureKey` does; unknown names are ignored, as rclone ignores them.
+ */
 export function disableFeatures(features: Features, names: readonly string[]): Features {
   const out: Record<string, unknown> = { ...features };
   for (const name of names) {
-    if (name in DEFAULT_FLAGS) out[name] = false;
-    else delete out[name];
+    const key = featureKey(name);
+    if (key === undefined) continue;
+    if (key in DEFAULT_FLAGS) out[key] = false;
+    else delete out[key];
   }
   return Object.freeze(out) as unknown as Features;
 }

@@ -91,6 +91,16 @@ export function quoteValue(value: string): string {
   return /[,:"']/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
+/**
+ * The remote string for `path` below the remote string `remote` (`s3:bucket` + `a/b` →
+ * `s3:bucket/a/b`, `name:` + `a` → `name:a`); `remote` itself for an empty path.
+ */
+export function remoteBelow(remote: string, path: string): string {
+  if (path === "") return remote;
+  const sep = remote.endsWith(":") || remote.endsWith("/") ? "" : "/";
+  return `${remote}${sep}${path}`;
+}
+
 /** The canonical string for a parsed remote (parameters sorted), used as a cache key and in messages. */
 export function formatRemote(r: ParsedRemote): string {
   if (r.name === undefined && r.type === undefined) return r.path;

@@ -6,11 +6,12 @@
 import { resolve } from "node:path";
 import { ConfigStore, type RemoteConfig } from "./config.js";
 import { FsError, isFsError } from "./errors.js";
-import { formatRemote, parseRemote } from "./fspath.js";
+import { formatRemote, parseRemote, remoteBelow } from "./fspath.js";
 import { closeIdleHashWorkers } from "./hash-worker.js";
 import { PathGuardFs } from "./layers/path-guard.js";
 import { log } from "./log.js";
 import { validateOptions } from "./options.js";
+import { cleanRemote } from "./path.js";
 import { getDescriptor } from "./registry.js";
 import { type RemoteSpec, type RemoteTarget, targetOfSpec } from "./remote-spec.js";
 import type { Fs } from "./types.js";
@@ -23,8 +24,10 @@ export interface FsContext {
   env: NodeJS.ProcessEnv;
   /** Backend options from command-line flags, by type (`{ local: { copy_links: "true" } }`). */
   flags: Record<string, Record<string, string>>;
-  /** Optional operations hidden on every remote (rclone's --disable), e.g. `["copy"]`. */
+  /** Features switched off on every remote (rclone's --disable), e.g. `["copy"]`; see `disableFeatures`. */
   disabled: string[];
+  /** Server-side operations may take sources from another config of the same type (rclone's --server-side-across-configs). */
+  serverSideAcrossConfigs?: boolean;
   /** Instances by canonical remote string. */
   cache: Map<string, Promise<Fs>>;
 }
@@ -173,15 +176,39 @@ async function build(parsed: RemoteTarget, ctx: FsContext, chain: readonly Link[
   });
   const fromTypeEnv = typeEnv(ctx.env, type, Object.keys(descriptor.options.properties));
   // rclone's precedence: connection string > flags > remote env > backend env > config file > defaults.
-  const raw = { ...fromFile, ...fromTypeEnv, ...fromRemoteEnv, ...ctx.flags[type], ...parsed.params };
+  const { [DISABLE_KEY]: disable, ...raw } = {
+    ...fromFile,
+    ...fromTypeEnv,
+    ...fromRemoteEnv,
+    ...ctx.flags[type],
+    ...parsed.params,
+  };
   const options = await validateOptions(descriptor, raw, where);
+  const below = async (spec: string) => open(targetOf(spec), ctx, chain);
+  const subpath = () => cleanRemote(root.replace(/^\/+/, ""));
   const fs = await descriptor.create({
     name,
     root,
     options,
-    newFs: async (spec) => open(targetOf(spec), ctx, chain),
+    acrossConfigs: ctx.serverSideAcrossConfigs ?? false,
+    newFs: below,
+    subpath,
+    openBelow: (remote, path = subpath()) => below(remoteBelow(remote, path)),
   });
-  return new PathGuardFs(fs, ctx.disabled);
+  return new PathGuardFs(fs, [...ctx.disabled, ...featureList(disable)]);
+}
+
+/**
+ * The option any remote takes besides its type's own: features to switch off on that remote alone, as
+ * --disable does for all (`:memory,disable="copy,move":`, or `disable = copy,move` in a config file).
+ */
+export const DISABLE_KEY = "disable";
+
+/** A comma-separated feature list (or a JSON5 array of names) as names. */
+function featureList(value: unknown): string[] {
+  if (value === undefined) return [];
+  const items = Array.isArray(value) ? value.map(String) : String(value).split(",");
+  return items.map((d) => d.trim()).filter((d) => d !== "");
 }
 
 /** Backend-wide env options, `STRATA_<TYPE>_<KEY>` (below a remote's own config in precedence). */

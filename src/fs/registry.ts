@@ -38,14 +38,21 @@ export interface OptionsSchema {
   additionalProperties: false;
 }
 
-/** What `create` receives. `newFs` opens another remote string (an overlay's `remote`) one level deeper. */
+/** What `create` receives: everything a descriptor needs from the context it is opened in. */
 export interface CreateArgs<O> {
   /** Config name, or `:type` for on-the-fly remotes. */
   name: string;
   /** The path after the colon. */
   root: string;
   options: O;
+  /** Server-side operations may take sources from other configs of the type (--server-side-across-configs). */
+  acrossConfigs: boolean;
+  /** Opens another remote string (an overlay's `remote`) one level deeper. */
   newFs(spec: string): Promise<Fs>;
+  /** `root` as a path inside a wrapped remote: relative and cleaned. Throws `PathEscape` for one climbing out. */
+  subpath(): string;
+  /** Opens `path` (default: `subpath()`) below the remote string `remote`, one level deeper (see `remoteBelow`). */
+  openBelow(remote: string, path?: string): Promise<Fs>;
 }
 
 export interface Descriptor<O = Record<string, unknown>> {

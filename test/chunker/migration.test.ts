@@ -249,7 +249,7 @@ describe("chunk-format migration", () => {
 
   it("streams chunks left by an earlier chunk_size, even when the option now matches", async () => {
     const { counting, old, neu } = setup({ chunk_size: 1000 }, { chunk_size: 1000 });
-    const earlier = new ChunkerFs(":chunker", "old", old.base, { ...FORMAT_A, chunk_size: 500 });
+    const earlier = new ChunkerFs(":chunker", "old", old.inner, { ...FORMAT_A, chunk_size: 500 });
     const data = randomBytes(2500);
     await earlier.put(fromBytes(data), { remote: "x.bin", size: data.length, modTime: T0 });
     counting.reset();

@@ -79,6 +79,9 @@ async function erasureWithDeadRemotes(count: number, k: number, m: number, dead:
   return new PathGuardFs(new ErasureFs(":erasure", "", upstreams, plan, await reedSolomon(k, m)));
 }
 
+/** Operations the rows below switch off (rclone's --disable spelling). */
+const NO_SERVER_OPS = "Copy,Move,PutStream,Purge";
+
 const crypt = (remote: string, extra = "") => `:crypt,remote=${quoteValue(remote)},password=${CRYPT_PASSWORD}${extra}:`;
 /**
  * crypt refuses names it would refuse to list back (control characters, undecodable bytes), so a
@@ -284,6 +287,47 @@ export const stacks: Stack[] = [
     make: () => newFs(crypt(`:compress,remote=${quoteValue(tempDir())}:`), createContext()),
     // The encrypted names (231 characters for 143 bytes) plus compress's 15-byte suffix still fit 255.
     options: { unsupportedNames: CRYPT_REFUSED, maxNameBytes: 143 },
+  },
+  // Wrapped remotes without the operations overlays use when they can, so their fallbacks run: a
+  // rename by copy + delete, a stream spilled to learn its size, moves streamed by operations.
+  {
+    label: "crypt(memory without copy, move, putStream, purge)",
+    make: () => newFs(crypt(`:memory,disable=${quoteValue(NO_SERVER_OPS)}:conf-${randomName()}`), createContext()),
+    options: { unsupportedNames: CRYPT_REFUSED },
+  },
+  {
+    label: "chunker(memory without move, putStream, purge)",
+    make: () =>
+      newFs(
+        `:chunker,remote=${quoteValue(`:memory,disable="Move,PutStream,Purge":conf-${randomName()}`)},chunk_size=1000b:`,
+        createContext(),
+      ),
+  },
+  {
+    label: "chunker(memory without copy, putStream, purge)",
+    make: () =>
+      newFs(
+        `:chunker,remote=${quoteValue(`:memory,disable="Copy,PutStream,Purge":conf-${randomName()}`)},chunk_size=1000b:`,
+        createContext(),
+      ),
+  },
+  {
+    label: "compress(local without copy, move, putStream, purge)",
+    make: () =>
+      newFs(
+        `:compress,remote=${quoteValue(`:local,disable=${quoteValue(NO_SERVER_OPS)}:${tempDir()}`)}:`,
+        createContext(),
+      ),
+    options: { maxNameBytes: 240 },
+  },
+  {
+    label: "compress(memory) with its own copy, move, putStream, purge disabled",
+    make: () =>
+      newFs(
+        `:compress,remote=${quoteValue(`:memory:conf-${randomName()}`)},disable=${quoteValue(NO_SERVER_OPS)}:`,
+        createContext(),
+      ),
+    options: { maxNameBytes: 240 },
   },
   {
     label: "erasure(6 × memory, 4+2)",

@@ -13,6 +13,7 @@ import { fromBytes, toBytes } from "../../src/fs/body.js";
 import { type ErrorCode, isFsError } from "../../src/fs/errors.js";
 import { DEFAULT_FLAGS, OPTIONAL_OPS } from "../../src/fs/features.js";
 import { HASH_TYPES, type HashType } from "../../src/fs/hashes.js";
+import { isWrapping } from "../../src/fs/overlay.js";
 import { joinRemote, parentOf } from "../../src/fs/path.js";
 import {
   type Body,
@@ -24,6 +25,7 @@ import {
   type ObjectInfo,
   type OpenOptions,
 } from "../../src/fs/types.js";
+import { checkWrap } from "./wrap-check.js";
 
 /**
  * Names from rclone's FsEncoding test, each a single path segment. "." and ".." are not legal names,
@@ -237,6 +239,11 @@ export function runFsSuite(label: string, makeFs: () => Promise<Fs>, opts: FsSui
         expect(typeof fs.name).toBe("string");
         expect(typeof fs.root).toBe("string");
         expect(fs.toString()).not.toBe("");
+      });
+
+      it("wrap check: no layer or overlay claims what it wraps lacks; unwrap() reaches the base", () => {
+        const base = checkWrap(s.fs);
+        expect(isWrapping(base)).toBe(false);
       });
 
       it("canHaveEmptyDirs: an empty directory made by mkdir is listed, and lists empty", async (ctx) => {

@@ -2,7 +2,6 @@
  * alias: a remote that stands for another remote's path (rclone's alias). `alias:sub` opens
  * `<remote>/sub`, so the aliased remote's own checks and capabilities apply unchanged.
  */
-import { cleanRemote } from "../../fs/path.js";
 import { defineDescriptor } from "../../fs/registry.js";
 
 export default defineDescriptor<{ remote: string }>({
@@ -20,11 +19,7 @@ export default defineDescriptor<{ remote: string }>({
     required: ["remote"],
     additionalProperties: false,
   },
-  async create({ root, options, newFs }) {
-    const base = options.remote;
-    const sub = cleanRemote(root.replace(/^\/+/, ""));
-    if (sub === "") return newFs(base);
-    const sep = base.endsWith(":") || base.endsWith("/") ? "" : "/";
-    return newFs(`${base}${sep}${sub}`);
+  async create({ options, openBelow }) {
+    return openBelow(options.remote);
   },
 });

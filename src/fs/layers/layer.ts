@@ -3,7 +3,15 @@
  * its objects goes through `call`, bodies through `wrapRead` / `wrapWrite`, paths through `path`.
  * Names and bytes pass unchanged unless a subclass says otherwise.
  */
-import { type Features, fillFeatures, flagsOf, OPTIONAL_OPS, type OptionalOps } from "../features.js";
+import {
+  disableFeatures,
+  type Features,
+  fillFeatures,
+  flagsOf,
+  OPTIONAL_OPS,
+  type OptionalOps,
+  requireOp,
+} from "../features.js";
 import type { HashType } from "../hashes.js";
 import type {
   Body,
@@ -39,19 +47,21 @@ export type OpKind =
 export abstract class LayerFs implements Fs {
   readonly features: Features;
 
-  /** `disable` names optional operations to hide (rclone's --disable), case-insensitively. */
+  /** `disable` names features to switch off here (see `disableFeatures`: rclone's --disable). */
   constructor(
     readonly inner: Fs,
     disable: readonly string[] = [],
   ) {
-    const off = new Set(disable.map((d) => d.toLowerCase()));
     const impl: Partial<OptionalOps> = {};
     for (const op of OPTIONAL_OPS) {
-      if (inner.features[op] && !off.has(op.toLowerCase())) {
-        (impl as Record<string, unknown>)[op] = (this[op] as () => unknown).bind(this);
-      }
+      if (inner.features[op]) (impl as Record<string, unknown>)[op] = (this[op] as () => unknown).bind(this);
     }
-    this.features = fillFeatures(impl, flagsOf(inner.features));
+    this.features = disableFeatures(fillFeatures(impl, flagsOf(inner.features)), disable);
+  }
+
+  /** The Fs this layer wraps (rclone's UnWrap). */
+  unwrap(): Fs {
+    return this.inner;
   }
 
   get name(): string {
@@ -101,13 +111,6 @@ export abstract class LayerFs implements Fs {
    */
   readonly serverSideThrough: boolean = true;
 
-  /** The object under every see-through layer, so the backend can recognise its own objects. */
-  protected unwrap(o: FsObject): FsObject {
-    let inner = o;
-    while (inner instanceof LayerObject && inner.fs.serverSideThrough) inner = inner.inner;
-    return inner;
-  }
-
   // async so a refused path (the guard's PathEscape) rejects the promise instead of throwing synchronously.
   async list(dir: string, options?: CallOptions): Promise<Entry[]> {
     const d = this.path(dir);
@@ -137,46 +140,36 @@ export abstract class LayerFs implements Fs {
   async copy(src: FsObject, remote: string, options?: CallOptions): Promise<FsObject> {
     const r = this.path(remote);
     return this.call("copy", r, async () =>
-      this.wrapObject(
-        await (this.inner.features.copy as NonNullable<OptionalOps["copy"]>)(this.unwrap(src), r, options),
-      ),
+      this.wrapObject(await requireOp(this.inner, "copy")(objectUnderLayers(src, true), r, options)),
     );
   }
   async move(src: FsObject, remote: string, options?: CallOptions): Promise<FsObject> {
     const r = this.path(remote);
     return this.call("move", r, async () =>
-      this.wrapObject(
-        await (this.inner.features.move as NonNullable<OptionalOps["move"]>)(this.unwrap(src), r, options),
-      ),
+      this.wrapObject(await requireOp(this.inner, "move")(objectUnderLayers(src, true), r, options)),
     );
   }
   async dirMove(src: Fs, srcRemote: string, dstRemote: string, options?: CallOptions): Promise<void> {
     const from = src instanceof LayerFs ? src.path(srcRemote) : srcRemote;
     const to = this.path(dstRemote);
-    let srcInner = src;
-    while (srcInner instanceof LayerFs && srcInner.serverSideThrough) srcInner = srcInner.inner;
-    return this.call("dirMove", to, () =>
-      (this.inner.features.dirMove as NonNullable<OptionalOps["dirMove"]>)(srcInner, from, to, options),
-    );
+    return this.call("dirMove", to, () => requireOp(this.inner, "dirMove")(underLayers(src, true), from, to, options));
   }
   async purge(dir: string, options?: CallOptions): Promise<void> {
     const d = this.path(dir);
-    return this.call("purge", d, () => (this.inner.features.purge as NonNullable<OptionalOps["purge"]>)(d, options));
+    return this.call("purge", d, () => requireOp(this.inner, "purge")(d, options));
   }
   async putStream(body: Body, src: ObjectInfo, options?: PutOptions): Promise<FsObject> {
     const r = this.path(src.remote);
-    const putStream = this.inner.features.putStream as NonNullable<OptionalOps["putStream"]>;
+    const putStream = requireOp(this.inner, "putStream");
     return this.call("putStream", r, async () =>
       this.wrapObject(await putStream(this.wrapWrite(r, body), withRemote(src, r), options)),
     );
   }
   about(options?: CallOptions): Promise<Usage> {
-    return this.call("about", "", () => (this.inner.features.about as NonNullable<OptionalOps["about"]>)(options));
+    return this.call("about", "", () => requireOp(this.inner, "about")(options));
   }
   cleanUp(options?: CallOptions): Promise<void> {
-    return this.call("cleanUp", "", () =>
-      (this.inner.features.cleanUp as NonNullable<OptionalOps["cleanUp"]>)(options),
-    );
+    return this.call("cleanUp", "", () => requireOp(this.inner, "cleanUp")(options));
   }
 
   /** Lets objects of this layer reach the protected hooks. */
@@ -231,6 +224,23 @@ export function withRemote(src: ObjectInfo, remote: string): ObjectInfo {
     size: src.size,
     modTime: src.modTime,
     fs: src.fs,
-    hash: src.hash ? (t, o) => (src.hash as NonNullable<ObjectInfo["hash"]>)(t, o) : undefined,
+    hash: src.hash?.bind(src),
   };
+}
+
+/**
+ * `fs` under every transparent layer (path guard, counting, fault injection), or with `serverSide`
+ * only under those that let server-side operations see through (so a backend recognises its own).
+ */
+export function underLayers(fs: Fs, serverSide = false): Fs {
+  let inner = fs;
+  while (inner instanceof LayerFs && (!serverSide || inner.serverSideThrough)) inner = inner.inner;
+  return inner;
+}
+
+/** The object under every transparent layer, as `underLayers` finds the Fs. */
+export function objectUnderLayers(o: FsObject, serverSide = false): FsObject {
+  let inner = o;
+  while (inner instanceof LayerObject && (!serverSide || inner.fs.serverSideThrough)) inner = inner.inner;
+  return inner;
 }

@@ -1,6 +1,6 @@
 /** rclone's `cleanup`: removes what interrupted operations left behind (temporary chunks, partials, trash). */
 import { FsError } from "../errors.js";
-import { LayerFs } from "../layers/layer.js";
+import { underLayers } from "../layers/layer.js";
 import { log } from "../log.js";
 import type { CallOptions, Fs } from "../types.js";
 
@@ -19,9 +19,7 @@ interface DryRunCleanUp {
 
 /** Whether the Fs under any transparent layers (which pass options through) can preview its clean-up. */
 function previewsCleanUp(fs: Fs): boolean {
-  let inner = fs;
-  while (inner instanceof LayerFs) inner = inner.inner;
-  return (inner as DryRunCleanUp).cleanUpDryRun === true;
+  return (underLayers(fs) as DryRunCleanUp).cleanUpDryRun === true;
 }
 
 /**

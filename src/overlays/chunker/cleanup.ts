@@ -13,7 +13,7 @@ import type { ChunkNamer } from "./name-format.js";
 
 /** What the clean-up needs of the chunker (kept narrow so this module does not import `fs.ts`). */
 export interface CleanUpTarget {
-  readonly base: Fs;
+  readonly inner: Fs;
   readonly namer: ChunkNamer;
   /** Whether an upload in this process is still writing `txn` chunks for `remote`. */
   isUploading(remote: string, txn: string): boolean;
@@ -81,5 +81,5 @@ async function leftoversIn(target: CleanUpTarget, entries: readonly FsObject[], 
  * (see `sweepLeftovers`).
  */
 export function cleanUpChunks(target: CleanUpTarget, options: CleanUpOptions = {}): Promise<void> {
-  return sweepLeftovers(target.base, "chunk", (files, call) => leftoversIn(target, files, call), options);
+  return sweepLeftovers(target.inner, "chunk", (files, call) => leftoversIn(target, files, call), options);
 }

@@ -6,12 +6,11 @@
 
 import { fromBytes, resolveRange, toBytes } from "../../fs/body.js";
 import { FsError, isFsError, notImplemented, objectNotFound } from "../../fs/errors.js";
-import { fillFeatures, maskFeatures } from "../../fs/features.js";
 import { streamHasher } from "../../fs/hash-worker.js";
 import { type HashType, newHasher } from "../../fs/hashes.js";
-import { LayerFs } from "../../fs/layers/layer.js";
 import { log } from "../../fs/log.js";
 import type { CleanUpOptions } from "../../fs/operations/cleanup.js";
+import { OverlayFs, OverlayObject, type ServerSideOp } from "../../fs/overlay.js";
 import { baseName, cleanRemote, joinRemote, parentOf, unsafeSegment } from "../../fs/path.js";
 import type {
   Body,
@@ -65,10 +64,8 @@ const activeTxns = new Set<string>();
 /** Byte order of UTF-8 names, as rclone sorts a listing. */
 const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
 
-export class ChunkerFs implements Fs {
-  readonly features;
+export class ChunkerFs extends OverlayFs {
   readonly hashes: ReadonlySet<HashType>;
-  readonly precision: number;
   readonly namer: ChunkNamer;
   readonly chunkSize: number;
   readonly useMeta: boolean;
@@ -83,13 +80,30 @@ export class ChunkerFs implements Fs {
   /** Serialises the final step of writes to one name, so concurrent writers cannot mix chunks. */
   private readonly commits = new Map<string, Promise<unknown>>();
 
-  /** Throws `ConfigInvalid` when the wrapped remote has neither server-side move nor copy. */
+  /**
+   * Throws `ConfigInvalid` when the wrapped remote has neither server-side move nor copy.
+   * `acrossConfigs`: take sources over another config (--server-side-across-configs).
+   */
   constructor(
-    readonly name: string,
-    readonly root: string,
-    readonly base: Fs,
+    name: string,
+    root: string,
+    base: Fs,
     readonly options: ChunkerOptions,
+    acrossConfigs = false,
   ) {
+    // Hashes of composite files are read from their metadata, so a copy takes the stored hash
+    // rather than hashing in flight, and checks what it wrote against it (small files are hashed
+    // by the wrapped remote, as rclone's chunker does). cleanUp is ours (temporary chunks), then the
+    // wrapped remote's if it has one. A server-side move copies the chunks and removes the source once
+    // the copy is committed (see `transfer`): moving chunks one by one would leave a file split between
+    // two names if killed.
+    const spec = {
+      provides: ["cleanUp"],
+      needs: { move: ["copy"] },
+      forwards: ["purge", "about"],
+      flags: { slowHash: false },
+    } as const;
+    super(name, root, base, spec, acrossConfigs);
     if (!base.features.move && !base.features.copy) {
       throw new FsError(
         "ConfigInvalid",
@@ -111,14 +125,6 @@ export class ChunkerFs implements Fs {
     this.hashAll = h !== undefined && ht.endsWith("all") && (!base.hashes.has(h) || base.features.slowHash);
     // A hash is advertised only when every file, plain or composite, can have it.
     this.hashes = new Set(h && !this.quickHash && (this.hashAll || base.hashes.has(h)) ? [h] : []);
-    this.precision = base.precision;
-    // Hashes of composite files are read from their metadata, so a copy takes the stored hash
-    // rather than hashing in flight, and checks what it wrote against it (small files are hashed
-    // by the wrapped remote, as rclone's chunker does).
-    // A server-side move copies the chunks and removes the source once the copy is committed (see
-    // `transfer`): moving chunks one by one would leave a file split between two names if killed.
-    const masked = maskFeatures(fillFeatures(this), base.features, ["copy", "move", "dirMove", "purge", "putStream"]);
-    this.features = { ...masked, move: masked.copy ? masked.move : undefined, slowHash: false };
   }
 
   toString(): string {
@@ -129,21 +135,11 @@ export class ChunkerFs implements Fs {
     return this.options.fail_hard;
   }
 
-  /**
-   * Whether `other` wraps the same underlying remote: the same instance once transparent layers are
-   * looked through, or the same config name (another root of one remote), so the wrapped server-side
-   * operations can take its chunks.
-   */
-  sameBase(other: ChunkerFs): boolean {
-    return underlying(other.base) === underlying(this.base) || other.base.name === this.base.name;
-  }
-
-  /** Whether `other` stores files the same way, so its chunks can be copied as they are. */
+  /** Whether `other` (one `takes` accepts) stores files the same way, so its chunks can be copied as they are. */
   sameFormat(other: ChunkerFs): boolean {
     const a = this.options;
     const b = other.options;
     return (
-      this.sameBase(other) &&
       a.chunk_size === b.chunk_size &&
       a.name_format === b.name_format &&
       a.start_from === b.start_from &&
@@ -156,7 +152,12 @@ export class ChunkerFs implements Fs {
    * chunk boundaries (`chunk_size`), while names, metadata or hashes may differ.
    */
   canMigrateFrom(other: ChunkerFs): boolean {
-    return this.sameBase(other) && this.options.chunk_size === other.options.chunk_size;
+    return this.options.chunk_size === other.options.chunk_size;
+  }
+
+  /** A directory moves as it is between remotes of the same format. */
+  protected override storesLike(other: ChunkerFs): boolean {
+    return this.sameFormat(other);
   }
 
   // ---- reading --------------------------------------------------------------------------------
@@ -170,7 +171,7 @@ export class ChunkerFs implements Fs {
     options?: CallOptions,
     only?: string,
   ): Promise<{ dirs: Directory[]; groups: Map<string, Group>; strays: Map<string, FsObject[]> }> {
-    const entries = await this.base.list(dir, options);
+    const entries = await this.inner.list(dir, options);
     entries.sort((a, b) => byteOrder(a.remote, b.remote));
     const dirs: Directory[] = [];
     const groups = new Map<string, Group>();
@@ -288,7 +289,7 @@ export class ChunkerFs implements Fs {
       throw new FsError("ObjectNotFound", "should be meta object, not a chunk", { path: remote });
     let main: FsObject | undefined;
     try {
-      main = await this.base.newObject(remote, options);
+      main = await this.inner.newObject(remote, options);
     } catch (err) {
       // Without metadata a composite file is its chunks alone.
       if (this.useMeta || !isFsError(err, "ObjectNotFound")) throw err;
@@ -332,9 +333,9 @@ export class ChunkerFs implements Fs {
 
   /** Moves a wrapped object (server-side move, else copy + delete). */
   private async relocate(obj: FsObject, remote: string, options?: CallOptions): Promise<FsObject> {
-    const { move, copy } = this.base.features;
+    const move = this.inner.features.move;
     if (move) return move(obj, remote, options);
-    const copied = await (copy as NonNullable<typeof copy>)(obj, remote, options);
+    const copied = await this.innerOp("copy")(obj, remote, options);
     await obj.remove(options);
     return copied;
   }
@@ -350,7 +351,7 @@ export class ChunkerFs implements Fs {
       const probe = joinRemote(parentOf(remote), this.namer.dataName(baseName(remote), 0, txn));
       if (attempt < 100) {
         try {
-          await this.base.newObject(probe, options);
+          await this.inner.newObject(probe, options);
           activeTxns.delete(key);
           continue;
         } catch (err) {
@@ -397,7 +398,7 @@ export class ChunkerFs implements Fs {
       log.notice(remote, `chunk overlap with "${this.namer.parse(name)?.parent}"`);
     }
     const known = src.size >= 0;
-    if (!known && !this.base.features.putStream) throw notImplemented("upload of unknown size", remote);
+    if (!known && !this.inner.features.putStream) throw notImplemented("upload of unknown size", remote);
     const txn = await this.newTxn(remote, options);
     const key = `${remote}\0${txn}`;
     const written: FsObject[] = [];
@@ -467,7 +468,7 @@ export class ChunkerFs implements Fs {
             }
           : { remote: chunkRemote, size, modTime: src.modTime };
         const chunkData = chunkBody(known ? size : this.chunkSize, known);
-        const put = known ? this.base.put.bind(this.base) : (this.base.features.putStream as NonNullable<Fs["put"]>);
+        const put = known ? this.inner.put.bind(this.inner) : this.innerOp("putStream");
         written.push(await put(chunkData, info, whole ? { signal, hashes: options?.hashes } : { signal }));
         if (known ? total >= src.size : ended || total % this.chunkSize !== 0) break;
         if (!known) {
@@ -609,7 +610,7 @@ export class ChunkerFs implements Fs {
     options?: CallOptions,
   ): Promise<FsObject> {
     const bytes = marshalMeta(fields);
-    return this.base.put(fromBytes(bytes), { remote, size: bytes.length, modTime }, options);
+    return this.inner.put(fromBytes(bytes), { remote, size: bytes.length, modTime }, options);
   }
 
   /** Whether an upload in this process is still writing chunks of `remote` under `txn`. */
@@ -629,31 +630,11 @@ export class ChunkerFs implements Fs {
   }
 
   async mkdir(dir: string, options?: CallOptions): Promise<void> {
-    return this.base.mkdir(dir, options);
+    return this.inner.mkdir(dir, options);
   }
 
   async rmdir(dir: string, options?: CallOptions): Promise<void> {
-    return this.base.rmdir(dir, options);
-  }
-
-  async purge(dir: string, options?: CallOptions): Promise<void> {
-    return (this.base.features.purge as NonNullable<Fs["features"]["purge"]>)(dir, options);
-  }
-
-  async dirMove(src: Fs, srcRemote: string, dstRemote: string, options?: CallOptions): Promise<void> {
-    if (!(src instanceof ChunkerFs) || !this.sameFormat(src)) {
-      throw new FsError("CantDirMove", "source is not a chunker remote of the same format");
-    }
-    const dirMove = this.base.features.dirMove as NonNullable<Fs["features"]["dirMove"]>;
-    return dirMove(src.base, srcRemote, dstRemote, options);
-  }
-
-  async copy(src: FsObject, remote: string, options?: CallOptions): Promise<FsObject> {
-    return this.copyOrMove(src, remote, "copy", options);
-  }
-
-  async move(src: FsObject, remote: string, options?: CallOptions): Promise<FsObject> {
-    return this.copyOrMove(src, remote, "move", options);
+    return this.inner.rmdir(dir, options);
   }
 
   /**
@@ -661,18 +642,15 @@ export class ChunkerFs implements Fs {
    * copy, then the metadata is rewritten (spec §13; see `transfer`). Throws `CantCopy`/`CantMove`
    * otherwise.
    */
-  private async copyOrMove(
-    src: FsObject,
+  protected override async serverSide(
+    src: ChunkerObject,
     remote: string,
-    op: "copy" | "move",
+    op: ServerSideOp,
     options?: CallOptions,
   ): Promise<FsObject> {
-    const code = op === "copy" ? "CantCopy" : "CantMove";
-    if (src instanceof ChunkerObject && !this.sameFormat(src.fs) && this.canMigrateFrom(src.fs)) {
-      return this.migrate(src, remote, op, options);
-    }
-    if (!(src instanceof ChunkerObject) || !this.sameFormat(src.fs)) {
-      throw new FsError(code, "source is not a chunker object of the same format", { path: src.remote });
+    if (!this.sameFormat(src.fs)) {
+      if (this.canMigrateFrom(src.fs)) return this.migrate(src, remote, op, options);
+      throw this.refuse(op, "source is not a chunker object of the same format", src.remote);
     }
     remote = cleanRemote(remote);
     // Onto itself: nothing to do (a move would otherwise delete its own metadata at the end).
@@ -760,8 +738,7 @@ export class ChunkerFs implements Fs {
     m: { needMeta: boolean; md5?: string; sha1?: string },
     options?: CallOptions,
   ): Promise<FsObject> {
-    const copy = this.base.features.copy;
-    if (!copy) throw new FsError(op === "copy" ? "CantCopy" : "CantMove", "the wrapped remote cannot copy");
+    const copy = this.innerOp("copy");
     return this.serialized(remote, async () => {
       const dir = parentOf(remote);
       const name = baseName(remote);
@@ -794,7 +771,7 @@ export class ChunkerFs implements Fs {
 
   /** A wrapped object's hash, or undefined when the wrapped remote has none. */
   private async wrappedHash(obj: FsObject, type: HashType): Promise<string | undefined> {
-    if (!this.base.hashes.has(type)) return undefined;
+    if (!this.inner.hashes.has(type)) return undefined;
     try {
       return await obj.hash(type);
     } catch (err) {
@@ -830,16 +807,8 @@ function movedToFinalNames(
   return out;
 }
 
-/** `fs` under every transparent layer that lets server-side operations through. */
-function underlying(fs: Fs): Fs {
-  let inner = fs;
-  while (inner instanceof LayerFs && inner.serverSideThrough) inner = inner.inner;
-  return inner;
-}
-
 /** A file seen through the chunker: plain (one wrapped object) or composite (chunks + metadata). */
-export class ChunkerObject implements FsObject {
-  readonly kind = "file";
+export class ChunkerObject extends OverlayObject {
   readonly size: number;
   modTime: Date;
   /** Metadata once read and checked; undefined for plain files and meta_format none. */
@@ -848,14 +817,15 @@ export class ChunkerObject implements FsObject {
   private fallback = false;
 
   constructor(
-    readonly fs: ChunkerFs,
-    readonly remote: string,
+    override readonly fs: ChunkerFs,
+    remote: string,
     readonly main: FsObject | undefined,
     readonly chunks?: FsObject[],
     private readonly unsure = false,
     meta?: ChunkerMeta,
     modTime?: Date,
   ) {
+    super(fs, remote);
     this.meta = meta;
     this.size = chunks ? chunks.reduce((n, c) => n + c.size, 0) : (main as FsObject).size;
     // The metadata object's modtime, or the plain file's, or chunk 0's without metadata (spec §12).

@@ -3,7 +3,6 @@
  * chunker (see docs/chunker.md and the format spec).
  */
 import { FsError } from "../../fs/errors.js";
-import { cleanRemote } from "../../fs/path.js";
 import { defineDescriptor } from "../../fs/registry.js";
 import { nameFormatError } from "./name-format.js";
 
@@ -108,13 +107,10 @@ export default defineDescriptor<ChunkerOptions>({
     required: ["remote"],
     additionalProperties: false,
   },
-  async create({ name, root, options, newFs }) {
+  async create({ name, options, acrossConfigs, subpath, openBelow }) {
     checkChunkerOptions(options);
-    const base = options.remote;
-    const sub = cleanRemote(root.replace(/^\/+/, ""));
-    const sep = base.endsWith(":") || base.endsWith("/") ? "" : "/";
-    const wrapped = await newFs(sub === "" ? base : `${base}${sep}${sub}`);
+    const wrapped = await openBelow(options.remote);
     const { ChunkerFs } = await import("./fs.js");
-    return new ChunkerFs(name, sub, wrapped, options);
+    return new ChunkerFs(name, subpath(), wrapped, options, acrossConfigs);
   },
 });

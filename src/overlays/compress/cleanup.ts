@@ -19,7 +19,7 @@ import { currentData } from "./pick.js";
 
 /** What the clean-up needs of the overlay (kept narrow so this module does not import `fs.ts`). */
 export interface CleanUpTarget {
-  readonly base: Fs;
+  readonly inner: Fs;
   /** Whether an upload in this process is writing the wrapped object `remote`. */
   isWriting(remote: string): boolean;
 }
@@ -98,13 +98,13 @@ export function cleanUpData(target: CleanUpTarget, options: CleanUpOptions = {})
       const stale = leftovers.find((o) => o.remote === to);
       if (stale) await removeIfThere(stale, call);
       leftovers = leftovers.filter((o) => o !== stale);
-      if (await moveBack(target.base, held, to, call)) {
+      if (await moveBack(target.inner, held, to, call)) {
         log.info(held.remote, `Moved held data object back to ${baseName(to)}`);
       }
     }
     return leftovers;
   };
-  return sweepLeftovers(target.base, "data object", pick, options);
+  return sweepLeftovers(target.inner, "data object", pick, options);
 }
 
 async function removeIfThere(obj: FsObject, options: CallOptions): Promise<void> {

@@ -6,11 +6,10 @@
 
 import { fromBytes, resolveRange, toBytes } from "../../fs/body.js";
 import { FsError, isFsError, notImplemented } from "../../fs/errors.js";
-import { fillFeatures, maskFeatures } from "../../fs/features.js";
 import type { HashType } from "../../fs/hashes.js";
-import { LayerFs } from "../../fs/layers/layer.js";
 import { log } from "../../fs/log.js";
 import type { CleanUpOptions } from "../../fs/operations/cleanup.js";
+import { OverlayFs, OverlayObject, type ServerSideOp } from "../../fs/overlay.js";
 import { baseName, cleanRemote, joinRemote, parentOf, printable, unsafeSegment } from "../../fs/path.js";
 import { putSpilled } from "../../fs/spill.js";
 import type { Body, CallOptions, Entry, Fs, FsObject, ObjectInfo, OpenOptions, PutOptions } from "../../fs/types.js";
@@ -49,10 +48,8 @@ import { ZSTD_DEFAULT_LEVEL, ZSTD_FRAME_SIZE, zstdCompressible, zstdDecode, zstd
 
 const MD5_ONLY: ReadonlySet<HashType> = new Set(["md5"]);
 
-export class CompressFs implements Fs {
-  readonly features;
+export class CompressFs extends OverlayFs {
   readonly hashes = MD5_ONLY;
-  readonly precision: number;
   /** The mode new compressible files get. */
   readonly mode: Mode;
   readonly level: number;
@@ -68,29 +65,29 @@ export class CompressFs implements Fs {
   /** `NAME.` of every file an upload in this process is writing, whose data objects `cleanUp` leaves alone. */
   private readonly writingPrefixes = new Set<string>();
 
+  /** `acrossConfigs`: take sources over another config (--server-side-across-configs). */
   constructor(
-    readonly name: string,
-    readonly root: string,
-    readonly base: Fs,
+    name: string,
+    root: string,
+    inner: Fs,
     readonly options: CompressOptions,
+    acrossConfigs = false,
   ) {
+    // putStream and cleanUp are always ours: data of unknown size is spilled when the wrapped remote
+    // cannot stream. A server-side move copies and removes the source once the copy is committed (see
+    // `serverSide`): two moves would leave neither file readable if killed between them.
+    const spec = {
+      provides: ["putStream", "cleanUp"],
+      needs: { move: ["copy"] },
+      forwards: ["purge", "about"],
+    } as const;
+    super(name, root, inner, spec, acrossConfigs);
     this.mode = options.mode === "zstd" ? MODE_ZSTD : MODE_GZIP;
     this.level = this.mode === MODE_ZSTD && options.level === -1 ? ZSTD_DEFAULT_LEVEL : options.level;
-    this.precision = base.precision;
-    // putStream is always ours: data of unknown size is spilled when the wrapped remote cannot stream.
-    // A server-side move copies and removes the source once the copy is committed (see
-    // `copyOrMove`): two moves would leave neither file readable if killed between them.
-    const masked = maskFeatures(fillFeatures(this), base.features, ["copy", "move", "dirMove", "purge", "about"]);
-    this.features = { ...masked, move: masked.copy ? masked.move : undefined };
   }
 
   toString(): string {
     return `Compressed drive '${this.name}:${this.root}'`;
-  }
-
-  /** Whether `other` stores into the same wrapped remote, so the wrapped server-side operations take its objects. */
-  private sameBase(other: CompressFs): boolean {
-    return underlying(other.base) === underlying(this.base) || other.base.name === this.base.name;
   }
 
   // ---- reading --------------------------------------------------------------------------------
@@ -102,7 +99,7 @@ export class CompressFs implements Fs {
    * names that decode to `.`, `..` or another name `unsafeSegment` refuses (with a notice).
    */
   async list(dir: string, options?: CallOptions): Promise<Entry[]> {
-    const entries = await this.base.list(dir, options);
+    const entries = await this.inner.list(dir, options);
     const metas = new Map<string, FsObject>();
     const data = new Map<string, FsObject[]>();
     const out: Entry[] = [];
@@ -200,11 +197,11 @@ export class CompressFs implements Fs {
   /** The metadata object of `remote`. Throws `ObjectNotFound`, or `IsDir` when `remote` is a directory. */
   private async metaOf(remote: string, options?: CallOptions): Promise<FsObject> {
     try {
-      return await this.base.newObject(metaName(remote), options);
+      return await this.inner.newObject(metaName(remote), options);
     } catch (err) {
       // A directory keeps its own name on the wrapped remote: let the wrapped remote say IsDir.
       if (isFsError(err, "ObjectNotFound"))
-        await this.base.newObject(remote, options).catch((e) => {
+        await this.inner.newObject(remote, options).catch((e) => {
           if (isFsError(e, "IsDir")) throw e;
         });
       throw err;
@@ -214,7 +211,7 @@ export class CompressFs implements Fs {
   /** The data object at the metadata's data name, or held under its MD5's fingerprint; undefined when neither is there. */
   private async findData(remote: string, meta: CompressMeta, options?: CallOptions): Promise<FsObject | undefined> {
     const found = (name: string) =>
-      this.base.newObject(name, options).catch((err) => {
+      this.inner.newObject(name, options).catch((err) => {
         if (isFsError(err, "ObjectNotFound")) return undefined;
         throw err;
       });
@@ -233,7 +230,7 @@ export class CompressFs implements Fs {
   /** The `Corrupt` error for metadata whose data object is missing, saying what data objects the file has instead. */
   private async disagreement(remote: string, meta: CompressMeta, options?: CallOptions): Promise<never> {
     const want = baseName(dataName(remote, meta.Size, meta.Mode));
-    const entries = await this.base.list(parentOf(remote), options).catch((err) => {
+    const entries = await this.inner.list(parentOf(remote), options).catch((err) => {
       if (isFsError(err, "DirNotFound")) return [];
       throw err;
     });
@@ -406,10 +403,10 @@ export class CompressFs implements Fs {
         await makeRoom(known);
         data =
           mode === MODE_STORED && src.size >= 0
-            ? await this.base.put(dataBody, { remote: known, size: src.size, modTime }, { signal })
-            : await putSpilled(this.base, dataBody, known, modTime, ram, { signal });
-      } else if (this.base.features.move) {
-        temp = await putSpilled(this.base, dataBody, tempDataName(remote, mode), modTime, ram, { signal });
+            ? await this.inner.put(dataBody, { remote: known, size: src.size, modTime }, { signal })
+            : await putSpilled(this.inner, dataBody, known, modTime, ram, { signal });
+      } else if (this.inner.features.move) {
+        temp = await putSpilled(this.inner, dataBody, tempDataName(remote, mode), modTime, ram, { signal });
         const final = dataName(remote, total, mode);
         await makeRoom(final);
         data = await this.relocate(temp, final, { signal });
@@ -420,7 +417,7 @@ export class CompressFs implements Fs {
           await makeRoom(name);
           return name;
         };
-        data = await putSpilled(this.base, dataBody, final, modTime, ram, { signal });
+        data = await putSpilled(this.inner, dataBody, final, modTime, ram, { signal });
       }
     } catch (err) {
       await this.undo([temp], held, old, options);
@@ -436,7 +433,7 @@ export class CompressFs implements Fs {
       meta = { Mode: mode, Size: total, MD5: md5hex.toLowerCase(), MimeType: mime };
       if (blockMeta) meta.blocks = blockMeta();
       const bytes = marshalMeta(meta, this.mode === MODE_ZSTD ? "v1.72" : "v1.60");
-      metaObj = await this.base.put(
+      metaObj = await this.inner.put(
         fromBytes(bytes),
         { remote: metaName(remote), size: bytes.length, modTime },
         { signal },
@@ -483,7 +480,7 @@ export class CompressFs implements Fs {
    * refuses the object (`CantMove`), copies its bytes there through a stream and removes it.
    */
   private async relocate(from: FsObject, final: string, options?: CallOptions): Promise<FsObject> {
-    const move = this.base.features.move;
+    const move = this.inner.features.move;
     if (move) {
       try {
         return await move(from, final, options);
@@ -492,7 +489,7 @@ export class CompressFs implements Fs {
       }
     }
     const info = { remote: final, size: from.size, modTime: from.modTime };
-    const moved = await this.base.put(await from.open({ signal: options?.signal }), info, options);
+    const moved = await this.inner.put(await from.open({ signal: options?.signal }), info, options);
     await from.remove(options);
     return moved;
   }
@@ -500,35 +497,16 @@ export class CompressFs implements Fs {
   // ---- directories and server-side operations -------------------------------------------------
 
   async mkdir(dir: string, options?: CallOptions): Promise<void> {
-    return this.base.mkdir(dir, options);
+    return this.inner.mkdir(dir, options);
   }
 
   async rmdir(dir: string, options?: CallOptions): Promise<void> {
-    return this.base.rmdir(dir, options);
+    return this.inner.rmdir(dir, options);
   }
 
-  async purge(dir: string, options?: CallOptions): Promise<void> {
-    return (this.base.features.purge as NonNullable<Fs["features"]["purge"]>)(dir, options);
-  }
-
-  async about(options?: CallOptions) {
-    return (this.base.features.about as NonNullable<Fs["features"]["about"]>)(options);
-  }
-
-  async dirMove(src: Fs, srcRemote: string, dstRemote: string, options?: CallOptions): Promise<void> {
-    if (!(src instanceof CompressFs) || !this.sameBase(src)) {
-      throw new FsError("CantDirMove", "source is not a compress remote over the same remote");
-    }
-    const dirMove = this.base.features.dirMove as NonNullable<Fs["features"]["dirMove"]>;
-    return dirMove(src.base, srcRemote, dstRemote, options);
-  }
-
-  async copy(src: FsObject, remote: string, options?: CallOptions): Promise<FsObject> {
-    return this.copyOrMove(src, remote, "copy", options);
-  }
-
-  async move(src: FsObject, remote: string, options?: CallOptions): Promise<FsObject> {
-    return this.copyOrMove(src, remote, "move", options);
+  /** Every compress remote stores a directory as a directory of the same name: it moves as it is. */
+  protected override storesLike(): boolean {
+    return true;
   }
 
   /**
@@ -539,19 +517,15 @@ export class CompressFs implements Fs {
    * at any step leaves the destination's previous version or the new one, and the source whole
    * until the copy is committed. Throws `CantCopy`/`CantMove` for other sources, so operations stream.
    */
-  private async copyOrMove(src: FsObject, remote: string, op: "copy" | "move", options?: CallOptions) {
-    if (!(src instanceof CompressObject) || !this.sameBase(src.fs)) {
-      throw new FsError(
-        op === "copy" ? "CantCopy" : "CantMove",
-        "source is not a compress object over the same remote",
-        {
-          path: src.remote,
-        },
-      );
-    }
+  protected override async serverSide(
+    src: CompressObject,
+    remote: string,
+    op: ServerSideOp,
+    options?: CallOptions,
+  ): Promise<FsObject> {
     remote = cleanRemote(remote);
     if (src.fs === this && src.remote === remote) return src;
-    const copy = this.base.features.copy as NonNullable<Fs["features"]["copy"]>;
+    const copy = this.innerOp("copy");
     const meta = await src.loadMeta(options);
     const copied = await this.serialized(remote, async () => {
       const old = await this.previous(remote, options);
@@ -587,13 +561,6 @@ export class CompressFs implements Fs {
   }
 }
 
-/** `fs` under every transparent layer that lets server-side operations through. */
-function underlying(fs: Fs): Fs {
-  let inner = fs;
-  while (inner instanceof LayerFs && inner.serverSideThrough) inner = inner.inner;
-  return inner;
-}
-
 async function removeIfThere(obj: FsObject | undefined, options?: CallOptions): Promise<void> {
   try {
     await obj?.remove(options);
@@ -610,19 +577,19 @@ async function readMeta(remote: string, metaObj: FsObject, options?: CallOptions
 }
 
 /** A file seen through compress: its data object, and its metadata once read. */
-export class CompressObject implements FsObject {
-  readonly kind = "file";
+export class CompressObject extends OverlayObject {
   size: number;
   modTime: Date;
   private meta: CompressMeta | undefined;
 
   constructor(
-    readonly fs: CompressFs,
-    readonly remote: string,
+    override readonly fs: CompressFs,
+    remote: string,
     readonly data: FsObject,
     size: number,
     public metaObj?: FsObject,
   ) {
+    super(fs, remote);
     this.size = size;
     // rclone reports (and sets) the data object's modtime.
     this.modTime = data.modTime;
@@ -639,7 +606,7 @@ export class CompressObject implements FsObject {
   }
 
   async metaObject(options?: CallOptions): Promise<FsObject> {
-    this.metaObj ??= await this.fs.base.newObject(metaName(this.remote), options);
+    this.metaObj ??= await this.fs.inner.newObject(metaName(this.remote), options);
     return this.metaObj;
   }
 
@@ -696,7 +663,9 @@ export class CompressObject implements FsObject {
   private async decoded(meta: CompressMeta, start: number, end: number, signal?: AbortSignal): Promise<Body> {
     if (meta.Mode === MODE_STORED) return this.data.open({ offset: start, length: end - start, signal });
     const openRange: OpenRange = (offset, length) => this.data.open({ offset, length, signal });
-    const blocks = meta.blocks as NonNullable<CompressMeta["blocks"]>;
+    // parseMeta gives every compressed mode its blocks; metadata built here has them too.
+    const blocks = meta.blocks;
+    if (!blocks) throw new FsError("Corrupt", "missing block metadata", { path: this.remote });
     const { concurrency } = this.fs;
     if (meta.Mode === MODE_ZSTD) {
       const layout = zstdLayout(blocks, meta.Size, this.data.size);

@@ -4,7 +4,6 @@
  * docs/compress.md and the format spec).
  */
 import { FsError } from "../../fs/errors.js";
-import { cleanRemote } from "../../fs/path.js";
 import { defineDescriptor } from "../../fs/registry.js";
 
 export interface CompressOptions {
@@ -65,13 +64,10 @@ export default defineDescriptor<CompressOptions>({
     required: ["remote"],
     additionalProperties: false,
   },
-  async create({ name, root, options, newFs }) {
+  async create({ name, options, acrossConfigs, subpath, openBelow }) {
     checkCompressOptions(options);
-    const base = options.remote;
-    const sub = cleanRemote(root.replace(/^\/+/, ""));
-    const sep = base.endsWith(":") || base.endsWith("/") ? "" : "/";
-    const wrapped = await newFs(sub === "" ? base : `${base}${sep}${sub}`);
+    const wrapped = await openBelow(options.remote);
     const { CompressFs } = await import("./fs.js");
-    return new CompressFs(name, sub, wrapped, options);
+    return new CompressFs(name, subpath(), wrapped, options, acrossConfigs);
   },
 });

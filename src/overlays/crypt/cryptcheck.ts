@@ -17,7 +17,7 @@ import { cryptFsOf, cryptObjectOf } from "./fs.js";
 export async function cryptCheck(src: Fs, dst: Fs, o: Omit<CheckOptions, "compare">): Promise<CheckResult> {
   const crypt = cryptFsOf(dst);
   if (!crypt) throw new FsError("Usage", `${dst.name}:${dst.root} is not a crypt remote`);
-  const under = crypt.base;
+  const under = crypt.inner;
   // rclone takes the first hash the wrapped remote has, in its own order (md5 first).
   const type = HASH_TYPES.find((t) => under.hashes.has(t));
   if (!type) throw new FsError("Other", `${under.name}:${under.root} does not support any hashes`);

@@ -5,23 +5,13 @@
  */
 import { resolveRange, sliceBody, tapBody, toBytes } from "../../fs/body.js";
 import { FsError, isFsError, notImplemented } from "../../fs/errors.js";
-import { fillFeatures, maskFeatures, type OptionalOps } from "../../fs/features.js";
 import { type AsyncHasher, streamHasher } from "../../fs/hash-worker.js";
 import { HASH_TYPES, type HashType, newHasher } from "../../fs/hashes.js";
-import { LayerFs, LayerObject } from "../../fs/layers/layer.js";
+import { objectUnderLayers, underLayers } from "../../fs/layers/layer.js";
 import { log } from "../../fs/log.js";
+import { OverlayFs, OverlayObject, type ServerSideOp } from "../../fs/overlay.js";
 import { baseName, joinRemote, printable } from "../../fs/path.js";
-import type {
-  Body,
-  CallOptions,
-  Entry,
-  Fs,
-  FsObject,
-  ObjectInfo,
-  OpenOptions,
-  PutOptions,
-  Usage,
-} from "../../fs/types.js";
+import type { Body, CallOptions, Entry, Fs, FsObject, ObjectInfo, OpenOptions, PutOptions } from "../../fs/types.js";
 import {
   authenticateBlocks,
   BLOCK_BYTES,
@@ -50,27 +40,23 @@ function readdress(err: unknown, remote: string): unknown {
   return new FsError(err.code, message, { path: remote, retry: err.retry, cause: err });
 }
 
-export class CryptFs implements Fs {
-  readonly features;
+export class CryptFs extends OverlayFs {
   /** rclone's crypt offers no hash, even without data encryption: see `wrappedHashOf` for cryptcheck. */
   readonly hashes: ReadonlySet<HashType> = new Set();
-  readonly precision: number;
 
+  /** `acrossConfigs`: server-side operations across configs allowed globally (the option allows them too). */
   constructor(
-    readonly name: string,
-    readonly root: string,
-    readonly base: Fs,
+    name: string,
+    root: string,
+    inner: Fs,
     readonly options: CryptOptions,
     readonly keys: CryptKeys,
     readonly names: NameCipher,
     readonly box: SecretBox,
+    acrossConfigs = false,
   ) {
-    this.precision = base.precision;
-    this.features = maskFeatures(
-      fillFeatures(this, { serverSideAcrossConfigs: options.server_side_across_configs }),
-      base.features,
-      ["copy", "move", "dirMove", "purge", "putStream", "about", "cleanUp"],
-    );
+    // Only what names no file passes down as it is: every name below is encrypted.
+    super(name, root, inner, { forwards: ["about", "cleanUp"] }, acrossConfigs || options.server_side_across_configs);
   }
 
   toString(): string {
@@ -86,6 +72,19 @@ export class CryptFs implements Fs {
     if (other === this) return true;
     if (other.encryptsData !== this.encryptsData) return false;
     return !this.encryptsData || sameBytes(other.keys.dataKey, this.keys.dataKey);
+  }
+
+  /** Whether `other` stores directories as this remote does (same keys, same name mapping), so one can move as it is. */
+  protected override storesLike(other: CryptFs): boolean {
+    return this.sameData(other) && this.sameNames(other);
+  }
+
+  protected override innerDir(dir: string): string {
+    return this.storedDir(dir);
+  }
+
+  protected override readdress(err: unknown, remote: string): unknown {
+    return readdress(err, remote);
   }
 
   /** Whether `other` maps names exactly as this remote does, so a directory can move as it is. */
@@ -114,7 +113,7 @@ export class CryptFs implements Fs {
   async list(dir: string, options?: CallOptions): Promise<Entry[]> {
     let entries: Entry[];
     try {
-      entries = await this.base.list(this.storedDir(dir), options);
+      entries = await this.inner.list(this.storedDir(dir), options);
     } catch (err) {
       throw readdress(err, dir);
     }
@@ -138,13 +137,13 @@ export class CryptFs implements Fs {
   async newObject(remote: string, options?: CallOptions): Promise<FsObject> {
     const stored = this.storedName(remote);
     try {
-      return new CryptObject(this, remote, await this.base.newObject(stored, options));
+      return new CryptObject(this, remote, await this.inner.newObject(stored, options));
     } catch (err) {
       // With names off, a directory's stored name lacks the suffix: ask for it to report IsDir.
       const dir = this.storedDir(remote);
       if (isFsError(err, "ObjectNotFound") && dir !== stored) {
         try {
-          await this.base.newObject(dir, options);
+          await this.inner.newObject(dir, options);
         } catch (dirErr) {
           if (isFsError(dirErr, "IsDir")) throw readdress(dirErr, remote);
         }
@@ -172,12 +171,11 @@ export class CryptFs implements Fs {
   }
 
   async put(body: Body, src: ObjectInfo, options?: PutOptions): Promise<FsObject> {
-    return this.upload(body, src, this.base.put.bind(this.base), options);
+    return this.upload(body, src, this.inner.put.bind(this.inner), options);
   }
 
   async putStream(body: Body, src: ObjectInfo, options?: PutOptions): Promise<FsObject> {
-    const putStream = this.base.features.putStream as NonNullable<OptionalOps["putStream"]>;
-    return this.upload(body, src, putStream, options);
+    return this.upload(body, src, this.innerOp("putStream"), options);
   }
 
   /**
@@ -194,7 +192,7 @@ export class CryptFs implements Fs {
   ): Promise<FsObject> {
     const stored = this.storedName(src.remote);
     const size = this.encryptsData ? encryptedSize(src.size) : src.size;
-    const type = this.encryptsData ? HASH_TYPES.find((t) => this.base.hashes.has(t)) : undefined;
+    const type = this.encryptsData ? HASH_TYPES.find((t) => this.inner.hashes.has(t)) : undefined;
     const hasher = type ? streamHasher(type, size) : undefined;
     let digest: Promise<string> | undefined;
     const sent = () => {
@@ -220,7 +218,7 @@ export class CryptFs implements Fs {
         const longest = Math.max(...stored.split("/").map((s) => Buffer.byteLength(s)));
         throw new FsError(
           "Other",
-          `file name too long for ${this.base} once encrypted (a stored name segment of ${longest} bytes); ` +
+          `file name too long for ${this.inner} once encrypted (a stored name segment of ${longest} bytes); ` +
             "use shorter names or filename_encoding=base32768",
           { path: src.remote, cause: err },
         );
@@ -247,31 +245,22 @@ export class CryptFs implements Fs {
    */
   private async stillOurs(stored: string, obj: FsObject, options?: CallOptions): Promise<boolean> {
     try {
-      return (await this.base.newObject(stored, options)).size === obj.size;
+      return (await this.inner.newObject(stored, options)).size === obj.size;
     } catch {
       return false;
     }
   }
 
   async mkdir(dir: string, options?: CallOptions): Promise<void> {
-    return this.base.mkdir(this.storedDir(dir), options).catch((err) => Promise.reject(readdress(err, dir)));
+    return this.inner.mkdir(this.storedDir(dir), options).catch((err) => Promise.reject(readdress(err, dir)));
   }
 
   async rmdir(dir: string, options?: CallOptions): Promise<void> {
-    return this.base.rmdir(this.storedDir(dir), options).catch((err) => Promise.reject(readdress(err, dir)));
+    return this.inner.rmdir(this.storedDir(dir), options).catch((err) => Promise.reject(readdress(err, dir)));
   }
 
   async purge(dir: string, options?: CallOptions): Promise<void> {
-    const purge = this.base.features.purge as NonNullable<OptionalOps["purge"]>;
-    return purge(this.storedDir(dir), options).catch((err) => Promise.reject(readdress(err, dir)));
-  }
-
-  async copy(src: FsObject, remote: string, options?: CallOptions): Promise<FsObject> {
-    return this.copyOrMove(src, remote, "copy", options);
-  }
-
-  async move(src: FsObject, remote: string, options?: CallOptions): Promise<FsObject> {
-    return this.copyOrMove(src, remote, "move", options);
+    return this.innerOp("purge")(this.storedDir(dir), options).catch((err) => Promise.reject(readdress(err, dir)));
   }
 
   /**
@@ -282,42 +271,19 @@ export class CryptFs implements Fs {
    * would fail on them too). A move does not read the source: it neither adds nor changes a stored
    * byte, and reading would turn a rename into a download (rclone 1.60 checks neither).
    */
-  private async copyOrMove(
-    src: FsObject,
+  protected override async serverSide(
+    src: CryptObject,
     remote: string,
-    op: "copy" | "move",
+    op: ServerSideOp,
     options?: CallOptions,
   ): Promise<FsObject> {
-    if (!(src instanceof CryptObject) || !this.sameData(src.fs)) {
-      throw new FsError(op === "copy" ? "CantCopy" : "CantMove", "source is not a crypt object with the same key", {
-        path: src.remote,
-      });
-    }
-    const doOp = this.base.features[op] as NonNullable<OptionalOps["copy"]>;
+    if (!this.sameData(src.fs)) throw this.refuse(op, "source is not a crypt object with the same key", src.remote);
     if (op === "copy") await src.authenticate(options);
     try {
-      return new CryptObject(this, remote, await doOp(src.wrapped, this.storedName(remote), options));
+      return new CryptObject(this, remote, await this.innerOp(op)(src.wrapped, this.storedName(remote), options));
     } catch (err) {
       throw readdress(err, remote);
     }
-  }
-
-  async dirMove(src: Fs, srcRemote: string, dstRemote: string, options?: CallOptions): Promise<void> {
-    if (!(src instanceof CryptFs) || !this.sameData(src) || !this.sameNames(src)) {
-      throw new FsError("CantDirMove", "source is not a crypt remote with the same keys and name encryption");
-    }
-    const dirMove = this.base.features.dirMove as NonNullable<OptionalOps["dirMove"]>;
-    return dirMove(src.base, src.storedDir(srcRemote), this.storedDir(dstRemote), options).catch((err) =>
-      Promise.reject(readdress(err, dstRemote)),
-    );
-  }
-
-  about(options?: CallOptions): Promise<Usage> {
-    return (this.base.features.about as NonNullable<OptionalOps["about"]>)(options);
-  }
-
-  cleanUp(options?: CallOptions): Promise<void> {
-    return (this.base.features.cleanUp as NonNullable<OptionalOps["cleanUp"]>)(options);
   }
 
   /** The nonce in the header of a stored object. Throws `Corrupt` naming `remote` for a bad header. */
@@ -347,18 +313,18 @@ export class CryptFs implements Fs {
 }
 
 /** A file seen through crypt: the wrapped object under its decrypted name. */
-export class CryptObject implements FsObject {
-  readonly kind = "file";
+export class CryptObject extends OverlayObject {
   readonly size: number;
   modTime: Date;
   /** Why the stored size cannot be an encrypted file's, when it cannot. */
   private readonly badSize: string | undefined;
 
   constructor(
-    readonly fs: CryptFs,
-    readonly remote: string,
+    override readonly fs: CryptFs,
+    remote: string,
     readonly wrapped: FsObject,
   ) {
+    super(fs, remote);
     let size = wrapped.size;
     if (fs.encryptsData && size >= 0) {
       try {
@@ -453,14 +419,12 @@ const shorterThanListed = (got: number, length: number, remote: string) =>
 
 /** The crypt remote under transparent layers (path guard, counting), or undefined if `fs` is not one. */
 export function cryptFsOf(fs: Fs): CryptFs | undefined {
-  let inner = fs;
-  while (inner instanceof LayerFs) inner = inner.inner;
+  const inner = underLayers(fs);
   return inner instanceof CryptFs ? inner : undefined;
 }
 
 /** The crypt object under transparent layers, or undefined. */
 export function cryptObjectOf(o: FsObject): CryptObject | undefined {
-  let inner = o;
-  while (inner instanceof LayerObject) inner = inner.inner;
+  const inner = objectUnderLayers(o);
   return inner instanceof CryptObject ? inner : undefined;
 }

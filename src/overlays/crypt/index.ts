@@ -4,7 +4,6 @@
  */
 import { FsError } from "../../fs/errors.js";
 import { log } from "../../fs/log.js";
-import { cleanRemote } from "../../fs/path.js";
 import { defineDescriptor } from "../../fs/registry.js";
 import type { NameEncoding } from "./name-encoding.js";
 import type { NameMode } from "./names.js";
@@ -116,7 +115,7 @@ export default defineDescriptor<CryptOptions>({
     required: ["remote", "password"],
     additionalProperties: false,
   },
-  async create({ name, root, options, newFs }) {
+  async create({ name, options, acrossConfigs, subpath, openBelow }) {
     // rclone refuses an unset password rather than encrypt with all-zero keys.
     if (options.password === "") throw invalid("password", "is not set");
     const suffix = effectiveSuffix(options.suffix);
@@ -135,11 +134,8 @@ export default defineDescriptor<CryptOptions>({
       nameKey: keys.nameKey,
       nameTweak: keys.nameTweak,
     });
-    const sub = cleanRemote(root.replace(/^\/+/, ""));
-    const base = options.remote;
-    const sep = base.endsWith(":") || base.endsWith("/") ? "" : "/";
-    const stored = names.encryptDir(sub);
-    const wrapped = await newFs(stored === "" ? base : `${base}${sep}${stored}`);
-    return new CryptFs(name, sub, wrapped, options, keys, names, await secretBox());
+    const sub = subpath();
+    const wrapped = await openBelow(options.remote, names.encryptDir(sub));
+    return new CryptFs(name, sub, wrapped, options, keys, names, await secretBox(), acrossConfigs);
   },
 });
