@@ -6,12 +6,13 @@ import { type CutoffMode, Stats } from "../fs/accounting/stats.js";
 import { FsError } from "../fs/errors.js";
 import { Filter } from "../fs/filter/filter.js";
 import { type FilterArgs, filterFlags, filterOptionsFromArgs } from "../fs/filter/flags.js";
+import { log } from "../fs/log.js";
 import { newFs } from "../fs/new-fs.js";
 import { parseRenameStrategy } from "../fs/sync/renames.js";
 import { runWithRetries } from "../fs/sync/run.js";
 import type { DeleteMode, SyncOptions } from "../fs/sync/sync.js";
 import type { Fs } from "../fs/types.js";
-import { parseDuration, parseSize } from "../fs/units.js";
+import { formatSize, parseDuration, parseSize } from "../fs/units.js";
 import { type ProgressArgs, progressFlags, progressFromArgs } from "./progress-flags.js";
 import type { GlobalArgs } from "./shared.js";
 
@@ -265,6 +266,7 @@ export async function runTransfer(argv: TransferArgs, work: (o: SyncOptions) => 
     cutoffMode: argv["cutoff-mode"],
     bwlimit: bw > 0 ? new TokenBucket(bw) : undefined,
   });
+  if (bw > 0) log.info(undefined, `Starting bandwidth limiter at ${formatSize(bw)} Byte/s`);
   const options = await syncOptionsFromArgs(argv, stats);
   const stop = progressFromArgs(stats, argv, argv["dry-run"] || argv.interactive);
   try {

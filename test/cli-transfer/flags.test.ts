@@ -131,8 +131,10 @@ describe.runIf(hasRclone)("--max-transfer and --bwlimit on local copies, against
 
   it("--bwlimit throttles a local copy from the first byte (an empty bucket), as rclone does", async () => {
     const big: Spec = { big: random(2 * 1024 * 1024, 9) };
-    const p = await runPair(["copy", "src", "dst", "--bwlimit", "1M"], { src: big });
+    const p = await runPair(["copy", "src", "dst", "--bwlimit", "1M", "-v"], { src: big });
     expect(p.strata.result.code).toBe(0);
+    expect(grep(p.strata, /bandwidth limiter/)).toEqual(["INFO  : Starting bandwidth limiter at 1Mi Byte/s"]);
+    expect(grep(p.rclone, /bandwidth limiter/)).toEqual(grep(p.strata, /bandwidth limiter/));
     expect(p.strata.tree("dst")).toEqual(p.rclone.tree("dst"));
     // 2 MiB at 1 MiB/s: about two seconds for both (bounds generous for a loaded machine).
     expect(p.rclone.ms).toBeGreaterThan(1500);

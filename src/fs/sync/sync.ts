@@ -9,9 +9,9 @@ import { FsError, isFsError } from "../errors.js";
 import type { Filter } from "../filter/filter.js";
 import { log } from "../log.js";
 import { commonHash } from "../operations/copy.js";
+import { skippedNotice } from "../operations/delete.js";
 import { baseName, joinRemote, parentOf } from "../path.js";
 import type { Entry, Fs, FsObject } from "../types.js";
-import { formatSize } from "../units.js";
 import { findEqualIn } from "./alt-dest.js";
 import { type CompareOptions, equal, modifyWindowOf, needsTransfer, unchangedByListing } from "./decide.js";
 import { march } from "./march.js";
@@ -137,7 +137,12 @@ class SyncRun {
     const why =
       this.mode !== "sync"
         ? "Ignoring --track-renames as it doesn't work with copy or move, only sync"
-        : renamesUnavailable(this.dst, strategy, commonHash(this.src, this.dst), modifyWindowOf(this.src, this.dst));
+        : renamesUnavailable(
+            this.dst,
+            strategy,
+            commonHash(this.src, this.dst),
+            modifyWindowOf(this.src, this.dst, this.o.modifyWindow),
+          );
     if (why) {
       log.error(String(this.dst), why);
       return undefined;
@@ -388,7 +393,7 @@ class SyncRun {
     const map = new RenameMap(
       strategy,
       commonHash(this.src, this.dst),
-      modifyWindowOf(this.src, this.dst),
+      modifyWindowOf(this.src, this.dst, this.o.modifyWindow),
       this.o.signal,
     );
     for (const d of this.toDelete) await this.enqueue(this.checks, () => map.add(d));
@@ -406,7 +411,7 @@ class SyncRun {
   /** Renames destination file `from` to the name of `s`. False when it failed (then `s` is sent). */
   private async rename(from: FsObject, s: FsObject): Promise<boolean> {
     if (this.o.dryRun) {
-      dryRunNotice(from.remote, "move", from.size);
+      skippedNotice(from.remote, "move", from.size);
       this.renamedAway.add(from);
       return true;
     }
@@ -452,8 +457,8 @@ class SyncRun {
     this.o.signal?.throwIfAborted();
     if (this.o.dryRun) {
       // rclone would first move the old file into the backup, then copy; both are only reported.
-      if (existing && (this.o.backupDir || this.o.suffix)) dryRunNotice(existing.remote, "move", existing.size);
-      dryRunNotice(s.remote, mode, s.size);
+      if (existing && (this.o.backupDir || this.o.suffix)) skippedNotice(existing.remote, "move", existing.size);
+      skippedNotice(s.remote, mode, s.size);
       // Counted as if done, as rclone's accounting does in a dry run.
       this.stats.bytes += Math.max(0, s.size);
       this.stats.transfers++;
@@ -477,7 +482,7 @@ class SyncRun {
       return;
     }
     if (this.o.dryRun) {
-      dryRunNotice(s.remote, "delete", s.size);
+      skippedNotice(s.remote, "delete", s.size);
       return;
     }
     // rclone counts a delete as a check too.
@@ -518,7 +523,7 @@ class SyncRun {
     this.stats.checks++;
     const backup = Boolean(this.o.backupDir || this.o.suffix);
     if (this.o.dryRun) {
-      dryRunNotice(f.remote, backup ? "move into backup dir" : "delete", f.size);
+      skippedNotice(f.remote, backup ? "move into backup dir" : "delete", f.size);
       this.stats.deletes++;
       return;
     }
@@ -570,11 +575,6 @@ class SyncRun {
       }
     }
   }
-}
-
-/** rclone's SkipDestructive notice: `Skipped copy as --dry-run is set (size 1.500Ki)`, no size when unknown. */
-function dryRunNotice(remote: string, action: string, size: number): void {
-  log.notice(remote, `Skipped ${action} as --dry-run is set${size >= 0 ? ` (size ${formatSize(size)})` : ""}`);
 }
 
 /** `dir/name.txt` + `.bak` → `dir/name.txt.bak`, or `dir/name.bak.txt` keeping the extension. */
