@@ -52,8 +52,8 @@ describe("strata config (interactive)", () => {
       ["This value is required and it has no default.", ""],
       ["remote> ", `${data}\n`],
       ["y/g> ", "y\n"],
-      ["password:", "hunter2\n"],
-      ["password:", "hunter2\n"],
+      ["\npassword:", "hunter2\n"],
+      ["\npassword:", "hunter2\n"],
       ["y/g/n> ", "\n"],
       ["filename_encryption> ", "\n"],
       ["directory_name_encryption> ", "maybe\n"],
@@ -139,8 +139,8 @@ describe("strata config (interactive)", () => {
     const r = await wizard([
       ["e/n/d/r/c/s/q> ", "s\n"],
       ["a/q> ", "a\n"],
-      ["password:", "config pass\n"],
-      ["password:", "config pass\n"],
+      ["\npassword:", "config pass\n"],
+      ["\npassword:", "config pass\n"],
       ["c/u/q> ", "q\n"],
       ["e/n/d/r/c/s/q> ", "q\n"],
     ]);

@@ -36,8 +36,8 @@ beforeAll(async () => {
     [
       ["e/n/d/r/c/s/q> ", "s\n"],
       ["a/q> ", "a\n"],
-      ["password:", `${TYPED_PASSWORD}\n`],
-      ["password:", `${TYPED_PASSWORD}\n`],
+      ["\npassword:", `${TYPED_PASSWORD}\n`],
+      ["\npassword:", `${TYPED_PASSWORD}\n`],
       ["c/u/q> ", "q\n"],
       ["e/n/d/r/c/s/q> ", "q\n"],
     ],
@@ -63,7 +63,7 @@ describe("reading an encrypted rclone.conf", () => {
   it("asks on the terminal with echo off when no password is given", async () => {
     const r = await runInPty(
       [process.execPath, CLI_ENTRY, "--config", encrypted, "listremotes"],
-      [["password:", `${PASSWORD}\n`]],
+      [["\npassword:", `${PASSWORD}\n`]],
       { STRATA_CONFIG_PASS: "", RCLONE_CONFIG_PASS: "" },
     );
     expect(r.code).toBe(0);

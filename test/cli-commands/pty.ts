@@ -5,7 +5,11 @@
  */
 import { spawn } from "node:child_process";
 
-/** Text to wait for on the terminal, then the keys to type (`\n` for Enter). */
+/**
+ * Text to wait for on the terminal, then the keys to type (`\n` for Enter). The text must be the
+ * prompt itself: `"\npassword:"`, not `"password:"`, which a heading above it may contain, and an
+ * answer typed before the program turned echo off would show.
+ */
 export type Step = readonly [expect: string, answer: string];
 
 export interface PtyResult {
