@@ -30,7 +30,7 @@ function index(flags: readonly FlagSpec[]): FlagIndex {
 const usage = (message: string) => new FsError("Usage", message);
 
 function checkValue(f: FlagSpec, value: string | undefined): void {
-  if (value !== undefined && f.type !== "string" && f.type !== "array") parseFlagValue(f, value);
+  if (value !== undefined && f.type !== "array" && (f.type !== "string" || f.choices)) parseFlagValue(f, value);
 }
 
 /**

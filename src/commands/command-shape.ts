@@ -27,7 +27,8 @@ export function splitCommand(module: CommandModule): [string, string] {
 function flagOf(name: string, o: Options): FlagSpec {
   const alias = [o.alias ?? []].flat().find((a) => a.length === 1);
   const type = o.count ? "count" : o.array ? "array" : (o.type ?? "string");
-  return { name, alias, type, default: o.default, description: String(o.description ?? o.describe ?? "") };
+  const choices = o.choices?.map(String);
+  return { name, alias, type, default: o.default, choices, description: String(o.description ?? o.describe ?? "") };
 }
 
 export interface ShapeHooks {

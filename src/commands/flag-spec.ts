@@ -14,6 +14,8 @@ export interface FlagSpec {
   /** The value's name in usage lines when not the type's own (`Duration`, `SizeSuffix`). */
   label?: string;
   default?: unknown;
+  /** The only values it takes, when limited. */
+  choices?: readonly string[];
   description: string;
 }
 
@@ -80,6 +82,7 @@ export function parseFlagValue(f: FlagSpec, text: string): unknown {
     case "array":
       return [text];
     default:
+      if (f.choices && !f.choices.includes(text)) throw bad(`must be one of ${f.choices.join(", ")}`);
       return text;
   }
 }

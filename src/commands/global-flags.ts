@@ -52,7 +52,12 @@ export const INTERACTIVE_COMMANDS: ReadonlySet<string> = new Set(["copy", "copyt
 export const GLOBAL_FLAGS: readonly FlagSpec[] = [
   { name: "verbose", alias: "v", type: "count", description: "Print lots more stuff (repeat for more)" },
   { name: "quiet", alias: "q", type: "boolean", default: false, description: "Print as little stuff as possible" },
-  { name: "log-level", type: "string", description: "Log level DEBUG|INFO|NOTICE|ERROR (default NOTICE)" },
+  {
+    name: "log-level",
+    type: "string",
+    choices: LOG_LEVELS,
+    description: "Log level DEBUG|INFO|NOTICE|ERROR (default NOTICE)",
+  },
   { name: "log-file", type: "string", description: "Write the log (and the final error) to this file, appending" },
   { name: "use-json-log", type: "boolean", default: false, description: "Write log lines as JSON objects" },
   {
@@ -180,7 +185,7 @@ export function globalOptions<T>(y: Argv<T>, env: NodeJS.ProcessEnv, applied: En
       type: f.type,
       default: fromEnv ?? f.default,
       description: f.description,
-      ...(f.name === "log-level" ? { choices: LOG_LEVELS } : {}),
+      choices: f.choices,
     });
   }
   return out as Argv<T & GlobalArgs>;
