@@ -58,6 +58,14 @@ describe.runIf(hasRclone)("transfer flags against rclone", { concurrent: true },
     );
   });
 
+  it("move --compare-dest removes sources settled by the destination, keeps those settled by the compare directory", async () => {
+    const p = await runPair(["move", "src", "dst", "-v", "--compare-dest", "cmp"], TREES);
+    expect(p.strata.result.code).toBe(p.rclone.result.code);
+    expect(p.strata.tree("dst")).toEqual(p.rclone.tree("dst"));
+    expect(p.strata.tree("src")).toEqual(p.rclone.tree("src"));
+    expect(grep(p.strata, ACTIONS)).toEqual(grep(p.rclone, ACTIONS));
+  });
+
   it("--compare-dest with --copy-dest is a usage error (exit 1)", async () => {
     const p = await runPair(["copy", "src", "dst", "--compare-dest", "cmp", "--copy-dest", "cmp"], TREES);
     expect(p.rclone.result.code).toBe(1);

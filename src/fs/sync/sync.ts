@@ -267,10 +267,12 @@ class SyncRun {
     if (this.noTraverse) {
       // Not listed: the destination file, if any, is looked up by name (as rclone's --no-traverse).
       await this.enqueue(this.checks, async () => {
-        const existing = await this.dst.newObject(e.remote, { signal: this.o.signal }).catch((err) => {
-          if (isFsError(err, "ObjectNotFound")) return undefined;
-          throw err;
-        });
+        let existing: FsObject | undefined;
+        try {
+          existing = await this.dst.newObject(e.remote, { signal: this.o.signal });
+        } catch (err) {
+          if (!isFsError(err, "ObjectNotFound")) return this.stats.error(err, e.remote, "Failed to check");
+        }
         if (existing) await this.check(e, existing);
         else await this.newFile(e);
       });
@@ -355,7 +357,7 @@ class SyncRun {
   /**
    * --compare-dest: true when a directory there holds `s` (nothing to send). --copy-dest: the
    * same file there is copied to the destination server-side instead of sending `s` (true once
-   * copied, or when the destination already is that file).
+   * that copy is queued, or when the destination already is that file).
    */
   private async settledByAltDest(s: FsObject, d: FsObject | undefined): Promise<boolean> {
     const { compareDest, copyDest } = this.o;
@@ -375,11 +377,10 @@ class SyncRun {
       return true;
     }
     this.queued(found);
+    // Copied from the --copy-dest file, never moved out of it (a move's source goes as for an unchanged file).
     await this.enqueue(this.transfers, async () => {
-      // The copy comes from the --copy-dest file; a move still removes the source afterwards.
       await this.transfer(found, d, s.remote, "copy");
       log.debug(s.remote, "Destination found in --copy-dest, using server-side copy");
-      if (this.mode === "move") await this.removeSource(s);
     });
     return true;
   }
