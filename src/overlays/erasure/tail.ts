@@ -4,8 +4,12 @@
  * milliseconds, so the rules can be tested alone (docs/erasure.md, "Long tail").
  */
 
-/** Slower shards are never cut off sooner than this: remotes of equal speed differ by a few ms. */
-export const GRACE_FLOOR_MS = 200;
+/**
+ * Slower shards are never cut off sooner than this. Remotes of equal speed differ by their request
+ * latencies (tens to hundreds of ms over a network, more on a loaded machine), and a shard cut off
+ * costs a rebuild later, so only a remote clearly behind is worth cutting.
+ */
+export const GRACE_FLOOR_MS = 1000;
 /** Beyond the floor, the share of the fast shards' time the others may add to an upload. */
 export const GRACE_FRACTION = 0.25;
 /** A read never asks another shard sooner than this after asking one for a piece. */
