@@ -29,21 +29,13 @@ export interface GlobalArgs {
   progress: boolean;
   stats: string;
   "stats-one-line": boolean;
+  "stats-file-name-length": number;
   timeout: string;
   contimeout: string;
   "fast-list": boolean;
   "use-server-modtime": boolean;
   dump: string;
 }
-
-/** Flags strata accepts so rclone command lines run unchanged, but which change nothing here. */
-export const IGNORED_FLAGS: ReadonlySet<string> = new Set([
-  "contimeout",
-  "timeout",
-  "fast-list",
-  "use-server-modtime",
-  "dump",
-]);
 
 /** Commands that ask before each change under `-i`; the others refuse it rather than change without asking. */
 export const INTERACTIVE_COMMANDS: ReadonlySet<string> = new Set(["copy", "copyto", "move", "moveto", "sync"]);
@@ -136,6 +128,12 @@ export const GLOBAL_FLAGS: readonly FlagSpec[] = [
     description: "Interval between printing stats, e.g. 500ms, 60s, 5m (0 to disable)",
   },
   { name: "stats-one-line", type: "boolean", default: false, description: "Make the stats fit on one line" },
+  {
+    name: "stats-file-name-length",
+    type: "number",
+    default: 45,
+    description: "Longest file name shown in stats (accepted for rclone compatibility, no effect)",
+  },
   {
     name: "timeout",
     type: "string",

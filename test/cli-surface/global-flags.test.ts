@@ -25,6 +25,7 @@ const HABITS = [
   "--transfers=2",
   "--stats=0",
   "--stats-one-line",
+  "--stats-file-name-length=0",
   "--ask-password=false",
   "--human-readable",
   "--use-json-log",
