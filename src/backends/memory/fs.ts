@@ -42,12 +42,15 @@ export class MemoryFs implements Fs {
   async list(dir: string): Promise<Entry[]> {
     const d = store.dir(this.path(dir));
     if (!d) throw new FsError("DirNotFound", "directory not found", { path: dir });
-    const out: Entry[] = [];
-    for (const [name, sub] of d.dirs)
-      out.push({ kind: "dir", remote: joinRemote(dir, name), modTime: new Date(sub.mtime) });
-    for (const [name, f] of d.files)
-      out.push(new MemoryObject(this, joinRemote(dir, name), f.data.length, new Date(f.mtime)));
-    return out;
+    // In name order, as a disk lists them, so listings do not depend on the order of writes.
+    const names = [...d.dirs.keys(), ...d.files.keys()].sort();
+    return names.map((name) => {
+      const remote = joinRemote(dir, name);
+      const sub = d.dirs.get(name);
+      if (sub) return { kind: "dir", remote, modTime: new Date(sub.mtime) };
+      const f = d.files.get(name) as MemFile;
+      return new MemoryObject(this, remote, f.data.length, new Date(f.mtime));
+    });
   }
 
   async newObject(remote: string): Promise<FsObject> {
