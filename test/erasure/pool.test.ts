@@ -9,7 +9,9 @@ import { describe, expect, it } from "vitest";
 import { isFsError } from "../../src/fs/errors.js";
 import { setLogLevel } from "../../src/fs/log.js";
 import { placementHolds } from "../../src/overlays/erasure/domains.js";
+import { rebuildErasure } from "../../src/overlays/erasure/rebuild.js";
 import { newTallies, scanShards } from "../../src/overlays/erasure/scan.js";
+import { verifyErasure } from "../../src/overlays/erasure/verify.js";
 import {
   bytesPerUpstream,
   groupsOf,
@@ -68,6 +70,24 @@ describe("erasure pool placement", () => {
       expect(combinations).toBe(18);
     });
   }
+
+  it("rebuild puts the shards of a lost remote where the groups still hold, on remotes that answer", async () => {
+    const pool = memoryPool(9);
+    const fs = await openPool(poolSpec(pool, 3, 3, groupsOf(pool, 3) + REDUNDANCY));
+    const files = await writeSeededTree(fs, 30, 2500);
+    const lost = withDead(fs, new Set([4]));
+    const report = await rebuildErasure(lost);
+    expect(report.rebuilt.length).toBeGreaterThan(0);
+    for await (const dir of scanShards(lost, newTallies(lost))) {
+      for (const f of dir.files) {
+        const homes = f.current?.homes ?? [];
+        expect(homes, f.remote).not.toContain(4);
+        expect(placementHolds(homes, 3, fs.plan.domains), f.remote).toBe(true);
+      }
+    }
+    expect(await verifyErasure(lost)).toMatchObject({ files: 30, degraded: [], unreadable: [] });
+    expect(await misreads(withDead(fs, new Set([4, 0, 1, 2])), files)).toEqual([]);
+  });
 
   it("skips an upstream that cannot be reached: uploads go to the others, and read back", async () => {
     const pool = memoryPool(7);

@@ -1,6 +1,7 @@
 /**
- * erasure: Reed-Solomon k-of-n over several upstream remotes. Each file is stored as n shards, one
- * per upstream, any k of which rebuild it (docs/erasure.md; format: docs/erasure-format.md).
+ * erasure: Reed-Solomon k-of-n over several upstream remotes. Each file is stored as n shards on n
+ * distinct upstreams (of a pool, when there are more), any k of which rebuild it (docs/erasure.md;
+ * format: docs/erasure-format.md).
  */
 import { isFsError } from "../../fs/errors.js";
 import { log } from "../../fs/log.js";
@@ -21,12 +22,12 @@ export default defineDescriptor<ErasureOptions>({
         type: "string",
         list: true,
         description:
-          'Space-separated list of upstream remotes, one per shard (quote a remote with spaces: "my remote:dir"); a JSON5 array in a config file.',
+          'Space-separated list of upstream remotes (quote a remote with spaces: "my remote:dir"); a JSON5 array in a config file. More than data_shards + parity_shards make a pool: each file goes to that many of them.',
       },
       data_shards: {
         type: "integer",
         default: 0,
-        description: "Shards needed to read a file (k). 0: every remote not used for parity.",
+        description: "Shards needed to read a file (k). 0: every remote not used for parity (no pool).",
       },
       parity_shards: {
         type: "integer",

@@ -6,7 +6,7 @@
  */
 import type { Stats } from "../../fs/accounting/stats.js";
 import { FsError, isFsError } from "../../fs/errors.js";
-import { joinRemote } from "../../fs/path.js";
+import { baseName, joinRemote } from "../../fs/path.js";
 import type { CallOptions, Entry } from "../../fs/types.js";
 import { parseShardName } from "./format.js";
 import type { ErasureFs } from "./fs.js";
@@ -109,6 +109,9 @@ async function listAll(
   let found = 0;
   let failed: unknown;
   const listings = results.map((r, index) => {
+    // A rebuild's placement avoids the upstreams that cannot answer.
+    if (r.status === "fulfilled" || isFsError(r.reason, "DirNotFound")) fs.down.delete(index);
+    else fs.down.add(index);
     if (r.status === "fulfilled") {
       found++;
       return r.value;
@@ -132,7 +135,7 @@ function collect(fs: ErasureFs, dir: string, listings: (Entry[] | undefined)[], 
   for (const [index, entries] of listings.entries()) {
     const tally = tallies[index] as UpstreamTally;
     for (const e of entries ?? []) {
-      if (e.kind === "dir" || !parseShardName(e.remote.slice(e.remote.lastIndexOf("/") + 1))) continue;
+      if (e.kind === "dir" || !parseShardName(baseName(e.remote))) continue;
       tally.shards++;
       tally.bytes += e.size;
     }
