@@ -79,6 +79,28 @@ describe("erasure cleanup", () => {
     expect(temps.some(existsSync)).toBe(false);
   });
 
+  it("removes a second copy of a shard on another upstream, and keeps it while the copy in use is bad", async () => {
+    tree = await makeErasureTree();
+    const original = shardFile(tree, 0, "a/seg");
+    const copy = join(tree.dirs[3] as string, "a", basename(original));
+    copyFileSync(original, copy);
+    // The copy is a second shard 0, not a shard of upstream 3: the file still has all six.
+    expect(await readsBack(tree)).toBe(true);
+
+    const bytes = readFileSync(original);
+    const damaged = Buffer.from(bytes);
+    damaged[100] ^= 0x01;
+    writeFileSync(original, damaged);
+    await cleanUp(await open(tree.spec));
+    expect(existsSync(copy)).toBe(true);
+
+    writeFileSync(original, bytes);
+    await cleanUp(await open(tree.spec));
+    expect(existsSync(copy)).toBe(false);
+    expect(existsSync(original)).toBe(true);
+    expect(await readsBack(tree)).toBe(true);
+  });
+
   it("strata cleanup lists with --dry-run and removes without", async () => {
     tree = await makeErasureTree({ f: 1500 });
     const fs = await open(tree.spec);
