@@ -109,8 +109,61 @@ export async function* prefetch(body: Body, depth = 4): Body {
 }
 
 /**
+ * Cuts a body into pieces of exactly `size` bytes, the last one shorter (none for an empty body),
+ * copying only a piece that spans input chunks. Memory: one piece.
+ */
+export async function* blocks(body: Body, size: number): AsyncGenerator<Uint8Array> {
+  let pending: Uint8Array | undefined;
+  let filled = 0;
+  for await (let part of body) {
+    if (pending) {
+      const n = Math.min(size - filled, part.length);
+      pending.set(part.subarray(0, n), filled);
+      filled += n;
+      part = part.subarray(n);
+      if (filled < size) continue;
+      yield pending;
+      pending = undefined;
+    }
+    while (part.length >= size) {
+      yield part.subarray(0, size);
+      part = part.subarray(size);
+    }
+    if (part.length > 0) {
+      pending = new Uint8Array(size);
+      pending.set(part);
+      filled = part.length;
+    }
+  }
+  if (pending) yield pending.subarray(0, filled);
+}
+
+/** Whether two byte arrays hold the same bytes (keys, digests, small objects). */
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+}
+
+/** Compares two bodies byte for byte without holding either whole; both are read to the first difference. */
+export async function sameBody(a: Body, b: Body): Promise<boolean> {
+  const other = new ByteReader(b);
+  try {
+    for await (let chunk of a) {
+      while (chunk.length > 0) {
+        const piece = await other.next(chunk.length);
+        if (piece === undefined || !sameBytes(piece, chunk.subarray(0, piece.length))) return false;
+        chunk = chunk.subarray(piece.length);
+      }
+    }
+    return await other.atEnd();
+  } finally {
+    await other.close();
+  }
+}
+
+/**
  * Reads a body in exact amounts: `read(n)` returns the next `n` bytes (fewer only at the end), for
- * formats made of fixed-size records (erasure pieces, headers). Buffers at most one source chunk.
+ * formats made of fixed-size records (erasure pieces, headers); `next(max)` the next bytes as they
+ * come, to split a body without copying. Buffers at most one source chunk.
  */
 export class ByteReader {
   private readonly it: AsyncIterator<Uint8Array>;
@@ -140,6 +193,23 @@ export class ByteReader {
       at += part.length;
     }
     return out;
+  }
+
+  /** The next bytes as they come, at most `max` of them (a view, not a copy); undefined at the end. */
+  async next(max = Number.POSITIVE_INFINITY): Promise<Uint8Array | undefined> {
+    if (await this.atEnd()) return undefined;
+    return this.take(Math.min(max, this.rest.length));
+  }
+
+  /** Whether the body has no bytes left (reads one chunk ahead to tell; empty chunks are skipped). */
+  async atEnd(): Promise<boolean> {
+    while (this.rest.length === 0) {
+      if (this.ended) return true;
+      const r = await this.it.next();
+      if (r.done) this.ended = true;
+      else this.rest = r.value;
+    }
+    return false;
   }
 
   /** Stops the underlying body (closing its connection or file). */

@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { fromBytes, resolveRange, sliceBody, tapBody, toBytes } from "../../src/fs/body.js";
+import {
+  ByteReader,
+  blocks,
+  fromBytes,
+  resolveRange,
+  sameBody,
+  sameBytes,
+  sliceBody,
+  tapBody,
+  toBytes,
+} from "../../src/fs/body.js";
 import type { Body } from "../../src/fs/types.js";
 
 const DATA = Uint8Array.from({ length: 100 }, (_, i) => i);
@@ -161,5 +171,37 @@ describe("tapBody", () => {
     expect(out).toEqual(DATA);
     expect(seen).toEqual([40, 40, 20]);
     expect(ended).toBe(1);
+  });
+});
+
+describe("blocks, sameBytes, sameBody, ByteReader.next/atEnd", () => {
+  it("cuts a body into whole pieces whatever its chunking, the last one shorter", async () => {
+    const got = await collectParts(blocks(chunks([1, 2], [3, 4, 5, 6, 7], [], [8]), 3));
+    expect(got).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+      [7, 8],
+    ]);
+    expect(await collectParts(blocks(chunks(), 3))).toEqual([]);
+  });
+
+  it("compares bytes and bodies regardless of chunking", async () => {
+    expect(sameBytes(Uint8Array.from([1, 2]), Uint8Array.from([1, 2]))).toBe(true);
+    expect(sameBytes(Uint8Array.from([1, 2]).subarray(1), Uint8Array.from([2]))).toBe(true);
+    expect(sameBytes(Uint8Array.from([1, 2]), Uint8Array.from([1, 3]))).toBe(false);
+    expect(await sameBody(chunks([1, 2], [3]), chunks([1], [], [2, 3]))).toBe(true);
+    expect(await sameBody(chunks([1, 2]), chunks([1, 2], [3]))).toBe(false);
+    expect(await sameBody(chunks([1, 2, 3]), chunks([1, 2]))).toBe(false);
+    expect(await sameBody(chunks([1, 2]), chunks([1, 4]))).toBe(false);
+  });
+
+  it("hands out the next bytes as they come, at most max, and tells the end through empty chunks", async () => {
+    const r = new ByteReader(chunks([1, 2, 3], [], [4]));
+    expect([...((await r.next(2)) ?? [])]).toEqual([1, 2]);
+    expect([...((await r.next()) ?? [])]).toEqual([3]);
+    expect(await r.atEnd()).toBe(false);
+    expect([...(await r.read(5))]).toEqual([4]);
+    expect(await r.atEnd()).toBe(true);
+    expect(await r.next()).toBeUndefined();
   });
 });

@@ -4,11 +4,12 @@
  */
 import PQueue from "p-queue";
 import type { Stats } from "../accounting/stats.js";
+import { sameBody } from "../body.js";
 import { FsError } from "../errors.js";
 import type { Filter } from "../filter/filter.js";
 import { log } from "../log.js";
 import { commonHash } from "../operations/copy.js";
-import type { Body, Entry, Fs, FsObject } from "../types.js";
+import type { Entry, Fs, FsObject } from "../types.js";
 import { march } from "./march.js";
 
 export type CheckVerdict = "match" | "differ" | "missingOnSrc" | "missingOnDst" | "error";
@@ -92,7 +93,7 @@ export async function check(src: Fs, dst: Fs, o: CheckOptions): Promise<CheckRes
     // As rclone: --size-only wins over --download.
     if (o.sizeOnly) return true;
     if (o.download) {
-      const equal = await sameBytes(await s.open(o), await d.open(o));
+      const equal = await sameBody(await s.open(o), await d.open(o));
       if (!equal) log.error(s.remote, "contents differ");
       return equal;
     }
@@ -171,34 +172,4 @@ function summarise(src: Fs, dst: Fs, r: CheckResult, oneWay?: boolean): void {
   if (differences > 0) log.notice(String(dst), `${differences} errors while checking`);
   if (r.noHash > 0) log.notice(String(dst), `${r.noHash} hashes could not be checked`);
   if (r.matches > 0) log.notice(String(dst), `${r.matches} matching files`);
-}
-
-/** Compares two bodies byte for byte without holding either whole. */
-async function sameBytes(a: Body, b: Body): Promise<boolean> {
-  const ib = b[Symbol.asyncIterator]();
-  let pending: Uint8Array = new Uint8Array(0);
-  try {
-    for await (let chunk of a) {
-      while (chunk.length > 0) {
-        if (pending.length === 0) {
-          const m = await ib.next();
-          if (m.done) return false;
-          pending = m.value;
-          continue;
-        }
-        const n = Math.min(chunk.length, pending.length);
-        if (Buffer.compare(chunk.subarray(0, n), pending.subarray(0, n)) !== 0) return false;
-        chunk = chunk.subarray(n);
-        pending = pending.subarray(n);
-      }
-    }
-    if (pending.length > 0) return false;
-    for (;;) {
-      const m = await ib.next();
-      if (m.done) return true;
-      if (m.value.length > 0) return false;
-    }
-  } finally {
-    await ib.return?.();
-  }
 }

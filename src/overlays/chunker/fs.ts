@@ -1,68 +1,27 @@
 /**
  * The chunker overlay: files larger than `chunk_size` are stored as data chunks plus a small metadata
  * object under the file's own name, exactly as rclone 1.60's chunker stores them (format in
- * `name-format.ts`, `meta.ts`, `txn.ts`).
+ * `name-format.ts`, `meta.ts`, `txn.ts`). Listings are grouped in `group.ts`, files are `object.ts`.
  */
-
-import { fromBytes, resolveRange, toBytes } from "../../fs/body.js";
+import { ByteReader, fromBytes, toBytes } from "../../fs/body.js";
 import { FsError, isFsError, notImplemented, objectNotFound } from "../../fs/errors.js";
 import { streamHasher } from "../../fs/hash-worker.js";
 import { type HashType, newHasher } from "../../fs/hashes.js";
 import { log } from "../../fs/log.js";
 import type { CleanUpOptions } from "../../fs/operations/cleanup.js";
-import { OverlayFs, OverlayObject, type ServerSideOp } from "../../fs/overlay.js";
-import { baseName, cleanRemote, joinRemote, parentOf, unsafeSegment } from "../../fs/path.js";
-import type {
-  Body,
-  CallOptions,
-  Directory,
-  Entry,
-  Fs,
-  FsObject,
-  ObjectInfo,
-  OpenOptions,
-  PutOptions,
-} from "../../fs/types.js";
-import { cleanUpChunks, type MetaTxn, metaTxn } from "./cleanup.js";
+import { OverlayFs, type ServerSideOp } from "../../fs/overlay.js";
+import { baseName, cleanRemote, joinRemote, parentOf } from "../../fs/path.js";
+import type { Body, CallOptions, Entry, Fs, FsObject, ObjectInfo, PutOptions } from "../../fs/types.js";
+import { cleanUpChunks } from "./cleanup.js";
+import { type Group, groupDir } from "./group.js";
 import type { ChunkerOptions } from "./index.js";
-import {
-  type ChunkerMeta,
-  MAX_CHUNKS,
-  MAX_META_READ,
-  META_VERSION,
-  META_VERSION_TXN,
-  marshalMeta,
-  parseMeta,
-} from "./meta.js";
-import { ChunkNamer, type ParsedChunk } from "./name-format.js";
+import { MAX_CHUNKS, MAX_META_READ, META_VERSION, META_VERSION_TXN, marshalMeta, parseMeta } from "./meta.js";
+import { ChunkNamer } from "./name-format.js";
+import { ChunkerObject } from "./object.js";
 import { newTxnId } from "./txn.js";
-
-/** One wrapped chunk object with its index. */
-interface Chunk {
-  index: number;
-  obj: FsObject;
-}
-
-/** What the wrapped remote holds for one composite name. */
-interface Group {
-  main?: FsObject;
-  chunks: Chunk[];
-  /** Hidden chunks (temporary, control) exist next to a small main object. */
-  unsure: boolean;
-  /** Why the entry is unusable (gaps, duplicates, a big main object), when it is. */
-  bad?: string;
-  /**
-   * Chunks under final names that are not part of the file (left by an interrupted commit or
-   * removal): a commit removes them, or they would join the next version. Set by `findGroup` only.
-   */
-  stale?: FsObject[];
-}
 
 /** Transaction ids in use by this process, so concurrent uploads of one name never share one. */
 const activeTxns = new Set<string>();
-
-/** Byte order of UTF-8 names, as rclone sorts a listing. */
-const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
 
 export class ChunkerFs extends OverlayFs {
   readonly hashes: ReadonlySet<HashType>;
@@ -162,97 +121,8 @@ export class ChunkerFs extends OverlayFs {
 
   // ---- reading --------------------------------------------------------------------------------
 
-  /**
-   * Groups one wrapped directory listing into composite names (spec §10). Directories are returned
-   * as they are; `only` limits the work to one base name (for `newObject`).
-   */
-  private async groupDir(
-    dir: string,
-    options?: CallOptions,
-    only?: string,
-  ): Promise<{ dirs: Directory[]; groups: Map<string, Group>; strays: Map<string, FsObject[]> }> {
-    const entries = await this.inner.list(dir, options);
-    entries.sort((a, b) => byteOrder(a.remote, b.remote));
-    const dirs: Directory[] = [];
-    const groups = new Map<string, Group>();
-    const strays = new Map<string, FsObject[]>();
-    const chunks: { parsed: ParsedChunk; obj: FsObject }[] = [];
-    const stray = (parent: string, obj: FsObject) => strays.get(parent)?.push(obj) ?? strays.set(parent, [obj]);
-    const group = (name: string) => {
-      let g = groups.get(name);
-      if (!g) {
-        g = { chunks: [], unsure: false };
-        groups.set(name, g);
-      }
-      return g;
-    };
-    for (const e of entries) {
-      const name = baseName(e.remote);
-      if (e.kind === "dir") {
-        dirs.push(e);
-        continue;
-      }
-      const parsed = this.namer.parse(name);
-      if (parsed) {
-        const unsafe = unsafeSegment(parsed.parent);
-        if (unsafe) {
-          log.notice(e.remote, `skipped: a chunk of ${unsafe}`);
-          continue;
-        }
-        if (only === undefined || parsed.parent === only) chunks.push({ parsed, obj: e });
-      } else if (only === undefined || name === only) {
-        group(name).main = e;
-      }
-    }
-    // Chunks under a txn next to metadata that records that txn are the file's (norename layout,
-    // which a rename-mode commit also passes through), in either mode.
-    const txns = new Map<string, MetaTxn>();
-    for (const { parsed } of chunks) {
-      if (parsed.txn === "" || parsed.control !== undefined || txns.has(parsed.parent)) continue;
-      const main = groups.get(parsed.parent)?.main;
-      if (main) txns.set(parsed.parent, await metaTxn(main, options));
-    }
-    const renamed = movedToFinalNames(chunks, txns);
-    for (const { parsed, obj } of chunks) {
-      const current = txns.get(parsed.parent)?.txn ?? "";
-      const special = parsed.control !== undefined || (parsed.txn !== current && !renamed.has(obj));
-      if (special && parsed.control === undefined && parsed.txn === "") {
-        stray(parsed.parent, obj);
-      }
-      let g = groups.get(parsed.parent);
-      if (special) {
-        if (g?.main && g.main.size <= MAX_META_READ) g.unsure = true;
-        continue;
-      }
-      if (!g) {
-        if (this.useMeta) {
-          log.debug(obj.remote, "skip orphan data chunk");
-          stray(parsed.parent, obj);
-          continue;
-        }
-        g = group(parsed.parent);
-      }
-      const index = parsed.index as number;
-      if (g.chunks.some((c) => c.index === index)) g.bad = `duplicate chunk ${index + this.options.start_from}`;
-      g.chunks.push({ index, obj });
-    }
-    for (const [name, g] of groups) {
-      if (g.chunks.length === 0) continue;
-      g.chunks.sort((a, b) => a.index - b.index);
-      if (!g.bad) {
-        const gap = g.chunks.findIndex((c, i) => c.index !== i);
-        if (gap >= 0) g.bad = `missing chunk ${gap + this.options.start_from}`;
-      }
-      if (!g.bad && this.useMeta && g.main && g.main.size > MAX_META_READ) {
-        g.bad = "metadata object is too big";
-      }
-      if (g.bad) log.debug(joinRemote(dir, name), g.bad);
-    }
-    return { dirs, groups, strays };
-  }
-
   async list(dir: string, options?: CallOptions): Promise<Entry[]> {
-    const { dirs, groups } = await this.groupDir(dir, options);
+    const { dirs, groups } = await groupDir(this, dir, options);
     const dirNames = new Set(dirs.map((d) => baseName(d.remote)));
     const out: Entry[] = [...dirs];
     for (const [name, g] of groups) {
@@ -308,7 +178,7 @@ export class ChunkerFs extends OverlayFs {
   private async findGroup(remote: string, options?: CallOptions): Promise<Group | undefined> {
     const name = baseName(remote);
     try {
-      const { groups, strays } = await this.groupDir(parentOf(remote), options, name);
+      const { groups, strays } = await groupDir(this, parentOf(remote), options, name);
       return { ...(groups.get(name) ?? { chunks: [], unsure: false }), stale: strays.get(name) ?? [] };
     } catch (err) {
       if (isFsError(err, "DirNotFound")) return undefined;
@@ -411,34 +281,14 @@ export class ChunkerFs extends OverlayFs {
       // Small content of known size is kept to check whether it looks like metadata (spec §7).
       const keepHead = known && src.size <= this.chunkSize && src.size <= MAX_META_READ && this.useMeta;
       const head: Uint8Array[] = [];
-      const it = body[Symbol.asyncIterator]();
-      let pending: Uint8Array | undefined;
+      const reader = new ByteReader(body);
       let total = 0;
-      let ended = false;
-      const next = async (): Promise<Uint8Array | undefined> => {
-        if (pending) {
-          const p = pending;
-          pending = undefined;
-          return p;
-        }
-        if (ended) return undefined;
-        const r = await it.next();
-        if (r.done) {
-          ended = true;
-          return undefined;
-        }
-        return r.value;
-      };
       const chunkBody = async function* (limit: number, exact: boolean): Body {
         let left = limit;
         while (left > 0) {
           signal?.throwIfAborted();
-          let part = await next();
+          const part = await reader.next(left);
           if (part === undefined) break;
-          if (part.length > left) {
-            pending = part.subarray(left);
-            part = part.subarray(0, left);
-          }
           left -= part.length;
           total += part.length;
           const hashing = hasher?.update(part);
@@ -470,21 +320,12 @@ export class ChunkerFs extends OverlayFs {
         const chunkData = chunkBody(known ? size : this.chunkSize, known);
         const put = known ? this.inner.put.bind(this.inner) : this.innerOp("putStream");
         written.push(await put(chunkData, info, whole ? { signal, hashes: options?.hashes } : { signal }));
-        if (known ? total >= src.size : ended || total % this.chunkSize !== 0) break;
-        if (!known) {
-          // Only start another chunk when there is more data, so no empty last chunk is written.
-          let more = await next();
-          while (more !== undefined && more.length === 0) more = await next();
-          if (more === undefined) break;
-          pending = more;
-        }
+        if (known && total >= src.size) break;
+        // Only start another chunk when there is more data, so no empty last chunk is written.
+        if (!known && (total % this.chunkSize !== 0 || (await reader.atEnd()))) break;
       }
-      if (known) {
-        let extra = await next();
-        while (extra !== undefined && extra.length === 0) extra = await next();
-        if (extra !== undefined) {
-          throw new FsError("Corrupt", `size mismatch: body is larger than ${src.size}`, { path: remote });
-        }
+      if (known && !(await reader.atEnd())) {
+        throw new FsError("Corrupt", `size mismatch: body is larger than ${src.size}`, { path: remote });
       }
       signal?.throwIfAborted();
       let md5: string | undefined;
@@ -778,175 +619,5 @@ export class ChunkerFs extends OverlayFs {
       if (isFsError(err, "NotImplemented")) return undefined;
       throw err;
     }
-  }
-}
-
-/**
- * The final-name chunks that belong to a file whose metadata still records a txn: a rename-mode
- * commit moves its chunks from temporary to final names in index order after the metadata switch,
- * so when chunks `j…n-1` are still under the txn, final-name chunks `0…j-1` are the ones already
- * moved. Final-name chunks at `j` or above are a previous version's.
- */
-function movedToFinalNames(
-  chunks: readonly { parsed: ParsedChunk; obj: FsObject }[],
-  txns: ReadonlyMap<string, MetaTxn>,
-): Set<FsObject> {
-  const firstUnmoved = new Map<string, number>();
-  for (const { parsed } of chunks) {
-    const t = txns.get(parsed.parent);
-    if (!t || t.txn === "" || parsed.txn !== t.txn || parsed.control !== undefined) continue;
-    const at = firstUnmoved.get(parsed.parent) ?? t.nchunks;
-    firstUnmoved.set(parsed.parent, Math.min(at, parsed.index as number));
-  }
-  const out = new Set<FsObject>();
-  for (const { parsed, obj } of chunks) {
-    const t = txns.get(parsed.parent);
-    if (!t || t.txn === "" || parsed.txn !== "" || parsed.control !== undefined) continue;
-    if ((parsed.index as number) < (firstUnmoved.get(parsed.parent) ?? t.nchunks)) out.add(obj);
-  }
-  return out;
-}
-
-/** A file seen through the chunker: plain (one wrapped object) or composite (chunks + metadata). */
-export class ChunkerObject extends OverlayObject {
-  readonly size: number;
-  modTime: Date;
-  /** Metadata once read and checked; undefined for plain files and meta_format none. */
-  private meta: ChunkerMeta | undefined;
-  /** Set when an unsure composite turned out to be a plain file with stray chunks. */
-  private fallback = false;
-
-  constructor(
-    override readonly fs: ChunkerFs,
-    remote: string,
-    readonly main: FsObject | undefined,
-    readonly chunks?: FsObject[],
-    private readonly unsure = false,
-    meta?: ChunkerMeta,
-    modTime?: Date,
-  ) {
-    super(fs, remote);
-    this.meta = meta;
-    this.size = chunks ? chunks.reduce((n, c) => n + c.size, 0) : (main as FsObject).size;
-    // The metadata object's modtime, or the plain file's, or chunk 0's without metadata (spec §12).
-    const timed = (fs.useMeta && main) || !chunks ? main : chunks[0];
-    this.modTime = modTime ?? (timed as FsObject).modTime;
-  }
-
-  /** The hash whole reads are checked against, once the metadata is read and keeps one (see `open`). */
-  get checksWholeRead(): HashType | undefined {
-    if (!this.isComposite) return undefined;
-    return this.meta?.md5 ? "md5" : this.meta?.sha1 ? "sha1" : undefined;
-  }
-
-  /** Whether the content lives in chunks (rather than in the main object). */
-  get isComposite(): boolean {
-    return this.chunks !== undefined && !this.fallback;
-  }
-
-  /**
-   * Reads and checks the metadata of a composite (spec §9 step 4–5). Throws `Corrupt` for invalid
-   * or mismatching metadata, `NotImplemented` for a newer metadata version.
-   */
-  async validMeta(options?: CallOptions): Promise<ChunkerMeta | undefined> {
-    if (!this.fs.useMeta || !this.chunks || this.fallback) return undefined;
-    if (this.meta) return this.meta;
-    const main = this.main as FsObject;
-    // Only the signal: `options` may be a caller's byte range.
-    const parsed = parseMeta(await toBytes(await main.open({ signal: options?.signal })));
-    if (parsed.status === "not-metadata") {
-      if (this.unsure) {
-        this.fallback = true;
-        return undefined;
-      }
-      throw new FsError("Corrupt", `invalid metadata: ${parsed.reason}`, { path: this.remote });
-    }
-    if (parsed.status === "unsupported") {
-      throw new FsError("NotImplemented", parsed.reason, { path: this.remote });
-    }
-    const { meta } = parsed;
-    if (meta.size !== this.size || meta.nchunks !== this.chunks.length) {
-      throw new FsError("Corrupt", "metadata doesn't match file size", { path: this.remote });
-    }
-    this.meta = meta;
-    return meta;
-  }
-
-  async open(options?: OpenOptions): Promise<Body> {
-    await this.validMeta({ signal: options?.signal });
-    if (!this.isComposite) return (this.main as FsObject).open(options);
-    const { start, end } = resolveRange(options, this.size);
-    const signal = options?.signal;
-    const chunks = this.chunks as FsObject[];
-    const remote = this.remote;
-    // A whole read is checked against the hash the metadata keeps, so chunks swapped or damaged
-    // since the upload fail the read instead of returning other bytes.
-    const type = this.meta?.md5 ? "md5" : this.meta?.sha1 ? "sha1" : undefined;
-    const want = type && start === 0 && end === this.size ? this.meta?.[type] : undefined;
-    const hasher = want ? streamHasher(type as HashType, this.size) : undefined;
-    return (async function* () {
-      try {
-        let at = 0;
-        for (const c of chunks) {
-          const from = at;
-          at += c.size;
-          if (at <= start || c.size === 0) continue;
-          if (from >= end) break;
-          const offset = Math.max(start - from, 0);
-          const length = Math.min(end, at) - from - offset;
-          // A chunk changed since it was listed must fail the read, never shorten or shift the content.
-          let got = 0;
-          for await (const part of await c.open({ offset, length, signal })) {
-            got += part.length;
-            if (got > length) break;
-            const hashing = hasher?.update(part);
-            if (hashing) await hashing;
-            yield part;
-          }
-          if (got !== length) {
-            throw new FsError("Corrupt", `chunk ${baseName(c.remote)} has changed size since it was listed`, {
-              path: remote,
-            });
-          }
-        }
-        const digest = await hasher?.digest();
-        if (digest !== undefined && digest !== want?.toLowerCase()) {
-          throw new FsError("Corrupt", `${type} of the chunks differs from the metadata's (${digest} vs ${want})`, {
-            path: remote,
-          });
-        }
-      } finally {
-        // Releases a worker hasher when the read failed or was abandoned (digest may be asked again).
-        await hasher?.digest();
-      }
-    })();
-  }
-
-  async remove(options?: CallOptions): Promise<void> {
-    // The first removal reports a file that is already gone; the rest may be partly gone after a crash.
-    const [first, ...rest] = this.main ? [this.main, ...(this.chunks ?? [])] : (this.chunks as FsObject[]);
-    await (first as FsObject).remove(options);
-    await this.fs.removeObjects(rest, options);
-  }
-
-  async setModTime(modTime: Date, options?: CallOptions): Promise<void> {
-    const target = this.fs.useMeta || !this.chunks ? this.main : this.chunks[0];
-    if (this.chunks) await this.validMeta(options);
-    await (target as FsObject).setModTime(modTime, options);
-    this.modTime = modTime;
-  }
-
-  async hash(type: HashType, options?: CallOptions): Promise<string | undefined> {
-    if (!this.fs.hashes.has(type)) throw notImplemented(`hash ${type}`, this.remote);
-    await this.validMeta(options);
-    if (!this.isComposite) {
-      try {
-        return await (this.main as FsObject).hash(type, options);
-      } catch (err) {
-        if (isFsError(err, "NotImplemented")) return undefined;
-        throw err;
-      }
-    }
-    return this.meta?.[type as "md5" | "sha1"]?.toLowerCase();
   }
 }

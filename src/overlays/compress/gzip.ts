@@ -6,9 +6,10 @@
  */
 import { promisify } from "node:util";
 import { constants, crc32, deflateRaw, inflateRaw, type ZlibOptions } from "node:zlib";
+import { ByteReader } from "../../fs/body.js";
 import { FsError } from "../../fs/errors.js";
 import type { Body } from "../../fs/types.js";
-import { type Block, ExactReader, mapOrdered } from "./blocks.js";
+import { type Block, mapOrdered } from "./blocks.js";
 import type { BlockMeta } from "./meta.js";
 
 export const GZIP_BLOCK_SIZE = 1 << 20;
@@ -174,7 +175,7 @@ export async function* gzipDecode(
   const last = whole ? nBlocks - 1 : Math.floor((end - 1) / blockSize);
   const from = whole ? 0 : (starts[first] as number);
   const to = whole ? (starts[nBlocks] as number) + TRAILER_SIZE : (starts[last + 1] as number);
-  const reader = new ExactReader(await open(from, to - from));
+  const reader = new ByteReader(await open(from, to - from));
   const expected = (i: number) => Math.max(0, Math.min(blockSize, layout.size - i * blockSize));
   async function* compressedBlocks() {
     if (whole) {

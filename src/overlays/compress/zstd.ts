@@ -6,9 +6,10 @@
  * the whole object (skippable frames are skipped). Pure: no Fs.
  */
 import { Decoder, Encoder } from "@toondepauw/node-zstd";
+import { ByteReader } from "../../fs/body.js";
 import { FsError } from "../../fs/errors.js";
 import type { Body } from "../../fs/types.js";
-import { type Block, ExactReader, mapOrdered } from "./blocks.js";
+import { type Block, mapOrdered } from "./blocks.js";
 import type { OpenRange } from "./gzip.js";
 import type { BlockMeta } from "./meta.js";
 
@@ -169,7 +170,7 @@ export async function* zstdDecode(
   const last = whole ? frames - 1 : Math.floor((end - 1) / frameSize);
   const from = offsets[first] as number;
   const to = offsets[last + 1] as number;
-  const reader = new ExactReader(await open(from, whole ? Number.MAX_SAFE_INTEGER : to - from));
+  const reader = new ByteReader(await open(from, whole ? Number.MAX_SAFE_INTEGER : to - from));
   const expected = (i: number) => Math.min(frameSize, layout.size - i * frameSize);
   async function* compressedFrames() {
     for (let i = first; i <= last; i++) {

@@ -4,7 +4,9 @@
  * 192-bit addition). There is no length field and no file MAC: cutting a file exactly at a block
  * boundary cannot be detected (rclone issue #7192).
  */
+
 import { randomBytes } from "node:crypto";
+import { blocks } from "../../fs/body.js";
 import { FsError } from "../../fs/errors.js";
 import type { Body } from "../../fs/types.js";
 import { type SecretBox, TAG_BYTES } from "./secretbox.js";
@@ -80,36 +82,6 @@ export function parseHeader(header: Uint8Array, path: string): Uint8Array {
     if (header[i] !== MAGIC[i]) throw new FsError("Corrupt", "not an encrypted file - bad magic string", { path });
   }
   return header.slice(MAGIC.length, HEADER_BYTES);
-}
-
-/**
- * Collects a body into pieces of exactly `size` bytes (the last one shorter), copying only when a
- * piece spans input chunks. Memory: one piece.
- */
-async function* blocks(body: Body, size: number): AsyncGenerator<Uint8Array> {
-  let pending: Uint8Array | undefined;
-  let filled = 0;
-  for await (let part of body) {
-    if (pending) {
-      const n = Math.min(size - filled, part.length);
-      pending.set(part.subarray(0, n), filled);
-      filled += n;
-      part = part.subarray(n);
-      if (filled < size) continue;
-      yield pending;
-      pending = undefined;
-    }
-    while (part.length >= size) {
-      yield part.subarray(0, size);
-      part = part.subarray(size);
-    }
-    if (part.length > 0) {
-      pending = new Uint8Array(size);
-      pending.set(part);
-      filled = part.length;
-    }
-  }
-  if (pending) yield pending.subarray(0, filled);
 }
 
 /**

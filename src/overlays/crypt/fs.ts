@@ -3,7 +3,7 @@
  * on the wrapped remote. Nothing is forwarded by default: every operation maps names (and bytes)
  * here, so a missing method cannot leak plaintext.
  */
-import { resolveRange, sliceBody, tapBody, toBytes } from "../../fs/body.js";
+import { resolveRange, sameBytes, sliceBody, tapBody, toBytes } from "../../fs/body.js";
 import { FsError, isFsError, notImplemented } from "../../fs/errors.js";
 import { type AsyncHasher, streamHasher } from "../../fs/hash-worker.js";
 import { HASH_TYPES, type HashType, newHasher } from "../../fs/hashes.js";
@@ -29,8 +29,6 @@ import type { CryptOptions } from "./index.js";
 import type { CryptKeys } from "./keys.js";
 import type { NameCipher } from "./names.js";
 import type { SecretBox } from "./secretbox.js";
-
-const sameBytes = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
 
 /** An FsError from the wrapped remote, re-addressed to the plaintext path. */
 function readdress(err: unknown, remote: string): unknown {
