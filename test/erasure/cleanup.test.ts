@@ -40,13 +40,14 @@ describe("erasure cleanup", () => {
   it("removes leftover temporary shards and superseded versions, keeps newer incomplete ones", async () => {
     tree = await makeErasureTree();
     const clean = allShards();
-    const vid = vidOf(0, "a/seg");
+    // Versions relative to each file's own, however far apart the uploads were.
+    const [odd, seg, one, empty] = ["a/b/odd", "a/seg", "one", "empty"].map((f) => vidOf(0, f)) as number[];
     const leftovers = [
-      ...[0, 1, 2].map((i) => copyShardAs(i, "a/b/odd", vid + 5, true)), // a killed upload
-      ...[0, 1, 2, 3, 4, 5].map((i) => copyShardAs(i, "a/seg", vid - 10, false)), // a complete older version
-      ...[1, 4].map((i) => copyShardAs(i, "one", vid - 20, false)), // an incomplete older version
+      ...[0, 1, 2].map((i) => copyShardAs(i, "a/b/odd", odd + 5, true)), // a killed upload
+      ...[0, 1, 2, 3, 4, 5].map((i) => copyShardAs(i, "a/seg", seg - 10, false)), // a complete older version
+      ...[1, 4].map((i) => copyShardAs(i, "one", one - 20, false)), // an incomplete older version
     ];
-    const newer = [2, 3].map((i) => copyShardAs(i, "empty", vid + 30, false)); // newer, fewer than k shards
+    const newer = [2, 3].map((i) => copyShardAs(i, "empty", empty + 30, false)); // newer, fewer than k shards
     const lines: string[] = [];
     setLogSink((entry) => lines.push(formatLogLine(entry)));
     setLogLevel("INFO");
