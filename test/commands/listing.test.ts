@@ -65,7 +65,7 @@ describe("lsd", () => {
   it("exits 1 when the path is missing", async () => {
     const r = await strata(["lsd"]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/Not enough non-option arguments/);
+    expect(r.stderr).toMatch(/Command lsd needs 1 arguments minimum: you provided 0 non flag arguments: \[\]\n$/);
   });
 });
 
