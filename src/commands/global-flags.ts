@@ -158,7 +158,7 @@ export const GLOBAL_FLAGS: readonly FlagSpec[] = [
     name: "use-server-modtime",
     type: "boolean",
     default: false,
-    description: "Use server modified time (accepted for rclone compatibility, no effect)",
+    description: "Use server modified time instead of object metadata",
   },
   {
     name: "dump",

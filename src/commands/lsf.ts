@@ -57,6 +57,7 @@ const command: CommandModule<GlobalArgs, Args> = {
     const filter = await Filter.create(filterOptionsFromArgs(argv));
     const lines = lsf(await openFilteredTarget(argv.remote, filter), {
       format: argv.format,
+      useServerModTime: argv["use-server-modtime"],
       separator: argv.separator,
       dirSlash: argv["dir-slash"],
       absolute: argv.absolute,

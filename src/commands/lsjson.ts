@@ -6,9 +6,9 @@ import { DIRECTORY_MIME, mimeTypeOf } from "../fs/mime.js";
 import { listTarget, openFilteredTarget } from "../fs/operations/list.js";
 import { baseName } from "../fs/path.js";
 import type { Entry } from "../fs/types.js";
-import { formatRfc3339, Output, run } from "./shared.js";
+import { formatRfc3339, type GlobalArgs, Output, run } from "./shared.js";
 
-interface Args extends FilterArgs {
+interface Args extends GlobalArgs, FilterArgs {
   remote: string;
   recursive: boolean;
   hash: boolean;
@@ -42,7 +42,7 @@ export async function lsjsonItem(e: Entry, args: Args, hashTypes: HashType[]): P
 }
 
 /** `lsjson`: entries as a JSON array, in rclone's exact shape. */
-const command: CommandModule<object, Args> = {
+const command: CommandModule<GlobalArgs, Args> = {
   command: "lsjson <remote>",
   describe: "List directories and objects in the path in JSON format",
   builder: (y) =>
@@ -74,7 +74,13 @@ const command: CommandModule<object, Args> = {
     const out = new Output();
     out.line("[");
     let first = true;
-    const opts = { maxDepth, filesOnly: argv["files-only"], dirsOnly: argv["dirs-only"], filter };
+    const opts = {
+      maxDepth,
+      filesOnly: argv["files-only"],
+      dirsOnly: argv["dirs-only"],
+      filter,
+      modTimes: argv["no-modtime"] ? undefined : { useServerModTime: argv["use-server-modtime"] },
+    };
     for await (const e of listTarget(target, opts)) {
       out.write(`${first ? "" : ",\n"}${JSON.stringify(await lsjsonItem(e, argv, hashTypes))}`);
       first = false;

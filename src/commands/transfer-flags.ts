@@ -233,6 +233,7 @@ export async function syncOptionsFromArgs(argv: TransferArgs, stats: Stats): Pro
     checkers: argv.checkers,
     lowLevelRetries: argv["low-level-retries"],
     modifyWindow: parseDuration(argv["modify-window"]),
+    useServerModTime: argv["use-server-modtime"],
     checksum: argv.checksum,
     sizeOnly: argv["size-only"],
     ignoreTimes: argv["ignore-times"],

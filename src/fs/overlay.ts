@@ -17,6 +17,7 @@ import {
 } from "./features.js";
 import type { HashType } from "./hashes.js";
 import { objectUnderLayers, underLayers } from "./layers/layer.js";
+import { loadVia } from "./modtime.js";
 import type { Body, CallOptions, Entry, Fs, FsObject, ObjectInfo, OpenOptions, PutOptions } from "./types.js";
 
 /** How an overlay's optional operations depend on its inner Fs. */
@@ -211,6 +212,16 @@ export abstract class OverlayObject implements FsObject {
     readonly fs: OverlayFs,
     readonly remote: string,
   ) {}
+
+  /** The inner object whose modtime this one reports (set by overlays whose modtime is an inner one's). */
+  protected modTimeSource: FsObject | undefined;
+
+  /** Loads the modtime of `modTimeSource` where its listing did not give it (see `FsObject.loadModTime`). */
+  get loadModTime(): FsObject["loadModTime"] {
+    return loadVia(this.modTimeSource, (t) => {
+      this.modTime = t;
+    });
+  }
 
   abstract open(options?: OpenOptions): Promise<Body>;
   abstract remove(options?: CallOptions): Promise<void>;

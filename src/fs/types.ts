@@ -59,6 +59,12 @@ export interface FsObject extends ObjectInfo {
    * so a copy need not compute it again.
    */
   readonly checksWholeRead?: HashType;
+  /**
+   * Present when `modTime` is only what the listing gave and the file's own modtime costs another
+   * request (S3 lists the upload time; the modtime is in each object's metadata). Resolves the
+   * file's modtime and sets `modTime` to it. Callers that need modtimes go through `modTimeOf`.
+   */
+  loadModTime?(options?: CallOptions): Promise<Date>;
   /** Opens the content, or a range of it. A range past the end yields nothing. */
   open(options?: OpenOptions): Promise<Body>;
   /** Removes the file. Throws `ObjectNotFound` if it is already gone. */

@@ -14,9 +14,8 @@ import {
   ListBucketsCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
-import PQueue from "p-queue";
 import { resolveRange } from "../../fs/body.js";
-import { FsError, isFsError, notImplemented } from "../../fs/errors.js";
+import { FsError, notImplemented } from "../../fs/errors.js";
 import { fillFeatures } from "../../fs/features.js";
 import type { HashType } from "../../fs/hashes.js";
 import { mimeTypeOf } from "../../fs/mime.js";
@@ -40,8 +39,6 @@ import { listPages } from "./list.js";
 import { copyMetadata, formatMtime, META_MD5, META_MTIME, md5Base64, md5Of, parseMtime } from "./metadata.js";
 import { uploadObject } from "./upload.js";
 
-/** HEAD requests in flight while a listing reads its objects' metadata. */
-const LIST_HEADS = 16;
 /** DeleteObjects takes at most this many keys per call. */
 const DELETE_BATCH = 1000;
 /** Directories (key prefixes) have no time of their own. */
@@ -90,8 +87,9 @@ export class S3Fs implements Fs {
   }
 
   /**
-   * The buckets at the root, else one level of keys and prefixes (one HEAD per object for its
-   * metadata). Throws `DirNotFound` for a missing bucket or a prefix with nothing under it.
+   * The buckets at the root, else one level of keys and prefixes, from the listing alone: each
+   * object's modtime is its upload time until `loadModTime` reads its metadata. Throws `DirNotFound`
+   * for a missing bucket or a prefix with nothing under it.
    */
   async list(dir: string, options?: CallOptions): Promise<Entry[]> {
     const { bucket, key } = this.ref(dir);
@@ -106,7 +104,7 @@ export class S3Fs implements Fs {
       }
       const prefix = key === "" ? "" : `${key}/`;
       const dirs: Directory[] = [];
-      const keys: { key: string; remote: string }[] = [];
+      const objects: S3Object[] = [];
       let found = false;
       for await (const page of listPages(this.client, bucket, prefix, { delimiter: "/", signal: options?.signal })) {
         for (const p of page.prefixes) {
@@ -117,23 +115,13 @@ export class S3Fs implements Fs {
         for (const k of page.keys) {
           found = true;
           // A zero-length "dir/" object is another tool's directory marker, not a file.
-          if (k.key !== prefix) keys.push({ key: k.key, remote: joinRemote(dir, k.key.slice(prefix.length)) });
+          if (k.key === prefix) continue;
+          const remote = joinRemote(dir, k.key.slice(prefix.length));
+          objects.push(new S3Object(this, remote, k.size, k.lastModified ?? NO_TIME, undefined, undefined, k.etag));
         }
       }
       if (!found && prefix !== "") throw new FsError("DirNotFound", "directory not found", { path: dir });
-      // Modtimes are in each object's metadata, which listings do not return.
-      const heads = new PQueue({ concurrency: LIST_HEADS });
-      const objects = await Promise.all(
-        keys.map((k) =>
-          heads.add(() =>
-            this.head({ bucket, key: k.key }, k.remote, options?.signal).catch((err) => {
-              if (isFsError(err, "ObjectNotFound")) return undefined;
-              throw err;
-            }),
-          ),
-        ),
-      );
-      return [...dirs, ...objects.filter((o): o is S3Object => o !== undefined)];
+      return [...dirs, ...objects];
     } catch (err) {
       throw fromS3Error(err, dir, "dir");
     }
@@ -141,17 +129,19 @@ export class S3Fs implements Fs {
 
   /** The object at `ref`, from a HEAD request. Throws `ObjectNotFound`. */
   private async head(ref: ObjectRef, remote: string, signal?: AbortSignal): Promise<S3Object> {
-    let out: HeadObjectCommandOutput;
-    try {
-      out = await this.client.send(new HeadObjectCommand({ Bucket: ref.bucket, Key: ref.key }), {
-        abortSignal: signal,
-      });
-    } catch (err) {
-      throw fromS3Error(err, remote, "file");
-    }
+    const out = await this.headOutput(ref, remote, signal);
     const metadata = out.Metadata ?? {};
     const modTime = parseMtime(metadata[META_MTIME]) ?? out.LastModified ?? NO_TIME;
     return new S3Object(this, remote, out.ContentLength ?? 0, modTime, metadata, out.ContentType, out.ETag);
+  }
+
+  /** A HEAD of `ref`. Throws `ObjectNotFound`. */
+  headOutput(ref: ObjectRef, remote: string, signal?: AbortSignal): Promise<HeadObjectCommandOutput> {
+    return this.client
+      .send(new HeadObjectCommand({ Bucket: ref.bucket, Key: ref.key }), { abortSignal: signal })
+      .catch((err) => {
+        throw fromS3Error(err, remote, "file");
+      });
   }
 
   /** The object at `remote` (a HEAD). Throws `ObjectNotFound`, or `IsDir` for a bucket's name. */
@@ -320,39 +310,81 @@ export class S3Fs implements Fs {
     }
     const to = this.ref(remote);
     if (to.key === "") throw new FsError("IsDir", "is a bucket", { path: remote });
+    const { metadata: srcMetadata, contentType } = await src.stored(options);
     const md5 = src.md5();
-    const metadata = copyMetadata(src.metadata, md5, src.size, this.options.copy_cutoff);
+    const metadata = copyMetadata(srcMetadata, md5, src.size, this.options.copy_cutoff);
     try {
       if (!this.options.no_check_bucket) await this.ensureBucket(to.bucket, options?.signal);
       const from = { ...src.fs.ref(src.remote), size: src.size };
-      await copyObject(this.client, this.options, from, to, metadata, src.contentType, options?.signal);
+      await copyObject(this.client, this.options, from, to, metadata, contentType, options?.signal);
     } catch (err) {
       throw fromS3Error(err, remote, "file");
     }
-    return new S3Object(this, remote, src.size, src.modTime, metadata, src.contentType, undefined, md5);
+    return new S3Object(this, remote, src.size, src.modTime, metadata, contentType, undefined, md5);
   }
 }
 
-/** An object of an s3 remote, with the metadata of the HEAD (or upload) it comes from. */
+/** What a HEAD tells beyond a listing. */
+interface StoredMetadata {
+  /** User metadata (keys lower-case, as S3 returns them). */
+  metadata: Record<string, string>;
+  contentType: string | undefined;
+}
+
+/**
+ * An object of an s3 remote. One from a HEAD or an upload has its metadata; one from a listing
+ * has the listing's size, ETag and upload time, and reads its metadata (one HEAD) only when its
+ * modtime, a multipart MD5 or a copy needs it.
+ */
 export class S3Object implements FsObject {
   readonly kind = "file";
+  private meta: StoredMetadata | Promise<StoredMetadata> | undefined;
 
   constructor(
     readonly fs: S3Fs,
     readonly remote: string,
     readonly size: number,
     public modTime: Date,
-    /** User metadata (keys lower-case, as S3 returns them). */
-    public metadata: Record<string, string>,
-    readonly contentType: string | undefined,
+    /** User metadata; undefined for an object from a listing, until it is read. */
+    metadata: Record<string, string> | undefined,
+    contentType: string | undefined,
     private readonly etag: string | undefined,
     /** The MD5 computed while uploading, when this handle comes from `put`. */
     private readonly knownMd5?: string,
-  ) {}
+  ) {
+    if (metadata) this.meta = { metadata, contentType };
+  }
 
-  /** The MD5 (hex) from the upload, the ETag or `md5chksum`; undefined for a multipart object without one. */
+  /** The object's metadata and content type, with a HEAD the first time for an object from a listing. */
+  async stored(options?: CallOptions): Promise<StoredMetadata> {
+    this.meta ??= this.fs.headOutput(this.fs.ref(this.remote), this.remote, options?.signal).then(
+      (out) => {
+        const meta = { metadata: out.Metadata ?? {}, contentType: out.ContentType };
+        this.modTime = parseMtime(meta.metadata[META_MTIME]) ?? out.LastModified ?? this.modTime;
+        this.meta = meta;
+        return meta;
+      },
+      (err) => {
+        this.meta = undefined;
+        throw err;
+      },
+    );
+    return this.meta;
+  }
+
+  /** The modtime kept in the `mtime` metadata (the upload time when there is none). */
+  async loadModTime(options?: CallOptions): Promise<Date> {
+    await this.stored(options);
+    return this.modTime;
+  }
+
+  /**
+   * The MD5 (hex) from the upload, the ETag or `md5chksum`; undefined for a multipart object without
+   * one, and for a multipart object whose metadata has not been read (`stored`).
+   */
   md5(): string | undefined {
-    return this.knownMd5 ?? md5Of(this.etag, this.metadata);
+    const meta = this.meta && !(this.meta instanceof Promise) ? this.meta.metadata : undefined;
+    return this.knownMd5 ?? md5Of(this.etag, meta);
   }
 
   async open(options?: OpenOptions): Promise<Body> {
@@ -389,8 +421,9 @@ export class S3Object implements FsObject {
   /** Rewrites the `mtime` metadata by copying the object onto itself (content and MD5 unchanged). */
   async setModTime(modTime: Date, options?: CallOptions): Promise<void> {
     const ref = this.fs.ref(this.remote);
+    const { metadata: old, contentType } = await this.stored(options);
     const metadata = copyMetadata(
-      { ...this.metadata, [META_MTIME]: formatMtime(modTime) },
+      { ...old, [META_MTIME]: formatMtime(modTime) },
       this.md5(),
       this.size,
       this.fs.options.copy_cutoff,
@@ -402,18 +435,20 @@ export class S3Object implements FsObject {
         { ...ref, size: this.size },
         ref,
         metadata,
-        this.contentType,
+        contentType,
         options?.signal,
       );
     } catch (err) {
       throw fromS3Error(err, this.remote, "file");
     }
-    this.metadata = metadata;
+    this.meta = { metadata, contentType };
     this.modTime = modTime;
   }
 
-  async hash(type: HashType): Promise<string | undefined> {
+  async hash(type: HashType, options?: CallOptions): Promise<string | undefined> {
     if (type !== "md5") throw notImplemented(`hash ${type}`, this.remote);
+    // A multipart ETag is no MD5: the one rclone and strata keep is in the metadata.
+    if (!this.md5()) await this.stored(options);
     return this.md5();
   }
 }

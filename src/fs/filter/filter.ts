@@ -157,6 +157,11 @@ export class Filter {
     return this.rules.fileRules.match(remote) ?? true;
   }
 
+  /** Whether `includeObject` looks at modtimes (`--min-age`/`--max-age` without `--files-from`). */
+  judgesAge(): boolean {
+    return !this.files && (this.modTimeFrom !== undefined || this.modTimeTo !== undefined);
+  }
+
   /**
    * Whether an object passes: `--files-from` alone if given, else age (`modTime` at or after the
    * `--max-age` cutoff, at or before the `--min-age` one), size (inclusive bounds), then the rules.

@@ -197,6 +197,10 @@ export class LayerObject implements FsObject {
   get modTime(): Date {
     return this.inner.modTime;
   }
+  /** The inner object's, when its listing left its modtime to be loaded. */
+  get loadModTime(): FsObject["loadModTime"] {
+    return this.inner.loadModTime?.bind(this.inner);
+  }
   /** The inner object's check holds only for a layer that passes bytes unchanged (not fault injection). */
   get checksWholeRead(): HashType | undefined {
     return this.fs.serverSideThrough ? this.inner.checksWholeRead : undefined;

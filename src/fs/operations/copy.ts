@@ -4,6 +4,7 @@ import { FsError, isFsError } from "../errors.js";
 import { streamHasher } from "../hash-worker.js";
 import { HASH_TYPES, type HashType } from "../hashes.js";
 import { log } from "../log.js";
+import { modTimeOf } from "../modtime.js";
 import type { Body, CallOptions, Fs, FsObject, ObjectInfo } from "../types.js";
 
 /** Chunks read ahead of the writer during a streamed copy (1 MiB each from the disk backends). */
@@ -33,6 +34,8 @@ export interface CopyOptions extends CallOptions {
    * see its bytes as they see rclone's local copies, which always stream.
    */
   streamLocalCopies?: boolean;
+  /** Give the copy the time the source's listing gave (rclone's --use-server-modtime). */
+  useServerModTime?: boolean;
 }
 
 /**
@@ -67,6 +70,7 @@ async function streamCopy(src: FsObject, dst: Fs, remote: string, options: CopyO
   };
   let copied: FsObject;
   try {
+    const modTime = await modTimeOf(src, options);
     let body = prefetch(await src.open(options), READ_AHEAD);
     if (options.account) body = options.account(body);
     if (inFlight) body = tapBody(body, (part) => inFlight.update(part));
@@ -76,7 +80,7 @@ async function streamCopy(src: FsObject, dst: Fs, remote: string, options: CopyO
     const info: ObjectInfo = {
       remote,
       size: src.size,
-      modTime: src.modTime,
+      modTime,
       fs: src.fs,
       hashedInFlight: inFlight || vouched ? hashType : undefined,
       hash: (type, o) => (inFlight && type === hashType ? digest() : src.hash(type, o)),

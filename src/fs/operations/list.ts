@@ -1,6 +1,7 @@
 /** Listing a command's target: a directory (optionally recursive and filtered) or the single file it names. */
 import { FsError } from "../errors.js";
 import type { Filter } from "../filter/filter.js";
+import { type ModTimeOptions, withModTimes } from "../modtime.js";
 import type { FsContext } from "../new-fs.js";
 import type { CallOptions, Entry } from "../types.js";
 import { openTarget, type Target } from "./target.js";
@@ -16,6 +17,11 @@ export interface ListOptions extends CallOptions {
    * descended (see `filterListing` in `walk.ts`). An active filter refuses a file target.
    */
   filter?: Filter;
+  /**
+   * Load every file's modtime before it is yielded, where the listing did not give it (see
+   * `modTimeOf`), a few at a time: for commands that print modtimes.
+   */
+  modTimes?: ModTimeOptions;
 }
 
 /**
@@ -46,7 +52,12 @@ export async function openFilteredTarget(spec: string, filter: Filter | undefine
  * Paths are relative to the target directory, and so are the paths the filter matches. Throws
  * `DirNotFound` for a missing directory and `Usage` for a file target with an active filter.
  */
-export async function* listTarget(target: Target, options: ListOptions = {}): AsyncGenerator<Entry> {
+export function listTarget(target: Target, options: ListOptions = {}): AsyncGenerator<Entry> {
+  const entries = listEntries(target, options);
+  return options.modTimes ? withModTimes(entries, options.modTimes) : entries;
+}
+
+async function* listEntries(target: Target, options: ListOptions): AsyncGenerator<Entry> {
   assertTargetFilter(target, options.filter);
   if (target.file) {
     if (!options.dirsOnly) yield target.file;

@@ -18,6 +18,8 @@ export interface LsfOptions {
    * empty and `M` prints `{}`, as rclone does for remotes without them. Default `p`.
    */
   format?: string;
+  /** With `t`: the times listings give, loading none (rclone's --use-server-modtime). */
+  useServerModTime?: boolean;
   /** Between fields; default `;`, or `,` with `csv`. With `csv` only its first character counts. */
   separator?: string;
   /** Append `/` to directory paths (default true). */
@@ -138,6 +140,7 @@ export async function* lsf(target: Target, options: LsfOptions = {}): AsyncGener
     filesOnly: options.filesOnly,
     dirsOnly: options.dirsOnly,
     filter: options.filter,
+    modTimes: (options.format ?? "").includes("t") ? { useServerModTime: options.useServerModTime } : undefined,
   })) {
     yield await format(e);
   }

@@ -4,6 +4,7 @@
  */
 
 import type { Filter } from "../filter/filter.js";
+import { loadModTimes } from "../modtime.js";
 import { baseName } from "../path.js";
 import type { CallOptions, Entry } from "../types.js";
 import { goFixed } from "./format.js";
@@ -139,6 +140,7 @@ export async function buildTree(target: Target, options: TreeOptions = {}): Prom
       filter: options.filter,
       signal: options.signal,
     })) {
+      if (options.modTime || options.sort === "mtime") await loadModTimes(entries, { signal: options.signal });
       listed.set(dir, entries);
     }
   }

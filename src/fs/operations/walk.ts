@@ -1,6 +1,7 @@
 /** Recursive listing, one directory at a time, in rclone's (UTF-8 byte) name order, optionally filtered. */
 import { isFsError } from "../errors.js";
 import type { Filter } from "../filter/filter.js";
+import { loadModTimes } from "../modtime.js";
 import { baseName, joinRemote } from "../path.js";
 import type { CallOptions, Entry, Fs } from "../types.js";
 
@@ -75,6 +76,7 @@ export async function filterListing(
   ) {
     return [];
   }
+  if (filter.judgesAge()) await loadModTimes(entries, options);
   const keep = entries.map((e) =>
     e.kind === "file" ? filter.includeObject(e.remote, e.size, e.modTime) : filter.includeDirectory(e.remote),
   );

@@ -5,6 +5,7 @@
  */
 import { isFsError } from "../errors.js";
 import { log } from "../log.js";
+import { modTimeOf } from "../modtime.js";
 import { commonHash } from "../operations/copy.js";
 import type { Fs, FsObject } from "../types.js";
 import { MODTIME_NOT_SUPPORTED } from "../types.js";
@@ -21,6 +22,8 @@ export interface CompareOptions {
   dryRun?: boolean;
   /** --modify-window in ms: modtimes closer than this are equal even where the remotes keep finer times. */
   modifyWindow?: number;
+  /** Compare the times listings give, never loading modtimes (rclone's --use-server-modtime). */
+  useServerModTime?: boolean;
   signal?: AbortSignal;
 }
 
@@ -52,7 +55,15 @@ export function unchangedByListing(src: FsObject, dst: FsObject, o: CompareOptio
   if (o.ignoreTimes || o.checksum || o.ignoreSize || sizesDiffer(src, dst)) return false;
   if (o.sizeOnly) return true;
   const window = modifyWindowMs(src, dst, o);
-  return window === Number.POSITIVE_INFINITY || Math.abs(src.modTime.getTime() - dst.modTime.getTime()) < window;
+  if (window === Number.POSITIVE_INFINITY) return true;
+  // A modtime still to be loaded is not in the listing: `needsTransfer` loads it.
+  if (!o.useServerModTime && (src.loadModTime || dst.loadModTime)) return false;
+  return Math.abs(src.modTime.getTime() - dst.modTime.getTime()) < window;
+}
+
+/** Loads both modtimes where listings did not give them (see `modTimeOf`). */
+async function loadModTimes(src: FsObject, dst: FsObject, o: CompareOptions): Promise<void> {
+  await Promise.all([modTimeOf(src, o), modTimeOf(dst, o)]);
 }
 
 /**
@@ -69,6 +80,7 @@ export async function needsTransfer(src: FsObject, dst: FsObject, o: CompareOpti
     // rclone's NeedTransfer: without a common precision it assumes one second.
     const w = modifyWindowMs(src, dst, o);
     const window = w === Number.POSITIVE_INFINITY ? 1000 : w;
+    await loadModTimes(src, dst, o);
     const dt = dst.modTime.getTime() - src.modTime.getTime();
     if (dt >= window) {
       log.debug(src.remote, "Destination is newer than source, skipping");
@@ -109,6 +121,7 @@ export async function equal(
   if (!o.forceModTimeMatch) {
     const window = modifyWindowMs(src, dst, o);
     if (window === Number.POSITIVE_INFINITY) return true;
+    await loadModTimes(src, dst, o);
     const dt = Math.abs(src.modTime.getTime() - dst.modTime.getTime());
     if (dt < window) return true;
   }
@@ -118,6 +131,7 @@ export async function equal(
   const [a, b] = await Promise.all([src.hash(hashType, o), dst.hash(hashType, o)]);
   if (!a || !b || a !== b) return false;
   if (o.noUpdateModTime) return true;
+  await modTimeOf(src, o);
   if (o.dryRun) {
     const size = src.size >= 0 ? ` (size ${formatSize(src.size)})` : "";
     log.notice(src.remote, `Skipped update modification time as --dry-run is set${size}`);

@@ -6,6 +6,7 @@
 import PQueue from "p-queue";
 import { isFsError } from "../errors.js";
 import type { Filter } from "../filter/filter.js";
+import { loadModTimes } from "../modtime.js";
 import { compareNames } from "../operations/walk.js";
 import { baseName } from "../path.js";
 import type { Entry, Fs } from "../types.js";
@@ -31,6 +32,8 @@ export interface MarchOptions {
   maxDepth?: number;
   /** List the destination unfiltered (rclone's DstIncludeAll, for sync --delete-excluded). */
   dstIncludeAll?: boolean;
+  /** Age filters judge the times listings give, loading none (rclone's --use-server-modtime). */
+  useServerModTime?: boolean;
 }
 
 /** Marches `dir` of `src` against `dir` of `dst`, calling back for every entry. Resolves when all are seen. */
@@ -48,7 +51,10 @@ export async function march(src: Fs, dst: Fs, dir: string, cb: MarchCallbacks, o
   const listSide = async (fs: Fs, d: string, side: "src" | "dst"): Promise<Entry[] | undefined> => {
     try {
       const entries = await fs.list(d, { signal: o.signal });
-      return side === "dst" && o.dstIncludeAll ? entries : filterEntries(entries, o.filter);
+      if (side === "dst" && o.dstIncludeAll) return entries;
+      // --min-age/--max-age judge modtimes, which some listings leave to be loaded.
+      if (o.filter?.judgesAge()) await loadModTimes(entries, o);
+      return filterEntries(entries, o.filter);
     } catch (err) {
       // A missing destination directory is simply empty; a missing source root is an error.
       if (isFsError(err, "DirNotFound") && (side === "dst" || d !== dir)) return [];

@@ -201,6 +201,7 @@ class SyncRun {
         checkers: this.o.checkers ?? 8,
         filter: this.o.filter,
         signal: this.o.signal,
+        useServerModTime: this.o.useServerModTime,
         dstIncludeAll: this.deleteExcluded,
         noTraverseDst: this.noTraverse,
       },
@@ -253,6 +254,7 @@ class SyncRun {
         checkers: this.o.checkers ?? 8,
         filter: this.o.filter,
         signal: this.o.signal,
+        useServerModTime: this.o.useServerModTime,
         dstIncludeAll: this.deleteExcluded,
       },
     );
@@ -444,7 +446,12 @@ class SyncRun {
   }
 
   private get transferContext() {
-    return { stats: this.stats, signal: this.o.signal, lowLevelRetries: this.o.lowLevelRetries };
+    return {
+      stats: this.stats,
+      signal: this.o.signal,
+      lowLevelRetries: this.o.lowLevelRetries,
+      useServerModTime: this.o.useServerModTime,
+    };
   }
 
   /** Sends `s` to `remote` (copy, or move in move mode), backing up the file it replaces. */

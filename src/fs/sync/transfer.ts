@@ -13,6 +13,7 @@ export interface TransferContext {
   stats: Stats;
   signal?: AbortSignal;
   lowLevelRetries?: number;
+  useServerModTime?: boolean;
 }
 
 /**
@@ -36,6 +37,7 @@ export async function transferOne(
   const options: CopyOptions = {
     signal,
     streamLocalCopies: stats.limitsBytes,
+    useServerModTime: ctx.useServerModTime,
     account: (body) => t.account(body, signal),
     onServerSide: (kind) => {
       how = kind;

@@ -32,6 +32,7 @@ export class ChunkerObject extends OverlayObject {
     // The metadata object's modtime, or the plain file's, or chunk 0's without metadata (spec §12).
     const timed = (fs.useMeta && main) || !chunks ? main : chunks[0];
     this.modTime = modTime ?? (timed as FsObject).modTime;
+    if (!modTime) this.modTimeSource = timed;
   }
 
   /** The hash whole reads are checked against, once the metadata is read and keeps one (see `open`). */

@@ -593,6 +593,7 @@ export class CompressObject extends OverlayObject {
     this.size = size;
     // rclone reports (and sets) the data object's modtime.
     this.modTime = data.modTime;
+    this.modTimeSource = data;
   }
 
   /** MD5 once the metadata is loaded and keeps one: whole reads end with that check (see `open`). */

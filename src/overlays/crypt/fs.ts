@@ -336,6 +336,7 @@ export class CryptObject extends OverlayObject {
     }
     this.size = size;
     this.modTime = wrapped.modTime;
+    this.modTimeSource = wrapped;
   }
 
   /**

@@ -7,6 +7,7 @@
 import { resolveRange } from "../../fs/body.js";
 import { FsError, isFsError } from "../../fs/errors.js";
 import type { HashType } from "../../fs/hashes.js";
+import { loadVia } from "../../fs/modtime.js";
 import type { Body, CallOptions, FsObject, OpenOptions } from "../../fs/types.js";
 import { SegmentReader, type StoredVersion } from "./download.js";
 import type { ShardTrailer } from "./format.js";
@@ -29,6 +30,17 @@ export class ErasureObject implements FsObject {
 
   get size(): number {
     return this.version.size;
+  }
+
+  /**
+   * Loads the modtime of the shard the file's modtime comes from, where the upstream's listing
+   * left it to be loaded (S3); the shards of a version all carry the same one.
+   */
+  get loadModTime(): FsObject["loadModTime"] {
+    const shard = this.version.shards.find((s) => s !== undefined);
+    return loadVia(shard, (t) => {
+      this.modTime = t;
+    });
   }
 
   /** The segment size the file was written with, once a read found it differs from the option's. */
