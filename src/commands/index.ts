@@ -35,6 +35,7 @@ import rcat from "./rcat.js";
 import reveal from "./reveal.js";
 import rmdir from "./rmdir.js";
 import rmdirs from "./rmdirs.js";
+import serve from "./serve.js";
 import sha1sum from "./sha1sum.js";
 import size from "./size.js";
 import sync from "./sync.js";
@@ -79,6 +80,7 @@ export const commands = [
   reveal,
   rmdir,
   rmdirs,
+  serve,
   sha1sum,
   size,
   sync,

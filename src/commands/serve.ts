@@ -1,0 +1,14 @@
+/** `strata serve <protocol>`: serve a remote over a network protocol, one subcommand per protocol. */
+import type { Argv, CommandModule } from "yargs";
+import type { GlobalArgs } from "./shared.js";
+
+/** One module per protocol, in `strata serve --help` order. */
+const PROTOCOLS: CommandModule<GlobalArgs, GlobalArgs>[] = [];
+
+const command: CommandModule<GlobalArgs, GlobalArgs> = {
+  command: "serve <protocol>",
+  describe: "Serve a remote over a protocol",
+  builder: (y) => PROTOCOLS.reduce((acc: Argv<GlobalArgs>, p) => acc.command(p), y).demandCommand(1),
+  handler: () => undefined,
+};
+export default command;
