@@ -146,7 +146,6 @@ async function parse(args: string[]): Promise<void> {
       return setup(argv as unknown as Parameters<typeof setup>[0], { backendFlags, fromEnv, args });
     })
     .strict()
-    // yargs renders the running command's help on every run; unwrapped, that costs a few ms, not tens.
     .wrap(null)
     .fail((msg, err) => {
       // An error thrown by setup or a command (not a usage mistake) goes to main's one-line report.
@@ -169,7 +168,18 @@ async function parse(args: string[]): Promise<void> {
   for (const c of commands) {
     parser = parser.command(recordingCommand(c as CommandModule, [], hooks) as CommandModule<GlobalArgs, GlobalArgs>);
   }
+  skipHelpRendering(parser);
   await parser.parseAsync();
+}
+
+/**
+ * yargs renders the running command's whole help text (every global flag) on each run, to have it
+ * at hand should the command fail: tens of milliseconds of a short command. strata prints its own
+ * help and usage (`preflight`, `flagMistake`), so that text is never read and is not rendered.
+ */
+function skipHelpRendering(parser: unknown): void {
+  const internals = parser as { getInternalMethods(): { getUsageInstance(): { cacheHelpMessage(): void } } };
+  internals.getInternalMethods().getUsageInstance().cacheHelpMessage = () => undefined;
 }
 
 /** `--flag -` becomes `--flag=-`, so a lone dash stays the flag's value. */

@@ -3,7 +3,7 @@
  * The TCP socket is this module's own so that an idle connection does not keep the process alive.
  */
 import { type Socket, connect as tcpConnect } from "node:net";
-import { Client, type ClientChannel, type FileEntry, type SFTPWrapper, type Stats } from "ssh2";
+import type { Client, ClientChannel, FileEntry, SFTPWrapper, Stats } from "ssh2";
 import { fromConnect } from "./errors.js";
 import { hostKeyKnown } from "./known-hosts.js";
 
@@ -47,7 +47,9 @@ export async function openConnection(o: ConnectOptions): Promise<Connection> {
   const sock = await connectSocket(o.host, o.port, o.timeoutMs).catch((err) => {
     throw fromConnect(err, where);
   });
-  const client = new Client();
+  // Imported here, not at the top: loading ssh2 costs every command a tenth of a second of start-up.
+  const { Client: SshClient } = await import("ssh2");
+  const client = new SshClient();
   let fail: (err: unknown) => void = () => {};
   const onError = (err: unknown) => fail(err);
   const onClose = () => fail(new Error("connection closed during the handshake"));

@@ -5,7 +5,7 @@
  * @toondepauw/node-zstd (libzstd) on libuv's thread pool, several at a time; any zstd decoder reads
  * the whole object (skippable frames are skipped). Pure: no Fs.
  */
-import { Decoder, Encoder } from "@toondepauw/node-zstd";
+import type { Decoder, Encoder } from "@toondepauw/node-zstd";
 import { ByteReader } from "../../fs/body.js";
 import { FsError } from "../../fs/errors.js";
 import type { Body } from "../../fs/types.js";
@@ -31,14 +31,20 @@ export const zstdLevelOk = (level: number) => level in LEVELS;
 
 /** One encoder per libzstd level: an encoder keeps only its level, so concurrent frames may share it. */
 const encoders = new Map<number, Encoder>();
-const decoder = new Decoder();
+let decoder: Decoder | undefined;
+let binding: Promise<typeof import("@toondepauw/node-zstd")> | undefined;
+/** The libzstd binding, loaded on first use: loading it costs every command a tenth of a second of start-up. */
+const zstd = () => {
+  binding ??= import("@toondepauw/node-zstd");
+  return binding;
+};
 
 /** `data` as one zstd frame at rclone's `level` (0–4), compressed on libuv's thread pool. */
-export function compressFrame(data: Uint8Array, level: number): Promise<Buffer> {
+export async function compressFrame(data: Uint8Array, level: number): Promise<Buffer> {
   const zstdLevel = LEVELS[level] ?? (LEVELS[ZSTD_DEFAULT_LEVEL] as number);
   let encoder = encoders.get(zstdLevel);
   if (!encoder) {
-    encoder = new Encoder(zstdLevel);
+    encoder = new (await zstd()).Encoder(zstdLevel);
     encoders.set(zstdLevel, encoder);
   }
   return encoder.encode(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
@@ -181,6 +187,7 @@ export async function* zstdDecode(
     }
   }
   const inflate = async ({ i, bytes }: { i: number; bytes: Uint8Array }) => {
+    decoder ??= new (await zstd()).Decoder();
     let out: Buffer;
     try {
       out = await decoder.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
