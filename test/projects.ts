@@ -1,8 +1,9 @@
 /**
  * Splits the test files between the vitest projects (see vitest.config.ts). A file belongs to
  * "slow" when it starts a real server or kills a process: it imports, directly or through test
- * helpers, a module of test/servers/ or test/kill-child.ts, or kills a process itself; or when it
- * builds and installs the package (`PACKAGE_FILES`: a minute of tsc and npm). The files
+ * helpers, a module of test/servers/ or test/kill-child.ts, or kills a process itself; when it
+ * mounts through the kernel (test/mount/); or when it builds and installs the package
+ * (`PACKAGE_FILES`: a minute of tsc and npm). The files
  * that run the rows of test/conformance/stacks.ts run in both projects, each taking its own rows
  * (test/stack-rows.ts); importing stacks.ts alone starts nothing, so it does not make a file slow.
  */
@@ -18,6 +19,7 @@ const PACKAGE_FILES = ["test/library/pack.test.ts"];
 const STACKS = "test/conformance/stacks.ts";
 const STARTS_SERVERS = /^test\/(servers\/[^/]+|kill-child)\.ts$/;
 const KILLS = /SIGKILL|\.kill\(/;
+const MOUNTS = /^test\/mount\//;
 
 function filesUnder(root: string, dir: string): string[] {
   return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((d) =>
@@ -45,6 +47,6 @@ export function slowTestFiles(root: string): string[] {
   };
   return [...sources.keys()]
     .filter((f) => f.endsWith(".test.ts") && !ROW_FILES.includes(f))
-    .filter((f) => PACKAGE_FILES.includes(f) || KILLS.test(sources.get(f) as string) || slow(f))
+    .filter((f) => PACKAGE_FILES.includes(f) || MOUNTS.test(f) || KILLS.test(sources.get(f) as string) || slow(f))
     .sort();
 }
