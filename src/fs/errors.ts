@@ -33,17 +33,49 @@ export type ErrorCode =
  */
 export type RetryKind = "permanent" | "temporary" | "fatal" | "noRetry";
 
-export interface FsErrorOptions {
-  retry?: RetryKind;
-  /** The path (or remote string) the error is about. */
+/** The `Fs` and `FsObject` operations, as errors name the one that failed (`FsError.op`). */
+export type FsOp =
+  | "list"
+  | "newObject"
+  | "open"
+  | "put"
+  | "putStream"
+  | "mkdir"
+  | "rmdir"
+  | "remove"
+  | "setModTime"
+  | "hash"
+  | "copy"
+  | "move"
+  | "dirMove"
+  | "purge"
+  | "about"
+  | "cleanUp";
+
+/** Where an error happened: filled in by the path guard (`withContext`) rather than by each backend. */
+export interface ErrorContext {
+  /** The path, relative to the remote's root, the failed operation was given. */
   path?: string;
+  /** The operation that failed. */
+  op?: FsOp;
+  /** The remote it failed on, as its `toString()` names it. */
+  fs?: string;
+}
+
+export interface FsErrorOptions extends ErrorContext {
+  retry?: RetryKind;
   cause?: unknown;
 }
 
 export class FsError extends Error {
   readonly code: ErrorCode;
   readonly retry: RetryKind;
+  /** The path the error is about; when given to the constructor, the message starts with it. */
   readonly path: string | undefined;
+  /** The operation that failed; see `withContext`. */
+  readonly op: FsOp | undefined;
+  /** The remote (its `toString()`) the operation failed on; see `withContext`. */
+  readonly fs: string | undefined;
 
   constructor(code: ErrorCode, message: string, options: FsErrorOptions = {}) {
     // The root's path is "": nothing to put before the message.
@@ -52,7 +84,34 @@ export class FsError extends Error {
     this.code = code;
     this.retry = options.retry ?? (code === "Transient" ? "temporary" : "permanent");
     this.path = options.path;
+    this.op = options.op;
+    this.fs = options.fs;
   }
+}
+
+/**
+ * Fills in the context fields `err` lacks and returns it; anything but an `FsError` is returned
+ * untouched. The message is not changed, so a path is never printed twice. Fields already set win:
+ * an error keeps the context of the innermost remote that reported it (an overlay that re-addresses
+ * an inner error to its own path makes a new error, which gets the overlay's context).
+ */
+export function withContext(err: unknown, context: ErrorContext): unknown {
+  if (!isFsError(err)) return err;
+  // The fields are read-only to users; this is the one place that completes them after construction.
+  const open = err as { -readonly [K in keyof ErrorContext]: ErrorContext[K] };
+  open.path ??= context.path;
+  open.op ??= context.op;
+  open.fs ??= context.fs;
+  return err;
+}
+
+/**
+ * `err` when it is an `FsError`, else one with code `code` carrying `err`'s message (and `err` as
+ * its cause) about `path`: how a failure of unknown origin joins a list of FsErrors.
+ */
+export function asFsError(err: unknown, code: ErrorCode, path?: string): FsError {
+  if (isFsError(err)) return err;
+  return new FsError(code, err instanceof Error ? err.message : String(err), { path, cause: err });
 }
 
 /** True when `err` is an FsError with one of `codes` (check by code, not instanceof, across copies). */

@@ -1,5 +1,5 @@
 /** Maps HTTP statuses and network failures of WebDAV requests to `FsError` codes. */
-import { FsError } from "../../fs/errors.js";
+import { FsError, isFsError } from "../../fs/errors.js";
 import { TRANSIENT_SOCKET_CODES } from "../net-errors.js";
 
 /** What the request was about: a file, a directory, or the parent of a file being written. */
@@ -42,7 +42,7 @@ export function fromStatus(status: number, path: string, target: Target, detail 
  * connection; an abort through the caller's signal and anything else pass through unchanged.
  */
 export function fromNetwork(err: unknown, path: string): unknown {
-  if (err instanceof FsError) return err;
+  if (isFsError(err)) return err;
   const e = err as { code?: string; errno?: string; name?: string; message?: string; type?: string };
   if (e?.name === "AbortError") return err;
   const code = e?.code ?? e?.errno;

@@ -3,6 +3,8 @@
  * its objects goes through `call`, bodies through `wrapRead` / `wrapWrite`, paths through `path`.
  * Names and bytes pass unchanged unless a subclass says otherwise.
  */
+
+import type { FsOp } from "../errors.js";
 import {
   disableFeatures,
   type Features,
@@ -26,23 +28,8 @@ import type {
   Usage,
 } from "../types.js";
 
-export type OpKind =
-  | "list"
-  | "newObject"
-  | "open"
-  | "put"
-  | "putStream"
-  | "mkdir"
-  | "rmdir"
-  | "remove"
-  | "setModTime"
-  | "hash"
-  | "copy"
-  | "move"
-  | "dirMove"
-  | "purge"
-  | "about"
-  | "cleanUp";
+/** The operations a layer sees (the names errors carry as `op`). */
+export type OpKind = FsOp;
 
 export abstract class LayerFs implements Fs {
   readonly features: Features;
@@ -88,8 +75,8 @@ export abstract class LayerFs implements Fs {
   protected call<T>(_kind: OpKind, _remote: string, run: () => Promise<T>): Promise<T> {
     return run();
   }
-  /** Maps a path before it goes down (the path guard cleans it here). */
-  protected path(remote: string): string {
+  /** Maps a path before operation `_kind` takes it down (the path guard cleans it here). */
+  protected path(remote: string, _kind: OpKind): string {
     return remote;
   }
   /** Wraps a body read from `remote`. */
@@ -113,53 +100,53 @@ export abstract class LayerFs implements Fs {
 
   // async so a refused path (the guard's PathEscape) rejects the promise instead of throwing synchronously.
   async list(dir: string, options?: CallOptions): Promise<Entry[]> {
-    const d = this.path(dir);
+    const d = this.path(dir, "list");
     return this.call("list", d, async () =>
       (await this.inner.list(d, options)).map((e) => (e.kind === "file" ? this.wrapObject(e) : (e as Directory))),
     );
   }
   async newObject(remote: string, options?: CallOptions): Promise<FsObject> {
-    const r = this.path(remote);
+    const r = this.path(remote, "newObject");
     return this.call("newObject", r, async () => this.wrapObject(await this.inner.newObject(r, options)));
   }
   async put(body: Body, src: ObjectInfo, options?: PutOptions): Promise<FsObject> {
-    const r = this.path(src.remote);
+    const r = this.path(src.remote, "put");
     return this.call("put", r, async () =>
       this.wrapObject(await this.inner.put(this.wrapWrite(r, body), withRemote(src, r), options)),
     );
   }
   async mkdir(dir: string, options?: CallOptions): Promise<void> {
-    const d = this.path(dir);
+    const d = this.path(dir, "mkdir");
     return this.call("mkdir", d, () => this.inner.mkdir(d, options));
   }
   async rmdir(dir: string, options?: CallOptions): Promise<void> {
-    const d = this.path(dir);
+    const d = this.path(dir, "rmdir");
     return this.call("rmdir", d, () => this.inner.rmdir(d, options));
   }
 
   async copy(src: FsObject, remote: string, options?: CallOptions): Promise<FsObject> {
-    const r = this.path(remote);
+    const r = this.path(remote, "copy");
     return this.call("copy", r, async () =>
       this.wrapObject(await requireOp(this.inner, "copy")(objectUnderLayers(src, true), r, options)),
     );
   }
   async move(src: FsObject, remote: string, options?: CallOptions): Promise<FsObject> {
-    const r = this.path(remote);
+    const r = this.path(remote, "move");
     return this.call("move", r, async () =>
       this.wrapObject(await requireOp(this.inner, "move")(objectUnderLayers(src, true), r, options)),
     );
   }
   async dirMove(src: Fs, srcRemote: string, dstRemote: string, options?: CallOptions): Promise<void> {
-    const from = src instanceof LayerFs ? src.path(srcRemote) : srcRemote;
-    const to = this.path(dstRemote);
+    const from = src instanceof LayerFs ? src.path(srcRemote, "dirMove") : srcRemote;
+    const to = this.path(dstRemote, "dirMove");
     return this.call("dirMove", to, () => requireOp(this.inner, "dirMove")(underLayers(src, true), from, to, options));
   }
   async purge(dir: string, options?: CallOptions): Promise<void> {
-    const d = this.path(dir);
+    const d = this.path(dir, "purge");
     return this.call("purge", d, () => requireOp(this.inner, "purge")(d, options));
   }
   async putStream(body: Body, src: ObjectInfo, options?: PutOptions): Promise<FsObject> {
-    const r = this.path(src.remote);
+    const r = this.path(src.remote, "putStream");
     const putStream = requireOp(this.inner, "putStream");
     return this.call("putStream", r, async () =>
       this.wrapObject(await putStream(this.wrapWrite(r, body), withRemote(src, r), options)),

@@ -8,7 +8,7 @@
  * puts it with the surviving shards fixed (upstream i without a pool). Whole shards are left alone.
  */
 import { createHash } from "node:crypto";
-import { FsError } from "../../fs/errors.js";
+import { asFsError, FsError } from "../../fs/errors.js";
 import { log } from "../../fs/log.js";
 import { baseName, joinRemote, parentOf } from "../../fs/path.js";
 import type { CallOptions, Fs, FsObject } from "../../fs/types.js";
@@ -77,9 +77,7 @@ export async function rebuildErasure(fs: ErasureFs, options: RebuildOptions = {}
         try {
           await rebuildFile(fs, check, options);
         } catch (err) {
-          failures.push(
-            err instanceof FsError ? err : new FsError("Other", (err as Error).message, { path: file.remote }),
-          );
+          failures.push(asFsError(err, "Other", file.remote));
           continue;
         }
         log.info(file.remote, `Rebuilt shards ${missing.join(", ")}`);

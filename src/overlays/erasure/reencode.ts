@@ -6,7 +6,7 @@
  * is committed and its MD5 and SHA-1 equal the old trailer's, so the file reads throughout, and a
  * read caught by the switch goes on with the new version (object.ts).
  */
-import { FsError } from "../../fs/errors.js";
+import { asFsError, FsError } from "../../fs/errors.js";
 import { log } from "../../fs/log.js";
 import type { CallOptions } from "../../fs/types.js";
 import { groupOf, worstLoss } from "./domains.js";
@@ -59,9 +59,7 @@ export async function reencodeErasure(
         try {
           await reencodeFile(fs, v, file.versions, options);
         } catch (err) {
-          failures.push(
-            err instanceof FsError ? err : new FsError("Other", (err as Error).message, { path: file.remote }),
-          );
+          failures.push(asFsError(err, "Other", file.remote));
           continue;
         }
         log.info(file.remote, `Re-encoded (${why})`);
