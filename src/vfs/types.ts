@@ -1,7 +1,9 @@
 /**
  * The file-system view over any `Fs` that `mount` (and anything else wanting POSIX-like access)
  * works through: paths, attributes and handles, with rclone's VFS semantics. Paths are VFS paths:
- * `/`-separated, relative to the root, `""` for the root (as `Fs` paths).
+ * `/`-separated, relative to the root, `""` for the root (as `Fs` paths). Every path is cleaned by
+ * `cleanRemote`: `.` and `..` inside it resolve, and an absolute path or a `..` above the root fails
+ * with `PathEscape` (EPERM), so nothing outside the remote is ever reached.
  */
 import type { Fs } from "../fs/types.js";
 
@@ -10,7 +12,10 @@ export type CacheMode = "off" | "minimal" | "writes" | "full";
 
 export interface VfsOptions {
   cacheMode: CacheMode;
-  /** Where cached data and the pending-upload journal live (`--cache-dir`). */
+  /**
+   * rclone's `--cache-dir`: the VFS keeps its cached data and pending-upload journal in
+   * `<cacheDir>/vfs/<remote>` (one subdirectory per remote name and root, as rclone does).
+   */
   cacheDir: string;
   /** How long a directory listing is trusted, in ms (`--dir-cache-time`, default 5 min). */
   dirCacheTime: number;
@@ -27,6 +32,10 @@ export interface VfsOptions {
   uid: number;
   gid: number;
   umask: number;
+  /** First back-off in ms after a failed upload; it doubles after each failure, up to 5 min. Default 1 s. */
+  uploadRetryDelay?: number;
+  /** Uploads running at once (rclone's `--transfers`, default 4). */
+  transfers?: number;
 }
 
 export interface VfsAttr {

@@ -1,0 +1,81 @@
+/**
+ * A file read without the cache: one ranged `open` of the remote object streamed from the reader's
+ * position with read-ahead, opened again at the new offset when the reader seeks.
+ */
+import { constants } from "node:os";
+import { ByteReader } from "../fs/body.js";
+import { isRetryable } from "../fs/errors.js";
+import { log } from "../fs/log.js";
+import type { FsObject } from "../fs/types.js";
+import { vfsError } from "./errno.js";
+import { readAhead } from "./read-ahead.js";
+import type { VfsHandle } from "./types.js";
+
+const E = constants.errno;
+
+/** A forward jump up to this far is read through rather than reopened (the bytes are likely buffered). */
+const MIN_SKIP = 256 << 10;
+/** Attempts at a read whose stream fails with a temporary error (reopened at the same offset). */
+const READ_ATTEMPTS = 3;
+
+export class StreamReadHandle implements VfsHandle {
+  private reader: ByteReader | undefined;
+  private pos = 0;
+  /** Reads run one at a time: they share one stream. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly object: FsObject,
+    private readonly readAheadBytes: number,
+  ) {}
+
+  read(offset: number, length: number): Promise<Uint8Array> {
+    const run = this.queue.then(() => this.readNow(offset, length));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async write(): Promise<number> {
+    throw vfsError("PermissionDenied", E.EBADF, "file not open for writing", this.object.remote);
+  }
+
+  async truncate(): Promise<void> {
+    throw vfsError("PermissionDenied", E.EBADF, "file not open for writing", this.object.remote);
+  }
+
+  async flush(): Promise<void> {}
+
+  async release(): Promise<void> {
+    await this.queue;
+    await this.reader?.close();
+    this.reader = undefined;
+  }
+
+  private async readNow(offset: number, length: number): Promise<Uint8Array> {
+    if (offset >= this.object.size || length <= 0) return new Uint8Array(0);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.seek(offset);
+        const data = await (this.reader as ByteReader).read(Math.min(length, this.object.size - offset));
+        this.pos += data.length;
+        return data;
+      } catch (err) {
+        await this.reader?.close().catch(() => undefined);
+        this.reader = undefined;
+        if (!isRetryable(err) || attempt >= READ_ATTEMPTS) throw err;
+        log.debug(this.object.remote, `vfs: read at ${offset} failed, reopening: ${err}`);
+      }
+    }
+  }
+
+  private async seek(offset: number): Promise<void> {
+    const skip = offset - this.pos;
+    if (this.reader && skip >= 0 && skip <= Math.max(MIN_SKIP, this.readAheadBytes)) {
+      if (skip > 0) this.pos += (await this.reader.read(skip)).length;
+      if (this.pos === offset) return;
+    }
+    await this.reader?.close();
+    this.reader = new ByteReader(readAhead(await this.object.open({ offset }), this.readAheadBytes));
+    this.pos = offset;
+  }
+}
