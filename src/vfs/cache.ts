@@ -82,7 +82,7 @@ export class VfsCache {
    */
   async openForWrite(path: string, obj: FsObject | undefined): Promise<CacheItem> {
     const item = await this.current(path, obj);
-    await this.writeBack.cancel(item);
+    this.writeBack.cancel(item);
     if (item.journalled && item.writers === 0 && item.retired.length === 0) {
       const id = newId();
       await copyFile(item.file, this.fileOf(id), constants.COPYFILE_FICLONE);
@@ -117,7 +117,7 @@ export class VfsCache {
   async remove(item: CacheItem): Promise<void> {
     item.deleted = true;
     if (this.items.get(item.path) === item) this.items.delete(item.path);
-    await this.writeBack.cancel(item);
+    this.writeBack.cancel(item);
     if (item.journalled) await this.journal.done(item.id);
     await this.retire(item);
     if (item.opens === 0) await this.removeFiles(item);
@@ -130,7 +130,7 @@ export class VfsCache {
     this.items.set(to, item);
     if (item.journalled && item.retired.length === 0) await this.journal.put(pendingOf(item));
     if (this.writeBack.has(item)) {
-      await this.writeBack.cancel(item);
+      this.writeBack.cancel(item);
       this.writeBack.schedule(item);
     }
   }
@@ -157,11 +157,11 @@ export class VfsCache {
   async evict(): Promise<void> {
     const now = Date.now();
     const idle = [...this.items.values()]
-      .filter((i) => !i.dirty && i.opens === 0 && !this.writeBack.has(i))
+      .filter((i) => !i.dirty && i.opens === 0)
       .sort((a, b) => a.lastUse - b.lastUse);
     let total = [...this.items.values()].reduce((n, i) => n + i.present.total, 0);
     for (const item of idle) {
-      if (now - item.lastUse <= this.options.cacheMaxAge && total <= this.options.cacheMaxSize) continue;
+      if (now - item.lastUse < this.options.cacheMaxAge && total <= this.options.cacheMaxSize) continue;
       total -= item.present.total;
       this.items.delete(item.path);
       await this.removeFiles(item);

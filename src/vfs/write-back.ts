@@ -36,6 +36,11 @@ interface State {
 
 export class WriteBack {
   private readonly states = new Map<CacheItem, State>();
+  /**
+   * Cancelled uploads not yet ended (a remote that does not stop at once): the item's next upload
+   * waits for them, so an older version can never land after a newer one.
+   */
+  private readonly settling = new Map<CacheItem, Promise<void>>();
   private idle: (() => void)[] = [];
   private free: number;
   private readonly waiting: (() => void)[] = [];
@@ -66,15 +71,18 @@ export class WriteBack {
     return this.states.has(item);
   }
 
-  /** Stops any upload of `item`, waiting or running; resolves once a running one has ended. */
-  async cancel(item: CacheItem): Promise<void> {
+  /** Stops any upload of `item`, waiting or running (a running one is aborted; its end is not awaited). */
+  cancel(item: CacheItem): void {
     const state = this.states.get(item);
     if (!state) return;
     this.states.delete(item);
     if (state.timer) clearTimeout(state.timer);
     if (state.running) {
       state.running.ctrl.abort();
-      await state.running.done;
+      const ended = Promise.all([this.settling.get(item), state.running.done]).then(() => {
+        if (this.settling.get(item) === ended) this.settling.delete(item);
+      });
+      this.settling.set(item, ended);
     }
     this.checkIdle();
   }
@@ -99,6 +107,7 @@ export class WriteBack {
   }
 
   private async run(item: CacheItem, state: State, signal: AbortSignal): Promise<void> {
+    await this.settling.get(item);
     await this.slot();
     try {
       if (signal.aborted) return;
