@@ -6,6 +6,7 @@
  *   const dst = await newFs(":memory:backup");
  */
 
+export { BACKENDS } from "./backends/index.js";
 export * from "./fs/accounting/stats.js";
 export * from "./fs/body.js";
 export * from "./fs/config.js";
@@ -40,3 +41,5 @@ export * from "./fs/sync/run.js";
 export * from "./fs/sync/sync.js";
 export * from "./fs/types.js";
 export * from "./fs/units.js";
+export { OVERLAYS } from "./overlays/index.js";
+export { defaultRegistry } from "./registry-defaults.js";

@@ -7,8 +7,12 @@
  */
 import { FsError } from "../fs/errors.js";
 import { validateOptions } from "../fs/options.js";
-import { type Descriptor, getDescriptor, type OptionSpec, registeredTypes } from "../fs/registry.js";
+import type { Descriptor, OptionSpec } from "../fs/registry.js";
+import { defaultRegistry } from "../registry-defaults.js";
 import type { FlagSpec } from "./flag-spec.js";
+
+/** The types the CLI knows: every backend and overlay. */
+const registry = defaultRegistry();
 
 /** Values by type and option key, as `FsContext.flags` holds them. */
 export type BackendFlagValues = Record<string, Record<string, string>>;
@@ -24,8 +28,8 @@ function flagSpec(type: string, key: string, spec: OptionSpec): FlagSpec {
 /** Every backend flag, for `help flags`. */
 export async function allBackendFlags(): Promise<FlagSpec[]> {
   const out: FlagSpec[] = [];
-  for (const type of registeredTypes()) {
-    const d = await getDescriptor(type);
+  for (const type of registry.types()) {
+    const d = await registry.descriptor(type);
     for (const [key, spec] of Object.entries(d.options.properties)) out.push(flagSpec(type, key, spec));
   }
   return out;
@@ -33,9 +37,9 @@ export async function allBackendFlags(): Promise<FlagSpec[]> {
 
 /** The type and option a `--name` refers to, if it is a backend flag. */
 async function resolveFlag(name: string): Promise<{ d: Descriptor; key: string; spec: OptionSpec } | undefined> {
-  for (const type of registeredTypes()) {
+  for (const type of registry.types()) {
     if (!name.startsWith(`${type}-`)) continue;
-    const d = await getDescriptor(type);
+    const d = await registry.descriptor(type);
     const key = name.slice(type.length + 1).replaceAll("-", "_");
     const spec = d.options.properties[key];
     if (spec) return { d, key, spec };

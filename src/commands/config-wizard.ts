@@ -9,9 +9,13 @@ import { isFsError } from "../fs/errors.js";
 import { isValidRemoteName } from "../fs/fspath.js";
 import { obscure } from "../fs/obscure.js";
 import { deleteRemote, setRemote } from "../fs/operations/remote-config.js";
-import { type Descriptor, getDescriptor, registeredTypes } from "../fs/registry.js";
+import type { Descriptor } from "../fs/registry.js";
+import { defaultRegistry } from "../registry-defaults.js";
 import { askOption, choose, confirm, menu, newPassword, shown } from "./config-prompts.js";
 import type { Prompter } from "./prompt.js";
+
+/** The types the CLI knows: every backend and overlay. */
+const registry = defaultRegistry();
 
 /** Runs the editor until the user quits. */
 export async function configWizard(store: ConfigStore, p: Prompter): Promise<void> {
@@ -83,7 +87,7 @@ async function pickRemote(store: ConfigStore, p: Prompter): Promise<string> {
 
 /** Asks the type (rclone's numbered list, by description), then the options. */
 async function newRemote(store: ConfigStore, p: Prompter, name: string): Promise<void> {
-  const descriptors = await Promise.all(registeredTypes().map((t) => getDescriptor(t)));
+  const descriptors = await Promise.all(registry.types().map((t) => registry.descriptor(t)));
   descriptors.sort((a, b) => (a.description < b.description ? -1 : a.description > b.description ? 1 : 0));
   p.print("\nOption Storage.\nType of storage to configure.\n");
   let type: string;
@@ -114,7 +118,7 @@ async function editRemote(
   values: RemoteConfig,
   existing = true,
 ): Promise<void> {
-  const descriptor = await getDescriptor(values.type);
+  const descriptor = await registry.descriptor(values.type);
   if (existing) {
     p.print(`Editing existing "${name}" remote with options:\n`);
     listOptions(p, descriptor, values);

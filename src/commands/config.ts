@@ -1,10 +1,13 @@
 import { tmpdir } from "node:os";
 import type { Argv, CommandModule } from "yargs";
 import { deleteRemote, parseKeyValues, setRemote } from "../fs/operations/remote-config.js";
-import { getDescriptor, registeredTypes } from "../fs/registry.js";
+import { defaultRegistry } from "../registry-defaults.js";
 import { configWizard } from "./config-wizard.js";
 import { Prompter } from "./prompt.js";
 import { ctx, Output, run } from "./shared.js";
+
+/** The types the CLI knows: every backend and overlay. */
+const registry = defaultRegistry();
 
 interface Args {
   name?: string;
@@ -124,7 +127,7 @@ const command: CommandModule<object, Args> = {
         command: "providers",
         describe: "List in JSON format all the backends and their options",
         handler: run<Args>("config providers", async () => {
-          const all = await Promise.all(registeredTypes().map((t) => getDescriptor(t)));
+          const all = await Promise.all(registry.types().map((t) => registry.descriptor(t)));
           const view = all.map((d) => ({ Name: d.name, Description: d.description, Options: d.options.properties }));
           process.stdout.write(`${JSON.stringify(view, null, "\t")}\n`);
         }),

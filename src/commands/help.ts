@@ -1,10 +1,14 @@
 import type { Argv, CommandModule } from "yargs";
 import { FsError } from "../fs/errors.js";
-import { getDescriptor, type OptionSpec, registeredTypes } from "../fs/registry.js";
+import type { OptionSpec } from "../fs/registry.js";
+import { defaultRegistry } from "../registry-defaults.js";
 import { allBackendFlags } from "./backend-flags.js";
 import { GLOBAL_FLAGS } from "./global-flags.js";
 import { Output, run } from "./shared.js";
 import { flagsHelp } from "./usage.js";
+
+/** The types the CLI knows: every backend and overlay. */
+const registry = defaultRegistry();
 
 interface Args {
   name?: string;
@@ -53,8 +57,8 @@ const command: CommandModule<object, Args> = {
           const out = new Output();
           out.line("All strata backends:");
           out.line("");
-          for (const t of registeredTypes()) {
-            const d = await getDescriptor(t);
+          for (const t of registry.types()) {
+            const d = await registry.descriptor(t);
             out.line(`  ${t.padEnd(12)} ${d.description}`);
           }
           out.line("");
@@ -67,8 +71,8 @@ const command: CommandModule<object, Args> = {
         describe: "Describe one backend's options",
         handler: run<Args>("help backend", async (argv) => {
           const name = argv.name as string;
-          if (!registeredTypes().includes(name)) throw new FsError("Usage", `unknown backend "${name}"`);
-          const d = await getDescriptor(name);
+          if (!registry.types().includes(name)) throw new FsError("Usage", `unknown backend "${name}"`);
+          const d = await registry.descriptor(name);
           const out = new Output();
           out.line(`### ${d.name} (${d.kind}): ${d.description}`);
           out.line("");

@@ -12,14 +12,15 @@ import { PathGuardFs } from "./layers/path-guard.js";
 import { log } from "./log.js";
 import { validateOptions } from "./options.js";
 import { cleanRemote } from "./path.js";
-import { getDescriptor } from "./registry.js";
+import type { Registry } from "./registry.js";
 import { type RemoteSpec, type RemoteTarget, targetOfSpec } from "./remote-spec.js";
 import type { Fs } from "./types.js";
-import "../backends/index.js";
-import "../overlays/index.js";
+import { defaultRegistry } from "../registry-defaults.js";
 
-/** What remotes are opened against: the config, the environment, and a cache of built instances. */
+/** What remotes are opened against: the types, the config, the environment, and a cache of built instances. */
 export interface FsContext {
+  /** The types remotes can have; a type not in it fails to open with `ConfigInvalid`. */
+  registry: Registry;
   config: ConfigStore;
   env: NodeJS.ProcessEnv;
   /** Backend options from command-line flags, by type (`{ local: { copy_links: "true" } }`). */
@@ -32,13 +33,15 @@ export interface FsContext {
   cache: Map<string, Promise<Fs>>;
 }
 
+/** A context; `registry` defaults to every backend and overlay (`defaultRegistry()`). */
 export function createContext(
   config: ConfigStore = ConfigStore.inMemory(),
   env = process.env,
   flags: FsContext["flags"] = {},
   disabled: string[] = [],
+  registry: Registry = defaultRegistry(),
 ): FsContext {
-  return { config, env, flags, disabled, cache: new Map() };
+  return { registry, config, env, flags, disabled, cache: new Map() };
 }
 
 let defaultContext: FsContext | undefined;
@@ -171,7 +174,7 @@ async function build(parsed: RemoteTarget, ctx: FsContext, chain: readonly Link[
     where = "local path";
     root = resolve(parsed.path);
   }
-  const descriptor = await getDescriptor(type).catch((err: unknown) => {
+  const descriptor = await ctx.registry.descriptor(type).catch((err: unknown) => {
     throw isFsError(err, "ConfigInvalid") ? new FsError("ConfigInvalid", `${where}: ${err.message}`) : err;
   });
   const fromTypeEnv = typeEnv(ctx.env, type, Object.keys(descriptor.options.properties));

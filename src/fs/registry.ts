@@ -68,23 +68,38 @@ export function defineDescriptor<O>(d: Descriptor<O>): Descriptor {
   return d as unknown as Descriptor;
 }
 
-type Loader = () => Promise<Descriptor>;
-const loaders = new Map<string, Loader>();
+/** Loads a descriptor on first use, so a type's code (and SDK) loads only when a remote of it opens. */
+export type DescriptorLoader = () => Promise<Descriptor>;
 
-/** Adds descriptor loaders (called once by `backends/index.ts` and `overlays/index.ts`). */
-export function registerLoaders(entries: Record<string, Loader>): void {
-  for (const [name, load] of Object.entries(entries)) loaders.set(name, load);
-}
+/**
+ * The types a context can open, by name. `newFs` looks types up in its context's registry, so a
+ * program can build one with only the types it wants (`new Registry({ memory: BACKENDS.memory })`);
+ * `defaultRegistry()` (`src/registry-defaults.ts`) has every backend and overlay.
+ */
+export class Registry {
+  private readonly loaders = new Map<string, DescriptorLoader>();
 
-export function registeredTypes(): string[] {
-  return [...loaders.keys()].sort();
-}
-
-/** The descriptor of a type. Throws `ConfigInvalid` naming the unknown type. */
-export async function getDescriptor(type: string): Promise<Descriptor> {
-  const load = loaders.get(type);
-  if (!load) {
-    throw new FsError("ConfigInvalid", `unknown backend type "${type}" (known: ${registeredTypes().join(", ")})`);
+  constructor(entries: Record<string, DescriptorLoader> = {}) {
+    this.add(entries);
   }
-  return load();
+
+  /** Adds (or replaces) types by name; returns this registry. */
+  add(entries: Record<string, DescriptorLoader>): this {
+    for (const [name, load] of Object.entries(entries)) this.loaders.set(name, load);
+    return this;
+  }
+
+  /** The type names, sorted. */
+  types(): string[] {
+    return [...this.loaders.keys()].sort();
+  }
+
+  /** The descriptor of a type. Throws `ConfigInvalid` naming the unknown type and the known ones. */
+  async descriptor(type: string): Promise<Descriptor> {
+    const load = this.loaders.get(type);
+    if (!load) {
+      throw new FsError("ConfigInvalid", `unknown backend type "${type}" (known: ${this.types().join(", ")})`);
+    }
+    return load();
+  }
 }

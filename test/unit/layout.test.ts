@@ -5,9 +5,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import "../../src/backends/index.js";
-import "../../src/overlays/index.js";
-import { getDescriptor, registeredTypes } from "../../src/fs/registry.js";
+import { defaultRegistry } from "../../src/registry-defaults.js";
 import { stacks } from "../conformance/stacks.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -21,8 +19,9 @@ describe.each([
   ["overlay", folders("src/overlays")],
 ] as const)("every %s folder", (kind, names) => {
   it.each(names)("%s has a registry entry, a doc and a conformance row", async (name) => {
-    expect(registeredTypes()).toContain(name);
-    expect((await getDescriptor(name)).kind).toBe(kind);
+    const registry = defaultRegistry();
+    expect(registry.types()).toContain(name);
+    expect((await registry.descriptor(name)).kind).toBe(kind);
     expect(existsSync(join(ROOT, "docs", `${name}.md`)), `docs/${name}.md`).toBe(true);
     const word = new RegExp(`(^|[(, ])${name}([(, )]|$)`);
     expect(

@@ -1,16 +1,20 @@
 /** Editing named remotes: what `config create/update/delete` do, checked against the type's schema. */
+
+import { defaultRegistry } from "../../registry-defaults.js";
 import type { ConfigStore, RemoteConfig } from "../config.js";
 import { FsError } from "../errors.js";
 import { isValidRemoteName } from "../fspath.js";
 import { looksObscured, obscure } from "../obscure.js";
 import { validateOptions } from "../options.js";
-import { getDescriptor } from "../registry.js";
+import type { Registry } from "../registry.js";
 
 export interface EditOptions {
   /** Obscure password options even if they look obscured already. */
   obscure?: boolean;
   /** Store password options as given. */
   noObscure?: boolean;
+  /** Where the remote's type is looked up (default: every backend and overlay). */
+  registry?: Registry;
 }
 
 /** Parses `key=value` arguments (dashes in keys become underscores, as in rclone). */
@@ -40,7 +44,7 @@ export async function setRemote(
   const existing = store.stored(name);
   const finalType = type ?? existing?.type;
   if (!finalType) throw new FsError("ConfigInvalid", `remote "${name}" does not exist`);
-  const descriptor = await getDescriptor(finalType);
+  const descriptor = await (options.registry ?? defaultRegistry()).descriptor(finalType);
   const merged: RemoteConfig = { ...(existing?.type === finalType ? existing : {}), type: finalType };
   for (const [key, value] of Object.entries(values)) {
     const spec = descriptor.options.properties[key];
