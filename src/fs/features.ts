@@ -10,8 +10,6 @@ export interface FeatureFlags {
   readonly caseInsensitive: boolean;
   /** Directories exist on their own (false on bucket stores, where they are key prefixes). */
   readonly canHaveEmptyDirs: boolean;
-  /** The first path segment is a bucket. */
-  readonly bucketBased: boolean;
   /** Hashes cost a full read, so sync should not ask for them casually. */
   readonly slowHash: boolean;
   /** Server-side copy/move may take sources from another remote of the same type. */
@@ -57,7 +55,6 @@ export type Features = FeatureFlags & Readonly<OptionalOps>;
 export const DEFAULT_FLAGS: FeatureFlags = {
   caseInsensitive: false,
   canHaveEmptyDirs: true,
-  bucketBased: false,
   slowHash: false,
   serverSideAcrossConfigs: false,
   isLocal: false,
@@ -75,8 +72,8 @@ export function fillFeatures(impl: Partial<OptionalOps>, flags: Partial<FeatureF
 
 /** The facts of a feature set, without its operations. */
 export function flagsOf(f: Features): FeatureFlags {
-  const { caseInsensitive, canHaveEmptyDirs, bucketBased, slowHash, serverSideAcrossConfigs, isLocal } = f;
-  return { caseInsensitive, canHaveEmptyDirs, bucketBased, slowHash, serverSideAcrossConfigs, isLocal };
+  const { caseInsensitive, canHaveEmptyDirs, slowHash, serverSideAcrossConfigs, isLocal } = f;
+  return { caseInsensitive, canHaveEmptyDirs, slowHash, serverSideAcrossConfigs, isLocal };
 }
 
 /** The error a missing optional operation reports: rclone's `Cant*` sentinels, else `NotImplemented`. */
@@ -90,7 +87,7 @@ export function missingOp(op: OptionalOpName, fs: Fs): FsError {
 export function requireOp<K extends OptionalOpName>(fs: Fs, op: K): NonNullable<OptionalOps[K]> {
   const fn = fs.features[op];
   if (!fn) throw missingOp(op, fs);
-  return fn as NonNullable<OptionalOps[K]>;
+  return fn;
 }
 
 /**

@@ -139,8 +139,8 @@ export abstract class OverlayFs implements Fs {
   /** The operations this overlay implements, forwards, or gets from the base, kept as `spec` says. */
   private maskedFeatures(acrossConfigs: boolean): Features {
     const spec = this.spec;
-    const impl: Record<string, unknown> = {};
-    const own = this as unknown as Partial<Record<OptionalOpName, unknown>>;
+    const impl: OpTable = {};
+    const own = this as unknown as OpTable;
     for (const op of OPTIONAL_OPS) {
       if (spec.forwards?.includes(op)) {
         impl[op] = async (...args: unknown[]) => (this.innerOp(op) as (...a: unknown[]) => unknown)(...args);
@@ -152,24 +152,59 @@ export abstract class OverlayFs implements Fs {
       } else if (typeof own[op] === "function") {
         impl[op] = (own[op] as () => unknown).bind(this);
       }
-      if (!this.needsOf(op).every((n) => this.inner.features[n])) delete impl[op];
     }
-    return fillFeatures(impl, overlayFlags(spec.flags ?? {}, this.inner.features, acrossConfigs));
+    return overlayFeatures(impl, (op) => this.needsOf(op), [this.inner], spec.flags ?? {}, acrossConfigs);
   }
 }
 
+/** Optional operations by name, as an overlay collects them before masking. */
+type OpTable = Partial<Record<OptionalOpName, unknown>>;
+
 /**
- * An overlay's facts: its own, limited by its inner Fs's, so it never claims what its base cannot do.
- * Whether a copy is the kernel's (`isLocal`) is the inner Fs's business, not inherited.
+ * The features of an overlay storing into `inners` (one for chunker, crypt and compress, every
+ * upstream for erasure): each operation `impl` defines (bound to it) is kept only while every inner
+ * Fs has all that `needsOf` says it needs, and the facts are combined by `overlayFlags`.
  */
-export function overlayFlags(mine: Partial<FeatureFlags>, inner: FeatureFlags, acrossConfigs: boolean): FeatureFlags {
+export function overlayFeatures(
+  impl: object,
+  needsOf: (op: OptionalOpName) => readonly OptionalOpName[],
+  inners: readonly Fs[],
+  flags: Partial<FeatureFlags>,
+  acrossConfigs: boolean,
+): Features {
+  const ops = impl as OpTable;
+  const kept: OpTable = {};
+  for (const op of OPTIONAL_OPS) {
+    const fn = ops[op];
+    if (typeof fn === "function" && needsOf(op).every((n) => inners.every((i) => i.features[n]))) {
+      kept[op] = fn.bind(impl);
+    }
+  }
+  return fillFeatures(
+    kept as Partial<OptionalOps>,
+    overlayFlags(
+      flags,
+      inners.map((i) => i.features),
+      acrossConfigs,
+    ),
+  );
+}
+
+/**
+ * An overlay's facts: its own, limited by those of every Fs it stores into, so it never claims what
+ * its base cannot do. Whether a copy is the kernel's (`isLocal`) is the inner Fs's business, not inherited.
+ */
+export function overlayFlags(
+  mine: Partial<FeatureFlags>,
+  inners: readonly FeatureFlags[],
+  acrossConfigs: boolean,
+): FeatureFlags {
   const own = { ...DEFAULT_FLAGS, ...mine };
   return {
     ...own,
-    caseInsensitive: own.caseInsensitive || inner.caseInsensitive,
-    canHaveEmptyDirs: own.canHaveEmptyDirs && inner.canHaveEmptyDirs,
-    bucketBased: own.bucketBased || inner.bucketBased,
-    slowHash: mine.slowHash ?? inner.slowHash,
+    caseInsensitive: own.caseInsensitive || inners.some((i) => i.caseInsensitive),
+    canHaveEmptyDirs: own.canHaveEmptyDirs && inners.every((i) => i.canHaveEmptyDirs),
+    slowHash: mine.slowHash ?? inners.some((i) => i.slowHash),
     serverSideAcrossConfigs: acrossConfigs,
   };
 }
@@ -182,6 +217,20 @@ export function sameConfig(a: Fs, b: Fs): boolean {
   const x = underLayers(a, true);
   const y = underLayers(b, true);
   return x === y || x.name === y.name;
+}
+
+/**
+ * An overlay storing each file across several Fs, all alike (erasure): `upstreams` are what it wraps,
+ * and an operation it offers needs `needsOf(op)` of every one of them.
+ */
+export interface Spreading extends Fs {
+  readonly upstreams: readonly Fs[];
+  needsOf(op: OptionalOpName): readonly OptionalOpName[];
+}
+
+/** Whether `fs` stores across several Fs (see `Spreading`). */
+export function isSpreading(fs: Fs): fs is Spreading {
+  return Array.isArray((fs as Partial<Spreading>).upstreams);
 }
 
 /** An Fs wrapping exactly one other, a layer or an overlay: `unwrap()` is the Fs it wraps (rclone's UnWrap). */

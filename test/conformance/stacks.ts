@@ -334,6 +334,18 @@ export const stacks: Stack[] = [
     make: () => newFs(erasure(memories(6), 4), createContext()),
   },
   {
+    // Shards are renamed into place by streaming, and the erasure remote offers none of the four.
+    label: "erasure(4 × memory without copy, move, putStream, purge, 2+2)",
+    make: () =>
+      newFs(
+        erasure(
+          Array.from({ length: 4 }, () => `:memory,disable=${quoteValue(NO_SERVER_OPS)}:conf-${randomName()}`),
+          2,
+        ),
+        createContext(),
+      ),
+  },
+  {
     label: "erasure(5 × memory, 3+2, 2 dead)",
     make: () => erasureWithDeadRemotes(5, 3, 2, [1, 3]),
   },

@@ -506,8 +506,7 @@ export function runFsSuite(label: string, makeFs: () => Promise<Fs>, opts: FsSui
         const dir = s.dir();
         await putBytes(fs, `${dir}/sub/f.txt`, text("x"));
         // As rclone's FsNewObjectDir: stores without real directories may only know the object is not there.
-        const allowed: ErrorCode[] =
-          fs.features.canHaveEmptyDirs && !fs.features.bucketBased ? ["IsDir"] : ["IsDir", "ObjectNotFound"];
+        const allowed: ErrorCode[] = fs.features.canHaveEmptyDirs ? ["IsDir"] : ["IsDir", "ObjectNotFound"];
         await expectCode(() => fs.newObject(`${dir}/sub`), ...allowed);
       });
 

@@ -60,7 +60,7 @@ export class S3Fs implements Fs {
   ) {
     this.root = root.replace(/^\/+|\/+$/g, "");
     this.client = makeClient(options);
-    this.features = fillFeatures(this, { bucketBased: true, canHaveEmptyDirs: false });
+    this.features = fillFeatures(this, { canHaveEmptyDirs: false });
   }
 
   toString(): string {

@@ -64,10 +64,12 @@ async function streamCopy(src: FsObject, dst: Fs, remote: string, options: CopyO
   // afterwards with what the destination computed from the bytes it received, as rclone does.
   const inFlight = hashType && src.fs.features.slowHash ? streamHasher(hashType, src.size) : undefined;
   let inFlightDigest: Promise<string> | undefined;
-  const digest = () => {
-    inFlightDigest ??= (inFlight as NonNullable<typeof inFlight>).digest();
-    return inFlightDigest;
-  };
+  const digest =
+    inFlight &&
+    (() => {
+      inFlightDigest ??= inFlight.digest();
+      return inFlightDigest;
+    });
   let copied: FsObject;
   try {
     const modTime = await modTimeOf(src, options);
@@ -83,12 +85,12 @@ async function streamCopy(src: FsObject, dst: Fs, remote: string, options: CopyO
       modTime,
       fs: src.fs,
       hashedInFlight: inFlight || vouched ? hashType : undefined,
-      hash: (type, o) => (inFlight && type === hashType ? digest() : src.hash(type, o)),
+      hash: (type, o) => (digest && type === hashType ? digest() : src.hash(type, o)),
     };
     const put = src.size < 0 && dst.features.putStream ? dst.features.putStream : dst.put.bind(dst);
     copied = await put(body, info, { ...options, hashes: hashType ? [hashType] : undefined });
   } catch (err) {
-    if (inFlight) await digest();
+    if (digest) await digest();
     throw err;
   }
   if (src.size >= 0 && copied.size >= 0 && copied.size !== src.size) {
@@ -96,7 +98,7 @@ async function streamCopy(src: FsObject, dst: Fs, remote: string, options: CopyO
     throw new FsError("Corrupt", `corrupted on transfer: sizes differ ${src.size} vs ${copied.size}`, { path: remote });
   }
   if (hashType) {
-    const want = inFlight ? await digest() : await src.hash(hashType, options);
+    const want = digest ? await digest() : await src.hash(hashType, options);
     const got = want === undefined ? undefined : await copied.hash(hashType, options);
     if (want !== undefined && got !== undefined && got.toLowerCase() !== want.toLowerCase()) {
       await copied.remove().catch(() => undefined);

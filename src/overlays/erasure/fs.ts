@@ -5,12 +5,24 @@
  * one version are present.
  */
 import { FsError, isFsError } from "../../fs/errors.js";
-import { fillFeatures } from "../../fs/features.js";
+import { type Features, type OptionalOpName, requireOp } from "../../fs/features.js";
 import type { HashType } from "../../fs/hashes.js";
+import { objectUnderLayers, underLayers } from "../../fs/layers/layer.js";
 import { log } from "../../fs/log.js";
 import type { CleanUpOptions } from "../../fs/operations/cleanup.js";
+import { overlayFeatures, type Spreading, sameConfig } from "../../fs/overlay.js";
 import { baseName, joinRemote, parentOf } from "../../fs/path.js";
-import type { Body, CallOptions, Directory, Entry, Fs, FsObject, ObjectInfo, PutOptions } from "../../fs/types.js";
+import type {
+  Body,
+  CallOptions,
+  Directory,
+  Entry,
+  Fs,
+  FsObject,
+  ObjectInfo,
+  PutOptions,
+  Usage,
+} from "../../fs/types.js";
 import { cleanUpShards } from "./cleanup.js";
 import { voteTrailers } from "./consensus.js";
 import { withinRedundancy } from "./domains.js";
@@ -31,8 +43,8 @@ interface DirIndex {
   dirs: Map<string, Directory>;
 }
 
-export class ErasureFs implements Fs {
-  readonly features;
+export class ErasureFs implements Spreading {
+  readonly features: Features;
   readonly hashes: ReadonlySet<HashType> = new Set<HashType>(["md5", "sha1"]);
   readonly precision: number;
   private readonly uploader: ShardUploader;
@@ -53,34 +65,67 @@ export class ErasureFs implements Fs {
   /** Upstreams whose last listing failed (for other reasons than a missing directory): placement avoids them. */
   readonly down = new Set<number>();
 
+  /**
+   * `acrossConfigs`: server-side operations take sources over upstreams of other configs
+   * (--server-side-across-configs); the upstreams still decide whether they take the shards.
+   */
   constructor(
     readonly name: string,
     readonly root: string,
     readonly upstreams: readonly Fs[],
     readonly plan: ErasurePlan,
     readonly rs: ReedSolomon,
+    acrossConfigs = false,
   ) {
     this.precision = Math.max(...upstreams.map((u) => u.precision));
-    const all = (op: "move" | "copy" | "dirMove" | "purge" | "putStream") => upstreams.every((u) => u.features[op]);
-    this.features = fillFeatures(
-      {
-        move: all("move") ? this.move.bind(this) : undefined,
-        copy: all("copy") ? this.copy.bind(this) : undefined,
-        dirMove: all("dirMove") ? this.dirMove.bind(this) : undefined,
-        purge: all("purge") ? this.purge.bind(this) : undefined,
-        putStream: all("putStream") ? this.putStream.bind(this) : undefined,
-        cleanUp: this.cleanUp.bind(this),
-      },
-      {
-        canHaveEmptyDirs: upstreams.every((u) => u.features.canHaveEmptyDirs),
-        caseInsensitive: upstreams.some((u) => u.features.caseInsensitive),
-        bucketBased: upstreams.some((u) => u.features.bucketBased),
-      },
-    );
+    // Every operation is done upstream by upstream, so each needs the same of all of them; hashes
+    // come from the shards' trailers, never from reading a file.
+    this.features = overlayFeatures(this, (op) => this.needsOf(op), upstreams, { slowHash: false }, acrossConfigs);
     this.uploader = new ShardUploader(plan, upstreams, rs);
     this.placement = new Placement(plan, upstreams);
     this.codecs.set(`${plan.k}/${plan.m}`, Promise.resolve(rs));
     for (const [i, u] of upstreams.entries()) if (u instanceof UnreachableFs) this.down.add(i);
+  }
+
+  /** What operation `op` needs of every upstream: the same operation, but nothing for `cleanUp` (temporary shards are ours). */
+  needsOf(op: OptionalOpName): readonly OptionalOpName[] {
+    return op === "cleanUp" ? [] : [op];
+  }
+
+  /**
+   * The identity rule of server-side operations: `src` (under see-through layers) is an erasure Fs
+   * with as many upstreams, each of the same config as this one's at the same place (or of any
+   * config when server-side operations across configs are allowed). Each upstream still decides
+   * whether it takes the shards.
+   */
+  takes(src: Fs): src is ErasureFs {
+    const from = underLayers(src, true);
+    return (
+      from instanceof ErasureFs &&
+      from.upstreams.length === this.upstreams.length &&
+      (this.features.serverSideAcrossConfigs || from.upstreams.every((u, i) => sameConfig(u, this.upstreams[i] as Fs)))
+    );
+  }
+
+  /**
+   * Space as a user of this remote sees it: each figure summed over the upstreams and scaled by
+   * k / (k + m), the share of stored bytes that is data; `objects` counts the files, not shards.
+   * A figure is left out when an upstream does not give it.
+   */
+  async about(options?: CallOptions): Promise<Usage> {
+    const all = await Promise.all(this.upstreams.map((u) => requireOp(u, "about")(options)));
+    const { k, m } = this.plan;
+    const scaled = (key: keyof Usage, share: number): number | undefined =>
+      all.every((u) => u[key] !== undefined)
+        ? Math.floor(share * all.reduce((sum, u) => sum + (u[key] ?? 0), 0))
+        : undefined;
+    const usage: Usage = {
+      total: scaled("total", k / (k + m)),
+      used: scaled("used", k / (k + m)),
+      free: scaled("free", k / (k + m)),
+      objects: scaled("objects", 1 / (k + m)),
+    };
+    return Object.fromEntries(Object.entries(usage).filter(([, v]) => v !== undefined));
   }
 
   /** The Reed-Solomon codec of versions with `k` data and `m` parity shards, made once per Fs. */
@@ -192,9 +237,11 @@ export class ErasureFs implements Fs {
     return out;
   }
 
-  private objectOf(remote: string, v: StoredFile): ErasureObject {
-    const modTime = (v.shards.find(Boolean) as FsObject).modTime;
-    return new ErasureObject(this, remote, v, modTime);
+  /** File `remote` as version `v` stores it, with the modtime its shards carry. Throws `Corrupt` for a version without shards. */
+  objectOf(remote: string, v: StoredFile): ErasureObject {
+    const shard = v.shards.find((s) => s !== undefined);
+    if (!shard) throw new FsError("Corrupt", "no shard of this version is present", { path: remote });
+    return new ErasureObject(this, remote, v, shard.modTime);
   }
 
   async newObject(remote: string, options?: CallOptions): Promise<FsObject> {
@@ -363,25 +410,22 @@ export class ErasureFs implements Fs {
 
   async purge(dir: string, options?: CallOptions): Promise<void> {
     this.indexes.clear();
-    const results = await Promise.allSettled(
-      this.upstreams.map((u) => (u.features.purge as NonNullable<Fs["features"]["purge"]>)(dir, options)),
-    );
+    const results = await Promise.allSettled(this.upstreams.map((u) => requireOp(u, "purge")(dir, options)));
     const errors = results.flatMap((r) => (r.status === "rejected" ? [r.reason] : []));
     if (errors.length === results.length) throw firstOf(errors, "DirNotFound");
   }
 
   async dirMove(src: Fs, srcRemote: string, dstRemote: string, options?: CallOptions): Promise<void> {
     this.indexes.clear();
-    if (!(src instanceof ErasureFs) || !sameUpstreams(src, this)) {
-      throw new FsError("CantDirMove", "source is not an erasure remote over the same upstreams");
-    }
-    src.indexes.clear();
+    const from = underLayers(src, true);
+    if (!this.takes(from)) throw new FsError("CantDirMove", "source is not an erasure remote over the same upstreams");
+    from.indexes.clear();
     // An upstream without the directory (it was down when it was made) has nothing to move; one
     // that is down now keeps its shards at the old path, where too few remain to be listed.
     await this.onUpstreams(
       (u) => {
-        const from = src.upstreams[this.upstreams.indexOf(u)] as Fs;
-        return (u.features.dirMove as NonNullable<Fs["features"]["dirMove"]>)(from, srcRemote, dstRemote, options);
+        const fromUpstream = from.upstreams[this.upstreams.indexOf(u)] as Fs;
+        return requireOp(u, "dirMove")(fromUpstream, srcRemote, dstRemote, options);
       },
       this.plan.happy,
       ["DirNotFound"],
@@ -398,12 +442,13 @@ export class ErasureFs implements Fs {
 
   /** Server-side copy or move: each shard is copied or moved on the upstream that holds it, under the new file name. */
   private async transfer(
-    src: FsObject,
+    source: FsObject,
     remote: string,
     how: "copy" | "move",
     options?: CallOptions,
   ): Promise<FsObject> {
-    if (!(src instanceof ErasureObject) || !sameUpstreams(src.fs, this)) {
+    const src = objectUnderLayers(source, true);
+    if (!(src instanceof ErasureObject) || !this.takes(src.fs)) {
       throw new FsError(how === "copy" ? "CantCopy" : "CantMove", "source is not on the same upstreams");
     }
     const dir = parentOf(remote);
@@ -418,7 +463,7 @@ export class ErasureFs implements Fs {
         // Written in name format 2 whatever the source's, so its k and m no longer hang on the configuration.
         const to = joinRemote(dir, shardName({ name, size: src.size, vid, k, m, index }));
         if (how === "move") return rename(u, shard, to, options);
-        return (u.features.copy as NonNullable<Fs["features"]["copy"]>)(shard, to, options);
+        return requireOp(u, "copy")(shard, to, options);
       }),
     );
     const shards = results.map((r) => (r.status === "fulfilled" ? r.value : undefined));
@@ -503,14 +548,6 @@ export class ErasureFs implements Fs {
 /** The first error with `code` (what the reachable upstreams said), else the first error. */
 function firstOf(errors: unknown[], code: "DirNotFound"): unknown {
   return errors.find((e) => isFsError(e, code)) ?? errors[0];
-}
-
-function sameUpstreams(a: Fs, b: ErasureFs): boolean {
-  return (
-    a instanceof ErasureFs &&
-    a.upstreams.length === b.upstreams.length &&
-    a.upstreams.every((u, i) => u === b.upstreams[i] || u.toString() === (b.upstreams[i] as Fs).toString())
-  );
 }
 
 /** The caller's in-flight plaintext hash, when it is one the trailer keeps. */

@@ -4,8 +4,8 @@
  * format: docs/erasure-format.md).
  */
 import { isFsError } from "../../fs/errors.js";
+import { remoteBelow } from "../../fs/fspath.js";
 import { log } from "../../fs/log.js";
-import { cleanRemote } from "../../fs/path.js";
 import { defineDescriptor } from "../../fs/registry.js";
 import { type ErasureOptions, planErasure } from "./options.js";
 
@@ -84,14 +84,10 @@ export default defineDescriptor<ErasureOptions>({
     required: ["remotes"],
     additionalProperties: false,
   },
-  async create({ name, root, options, newFs }) {
+  async create({ name, options, acrossConfigs, subpath, openBelow }) {
     const plan = planErasure(options);
-    const sub = cleanRemote(root.replace(/^\/+/, ""));
-    const specs = plan.remotes.map((base) => {
-      const sep = base.endsWith(":") || base.endsWith("/") ? "" : "/";
-      return sub === "" ? base : `${base}${sep}${sub}`;
-    });
-    const opened = await Promise.allSettled(specs.map((spec) => newFs(spec)));
+    const sub = subpath();
+    const opened = await Promise.allSettled(plan.remotes.map((remote) => openBelow(remote)));
     // An upstream that is down only costs its shards; a mistake in the config stops everything.
     const failures = opened.flatMap((r) => (r.status === "rejected" ? [r.reason] : []));
     const mistake = failures.find((err) => !isFsError(err) || isFsError(err, "ConfigInvalid", "Usage", "PathEscape"));
@@ -103,9 +99,10 @@ export default defineDescriptor<ErasureOptions>({
     ]);
     const upstreams = opened.map((r, i) => {
       if (r.status === "fulfilled") return r.value;
-      log.notice(specs[i] as string, `erasure upstream ${i} cannot be reached: ${(r.reason as Error).message}`);
-      return new UnreachableFs(name, specs[i] as string, r.reason);
+      const spec = remoteBelow(plan.remotes[i] as string, sub);
+      log.notice(spec, `erasure upstream ${i} cannot be reached: ${(r.reason as Error).message}`);
+      return new UnreachableFs(name, spec, r.reason);
     });
-    return new ErasureFs(name, sub, upstreams, plan, await reedSolomon(plan.k, plan.m));
+    return new ErasureFs(name, sub, upstreams, plan, await reedSolomon(plan.k, plan.m), acrossConfigs);
   },
 });

@@ -13,7 +13,6 @@ import { groupOf, worstLoss } from "./domains.js";
 import { readHead } from "./ends.js";
 import { headerFor } from "./format.js";
 import type { ErasureFs } from "./fs.js";
-import { ErasureObject } from "./object.js";
 import { type FilePassOptions, throwCollected } from "./rebuild.js";
 import { newTallies, type ScanOptions, type StoredFile, scanShards } from "./scan.js";
 
@@ -122,8 +121,8 @@ async function reencodeFile(
   versions: StoredFile[],
   options: Pick<ScanOptions, "signal" | "stats">,
 ): Promise<void> {
-  const modTime = (v.shards.find(Boolean) as NonNullable<StoredFile["shards"][number]>).modTime;
-  const old = new ErasureObject(fs, v.remote, v, modTime);
+  const old = fs.objectOf(v.remote, v);
+  const modTime = old.modTime;
   const want = await fs.readTrailer(v, v.remote, options);
   const counted = options.stats?.startTransfer(v.remote, v.size);
   try {
