@@ -68,8 +68,11 @@ export class VfsCache {
     return cache;
   }
 
-  /** An item for reading `obj` at `path` through the cache (mode full), its stale data dropped. */
-  async openForRead(path: string, obj: FsObject): Promise<CacheItem> {
+  /**
+   * An item for reading `path` through the cache (`obj`: what the remote's listing has there), its
+   * data dropped when the remote has another version than the one cached.
+   */
+  async openForRead(path: string, obj: FsObject | undefined): Promise<CacheItem> {
     const item = await this.current(path, obj);
     item.opens++;
     return item;

@@ -80,10 +80,9 @@ export class VfsImpl implements Vfs {
     const obj = node.entry as FsObject | undefined;
     const mode = this.options.cacheMode;
     if (!writing) {
-      if (node.item)
-        return this.cachedHandle(await this.cache.openForRead(p, node.item.source ?? (obj as FsObject)), flags);
+      if (node.item) return this.cachedHandle(await this.cache.openForRead(p, obj), flags);
       if (node.writer) throw vfsError("PermissionDenied", E.EPERM, "file is being written without the cache", p);
-      if (mode === "full") return this.cachedHandle(await this.cache.openForRead(p, obj as FsObject), flags);
+      if (mode === "full") return this.cachedHandle(await this.cache.openForRead(p, obj), flags);
       return new StreamReadHandle(obj as FsObject, this.options.readAhead);
     }
     const cached = mode === "writes" || mode === "full" || (mode === "minimal" && flags.read && flags.write);
