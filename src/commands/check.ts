@@ -122,6 +122,8 @@ const command: CommandModule<object, Args> = {
       const result = await check(src.fs, dst, {
         stats: new Stats(),
         checkers: argv.checkers,
+        maxBacklog: argv["max-backlog"],
+        listCutoff: argv["list-cutoff"],
         filter,
         oneWay: argv["one-way"],
         download: argv.download,

@@ -22,6 +22,8 @@ export interface GlobalArgs {
   disable: string;
   checkers: number;
   transfers: number;
+  "max-backlog": number;
+  "list-cutoff": number;
   retries: number;
   "retries-sleep": string;
   "low-level-retries": number;
@@ -103,6 +105,18 @@ export const GLOBAL_FLAGS: readonly FlagSpec[] = [
   },
   { name: "checkers", type: "number", default: 8, description: "Number of checkers to run in parallel" },
   { name: "transfers", type: "number", default: 4, description: "Number of file transfers to run in parallel" },
+  {
+    name: "max-backlog",
+    type: "number",
+    default: 10000,
+    description: "Maximum number of objects in sync or check backlog",
+  },
+  {
+    name: "list-cutoff",
+    type: "number",
+    default: 1000000,
+    description: "To save memory, sort directory listings on disk above this threshold",
+  },
   { name: "retries", type: "number", default: 3, description: "Retry operations this many times if they fail" },
   {
     name: "retries-sleep",

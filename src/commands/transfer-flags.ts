@@ -231,6 +231,8 @@ export async function syncOptionsFromArgs(argv: TransferArgs, stats: Stats): Pro
     stats,
     transfers: argv.transfers,
     checkers: argv.checkers,
+    maxBacklog: argv["max-backlog"],
+    listCutoff: argv["list-cutoff"],
     lowLevelRetries: argv["low-level-retries"],
     modifyWindow: parseDuration(argv["modify-window"]),
     useServerModTime: argv["use-server-modtime"],

@@ -10,6 +10,7 @@ import type { Filter } from "../filter/filter.js";
 import { log } from "../log.js";
 import { commonHash } from "../operations/copy.js";
 import type { Entry, Fs, FsObject } from "../types.js";
+import { addWithBacklog, DEFAULT_MAX_BACKLOG } from "./backlog.js";
 import { march } from "./march.js";
 
 export type CheckVerdict = "match" | "differ" | "missingOnSrc" | "missingOnDst" | "error";
@@ -40,6 +41,10 @@ export interface CheckOptions {
    * match, or undefined when it could not tell (counted as a hash that could not be checked).
    */
   compare?: (src: FsObject, dst: FsObject) => Promise<boolean | undefined>;
+  /** Files found but not yet compared, at most (--max-backlog; default 10,000). */
+  maxBacklog?: number;
+  /** A directory with more entries is sorted on disk (--list-cutoff; default 1,000,000). */
+  listCutoff?: number;
 }
 
 export interface CheckResult {
@@ -131,8 +136,12 @@ export async function check(src: Fs, dst: Fs, o: CheckOptions): Promise<CheckRes
       },
       match: async (s: Entry, d: Entry) => {
         if (s.kind === "dir") return true;
-        await queue.onSizeLessThan(queue.concurrency * 2);
-        void queue.add(() => compare(s, d as FsObject));
+        await addWithBacklog(
+          queue,
+          o.maxBacklog ?? DEFAULT_MAX_BACKLOG,
+          () => compare(s, d as FsObject),
+          (err) => o.stats.error(err, s.remote, "internal error"),
+        );
         return false;
       },
       listError: (err, dir) => {
@@ -141,7 +150,7 @@ export async function check(src: Fs, dst: Fs, o: CheckOptions): Promise<CheckRes
         listFailure ??= err;
       },
     },
-    { checkers: o.checkers ?? 8, filter: o.filter, signal: o.signal },
+    { checkers: o.checkers ?? 8, filter: o.filter, signal: o.signal, listCutoff: o.listCutoff },
   );
   await queue.onIdle();
   summarise(src, dst, r, o.oneWay);

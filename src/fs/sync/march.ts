@@ -1,15 +1,17 @@
 /**
  * The march: walks source and destination together, one directory at a time, matching entries by
  * name in sorted order (rclone's march). Memory holds the directories being compared and a queue of
- * directory names, never the whole tree. Listings run `checkers` at a time.
+ * directory names, never the whole tree: deeper directories are visited first, so the queue holds
+ * about one level's subdirectories per level, and a directory above `listCutoff` entries is sorted on
+ * disk. Listings run `checkers` at a time, both sides of a directory at once.
  */
 import PQueue from "p-queue";
 import { isFsError } from "../errors.js";
 import type { Filter } from "../filter/filter.js";
 import { loadModTimes } from "../modtime.js";
-import { compareNames } from "../operations/walk.js";
 import { baseName } from "../path.js";
 import type { Entry, Fs } from "../types.js";
+import { DEFAULT_LIST_CUTOFF, marchOrder, type Named, sortedListing } from "./sorted-listing.js";
 
 export interface MarchCallbacks {
   /** A file or directory only in the source. For a directory, return true to descend into it. */
@@ -34,14 +36,18 @@ export interface MarchOptions {
   dstIncludeAll?: boolean;
   /** Age filters judge the times listings give, loading none (rclone's --use-server-modtime). */
   useServerModTime?: boolean;
+  /** Entries of one directory above which it is sorted on disk (--list-cutoff; default 1,000,000). */
+  listCutoff?: number;
+  /** Where a directory sorted on disk keeps its runs (default: the OS temporary directory). */
+  spillDir?: string;
 }
 
 /** Marches `dir` of `src` against `dir` of `dst`, calling back for every entry. Resolves when all are seen. */
 export async function march(src: Fs, dst: Fs, dir: string, cb: MarchCallbacks, o: MarchOptions): Promise<void> {
   const queue = new PQueue({ concurrency: Math.max(1, o.checkers) });
   let failure: unknown;
-  const spawn = (job: () => Promise<void>) => {
-    queue.add(job).catch((err) => {
+  const spawn = (job: () => Promise<void>, depth: number) => {
+    queue.add(job, { priority: depth }).catch((err) => {
       failure ??= err;
       queue.clear();
     });
@@ -73,9 +79,10 @@ export async function march(src: Fs, dst: Fs, dir: string, cb: MarchCallbacks, o
     if (srcList === undefined || dstList === undefined) return;
     if (o.filter && excludedByMarker(srcList, dstList, o.filter)) return;
     const descend = (sub: string, s: boolean, t: boolean) => {
-      if (depth < maxDepth) spawn(() => visit(sub, s, t, depth + 1));
+      if (depth < maxDepth) spawn(() => visit(sub, s, t, depth + 1), depth + 1);
     };
-    for (const [s, t] of pair(srcList, dstList)) {
+    const sortOptions = { cutoff: Math.max(1, o.listCutoff ?? DEFAULT_LIST_CUTOFF), spillDir: o.spillDir };
+    await pair(sortedListing(srcList, sortOptions), sortedListing(dstList, sortOptions), async (s, t) => {
       if (s && t) {
         if ((await cb.match(s, t)) && s.kind === "dir") descend(s.remote, true, true);
       } else if (s) {
@@ -83,10 +90,10 @@ export async function march(src: Fs, dst: Fs, dir: string, cb: MarchCallbacks, o
       } else if (t) {
         if ((await cb.dstOnly(t)) && t.kind === "dir") descend(t.remote, false, true);
       }
-    }
+    });
   };
 
-  spawn(() => visit(dir, true, true, 1));
+  spawn(() => visit(dir, true, true, 1), 1);
   await queue.onIdle();
   if (failure !== undefined) throw failure;
 }
@@ -105,37 +112,26 @@ function excludedByMarker(a: Entry[], b: Entry[], filter: Filter): boolean {
   return [...a, ...b].some((e) => e.kind === "file" && markers.includes(baseName(e.remote)));
 }
 
-/** Merges two listings by name, pairing a file with a file and a directory with a directory. */
-function* pair(a: Entry[], b: Entry[]): Generator<[Entry | undefined, Entry | undefined]> {
-  const key = (e: Entry) => baseName(e.remote);
-  const order = (x: Entry, y: Entry) =>
-    compareNames(key(x), key(y)) || (x.kind === y.kind ? 0 : x.kind === "dir" ? -1 : 1);
-  a.sort(order);
-  b.sort(order);
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < b.length) {
-    const x = a[i];
-    const y = b[j];
-    if (x && y) {
-      const c = order(x, y);
-      if (c === 0) {
-        yield [x, y];
-        i++;
-        j++;
-      } else if (c < 0) {
-        yield [x, undefined];
-        i++;
-      } else {
-        yield [undefined, y];
-        j++;
-      }
-    } else if (x) {
-      yield [x, undefined];
-      i++;
-    } else {
-      yield [undefined, y];
-      j++;
+/**
+ * Merges two sorted listings, calling `each` for every name with what each side has under it (a file
+ * pairs with a file, a directory with a directory), one at a time.
+ */
+async function pair(
+  a: AsyncIterator<Named>,
+  b: AsyncIterator<Named>,
+  each: (s: Entry | undefined, t: Entry | undefined) => Promise<void>,
+): Promise<void> {
+  try {
+    let x = await a.next();
+    let y = await b.next();
+    while (!x.done || !y.done) {
+      const c = x.done ? 1 : y.done ? -1 : marchOrder(x.value, y.value);
+      await each(c <= 0 && !x.done ? x.value.entry : undefined, c >= 0 && !y.done ? y.value.entry : undefined);
+      if (c <= 0) x = await a.next();
+      if (c >= 0) y = await b.next();
     }
+  } finally {
+    // A listing sorted on disk removes its runs when closed, also when a callback threw part-way.
+    await Promise.all([a.return?.(), b.return?.()]);
   }
 }

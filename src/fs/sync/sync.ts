@@ -13,6 +13,7 @@ import { skippedNotice } from "../operations/delete.js";
 import { baseName, joinRemote, parentOf } from "../path.js";
 import type { Entry, Fs, FsObject } from "../types.js";
 import { findEqualIn } from "./alt-dest.js";
+import { addWithBacklog, DEFAULT_MAX_BACKLOG } from "./backlog.js";
 import { type CompareOptions, equal, modifyWindowOf, needsTransfer, unchangedByListing } from "./decide.js";
 import { march } from "./march.js";
 import { RenameMap, type RenameStrategy, renamesUnavailable } from "./renames.js";
@@ -50,6 +51,10 @@ export interface SyncOptions extends CompareOptions {
   immutable?: boolean;
   /** copy/move: look up each source file in the destination instead of listing it (--no-traverse). */
   noTraverse?: boolean;
+  /** Files found but not yet checked or transferred, at most (--max-backlog; default 10,000). */
+  maxBacklog?: number;
+  /** A directory with more entries is sorted on disk (--list-cutoff; default 1,000,000). */
+  listCutoff?: number;
 }
 
 /**
@@ -204,6 +209,7 @@ class SyncRun {
         useServerModTime: this.o.useServerModTime,
         dstIncludeAll: this.deleteExcluded,
         noTraverseDst: this.noTraverse,
+        listCutoff: this.o.listCutoff,
       },
     );
     await this.checks.onIdle();
@@ -256,6 +262,7 @@ class SyncRun {
         signal: this.o.signal,
         useServerModTime: this.o.useServerModTime,
         dstIncludeAll: this.deleteExcluded,
+        listCutoff: this.o.listCutoff,
       },
     );
     await this.deleteFiles(toDelete);
@@ -439,10 +446,11 @@ class SyncRun {
     this.stats.totalBytes += Math.max(0, s.size);
   }
 
-  /** Adds a job, waiting while the queue is full so the march never runs far ahead (bounded memory). */
-  private async enqueue(queue: PQueue, job: () => Promise<void>): Promise<void> {
-    await queue.onSizeLessThan(queue.concurrency * 2);
-    queue.add(job).catch((err) => this.stats.error(err, undefined, "internal error"));
+  /** Adds a job, waiting while --max-backlog jobs wait already, so the march never runs far ahead. */
+  private enqueue(queue: PQueue, job: () => Promise<void>): Promise<void> {
+    return addWithBacklog(queue, this.o.maxBacklog ?? DEFAULT_MAX_BACKLOG, job, (err) =>
+      this.stats.error(err, undefined, "internal error"),
+    );
   }
 
   private get transferContext() {
