@@ -1,7 +1,7 @@
 /**
  * strata vs the real rclone on this machine, same workloads, same run, alternating, median of N.
  *
- *   npm run bench -- [sync|copy|check|big-tree|chunker|compress|crypt|erasure|long-tail|network|all] [--runs 5] [--files 10000] [--big-mib 1024] [--tree 200000]
+ *   npm run bench -- [sync|copy|check|big-tree|chunker|compress|crypt|erasure|long-tail|network|mount|all] [--runs 5] [--files 10000] [--big-mib 1024] [--tree 200000]
  *   npm run bench -- rs [--runs 5]      (Reed–Solomon kernels only, in this process: bench/rs.ts)
  */
 import { execFileSync } from "node:child_process";
@@ -11,6 +11,7 @@ import { join, resolve } from "node:path";
 import { benchCompress } from "./compress.js";
 import { benchLongTail } from "./long-tail.js";
 import { type Measurement, measure, median } from "./measure.js";
+import { benchMount } from "./mount.js";
 import { benchNetwork } from "./network.js";
 import { bigFile, emptyFiles, smallFiles, warm } from "./workloads.js";
 
@@ -244,6 +245,10 @@ try {
   }
   if (which === "network" || which === "all") {
     await benchNetwork({ work, bigMib: BIG_MIB, env, compare });
+  }
+  if (which === "mount" || which === "all") {
+    // Kernel mounts need /dev/fuse and root; the file is at most 1 GiB (it passes the cache disk twice).
+    await benchMount({ work, runs: RUNS, mib: Math.min(BIG_MIB, 1024), env, strata });
   }
   if (which === "big-tree" || which === "all") {
     const src = join(work, "tree");

@@ -27,6 +27,7 @@ import lsjson from "./lsjson.js";
 import lsl from "./lsl.js";
 import md5sum from "./md5sum.js";
 import mkdir from "./mkdir.js";
+import mount from "./mount.js";
 import move from "./move.js";
 import moveto from "./moveto.js";
 import obscure from "./obscure.js";
@@ -72,6 +73,7 @@ export const commands = [
   lsl,
   md5sum,
   mkdir,
+  mount,
   move,
   moveto,
   obscure,

@@ -51,9 +51,8 @@ export class FuseDevice {
       if (msg instanceof ArrayBuffer) events.request(Buffer.from(msg));
       else events.end(msg.end);
     });
+    // The reader keeps the process alive while mounted: it ends when the kernel ends the session.
     worker.on("error", (err) => events.end(err.message));
-    // The reader thread is parked in read(2) until the kernel ends the session; it must not keep the process up.
-    worker.unref();
   }
 
   /**

@@ -92,6 +92,8 @@ export class FuseSession {
   private readonly inodes = new InodeTable();
   private readonly files = new Map<bigint, VfsHandle>();
   private readonly dirs = new Map<bigint, DirListing>();
+  /** Releases being served: the kernel sends RELEASE without waiting for its answer (see `releasesBefore`). */
+  private readonly releasing = new Set<Promise<void>>();
   private nextHandle = 1n;
   private readonly owner: Owner;
 
@@ -161,6 +163,7 @@ export class FuseSession {
       case Op.UNLINK:
       case Op.RMDIR: {
         const path = childPath(this.pathOf(h), cString(body, 0).text);
+        await this.releasesBefore();
         await (h.opcode === Op.UNLINK ? this.vfs.unlink(path) : this.vfs.rmdir(path));
         this.inodes.removed(path);
         return [];
@@ -199,7 +202,13 @@ export class FuseSession {
       case Op.RELEASE: {
         const handle = this.file(body);
         this.files.delete(body.readBigUInt64LE(0));
-        await handle.release();
+        const released = handle.release();
+        this.releasing.add(released);
+        try {
+          await released;
+        } finally {
+          this.releasing.delete(released);
+        }
         return [];
       }
       case Op.OPENDIR:
@@ -276,11 +285,21 @@ export class FuseSession {
     if (target === undefined) throw vfsError("Other", E.ESTALE, `unknown node ${newDir}`);
     const source = childPath(this.pathOf(h), from.text);
     const dest = childPath(target, to.text);
+    await this.releasesBefore();
     if (flags & RENAME_NOREPLACE && (await this.exists(dest))) {
       throw new FsError("AlreadyExists", "rename target exists", { path: dest });
     }
     await this.vfs.rename(source, dest);
     this.inodes.rename(source, dest);
+  }
+
+  /**
+   * Waits for the releases already received. close(2) returns before the kernel's RELEASE is served,
+   * so a program's close-then-unlink (sqlite's journal) or close-then-rename (rsync's temporary file)
+   * would otherwise reach the Vfs in the other order, unlinking or renaming a file still open.
+   */
+  private async releasesBefore(): Promise<void> {
+    if (this.releasing.size > 0) await Promise.allSettled([...this.releasing]);
   }
 
   private async exists(path: string): Promise<boolean> {
