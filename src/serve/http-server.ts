@@ -5,7 +5,6 @@
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
-import { isFsError } from "../fs/errors.js";
 import { log } from "../fs/log.js";
 import { parseBasicAuth } from "./auth.js";
 import type { ServeContext } from "./context.js";
@@ -78,7 +77,12 @@ export async function startHttpServer(
         res.end("Unauthorized\n");
       })
       .catch((err: unknown) => {
-        if (controller.signal.aborted && !isFsError(err)) return;
+        if (controller.signal.aborted) {
+          // Whatever the request was doing failed because the client left; nobody is there to answer.
+          log.info(undefined, `${req.method} ${req.url}: client went away: ${(err as Error).message}`);
+          res.destroy();
+          return;
+        }
         answerError(req, res, err);
       });
   };

@@ -54,7 +54,7 @@ export async function startStrataServe(protocol: string, remote: string, args: s
     const timer = setTimeout(() => reject(new Error(`serve ${protocol} did not start:\n${text}`)), 30_000);
     const onData = (b: Buffer) => {
       text += b.toString("utf8");
-      const m = / on ((?:https?|sftp):\/\/\S+)/.exec(text);
+      const m = new RegExp(`Serving ${protocol} on (\\S+)`).exec(text);
       if (m) {
         clearTimeout(timer);
         resolve(m[1] as string);
