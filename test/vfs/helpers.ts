@@ -1,14 +1,13 @@
-/** Shared helpers of the VFS tests: remotes to run over, open flags, whole-file reads and writes. */
+/** Shared helpers of the VFS tests: remotes to run over, whole-file reads and writes. */
+export { flags, seededBytes } from "./basics.js";
+
 import { randomBytes } from "node:crypto";
 import { quoteValue } from "../../src/fs/fspath.js";
-import { seededRandom } from "../../src/fs/layers/fault.js";
 import { createContext, newFs } from "../../src/fs/new-fs.js";
 import type { Fs } from "../../src/fs/types.js";
-import type { OpenFlags, Vfs } from "../../src/vfs/index.js";
+import type { Vfs } from "../../src/vfs/index.js";
 import { tempDirs } from "../temp-dirs.js";
-
-/** "hunter2", obscured as crypt's config holds it. */
-const CRYPT_PASSWORD = "AAECAwQFBgcICQoLDA0OD2nqCVFioHI";
+import { CRYPT_PASSWORD, flags } from "./basics.js";
 
 export const newTemp = tempDirs("strata-vfs-");
 
@@ -26,19 +25,6 @@ export const REMOTES: { label: string; make: () => Promise<Fs> }[] = [
   },
   { label: "local", make: () => newFs(newTemp(), createContext()) },
 ];
-
-const NONE: OpenFlags = { read: false, write: false, create: false, exclusive: false, truncate: false, append: false };
-
-/** open(2) flags by name: `flags("read", "write", "create")`. */
-export function flags(...set: (keyof OpenFlags)[]): OpenFlags {
-  return { ...NONE, ...Object.fromEntries(set.map((k) => [k, true])) };
-}
-
-/** Seeded bytes, so a failure repeats. */
-export function seededBytes(n: number, seed: number): Uint8Array {
-  const random = seededRandom(seed);
-  return Uint8Array.from({ length: n }, () => Math.floor(random() * 256));
-}
 
 /** Creates (or replaces) `path` with `data`, written sequentially in `piece`-byte writes, and closes it. */
 export async function writeFile(vfs: Vfs, path: string, data: Uint8Array, piece = 4096): Promise<void> {
