@@ -1,8 +1,11 @@
 /**
  * strata vs the real rclone on this machine, same workloads, same run, alternating, median of N.
  *
- *   npm run bench -- [sync|copy|check|big-tree|chunker|compress|crypt|erasure|long-tail|network|mount|all] [--runs 5] [--files 10000] [--big-mib 1024] [--tree 200000]
+ *   npm run bench -- [sync|copy|check|big-tree|chunker|compress|crypt|erasure|long-tail|network|mount|serve|s3-list|all] [--runs 5] [--files 10000] [--big-mib 1024] [--tree 1000000] [--tree-runs 1] [--s3-objects 10000]
  *   npm run bench -- rs [--runs 5]      (Reed–Solomon kernels only, in this process: bench/rs.ts)
+ *
+ * Rows with one of issue 18's targets print it and whether it was met; the run ends with a summary
+ * of every row. The big-tree rows (1,000,000 empty files) take minutes a run: --tree-runs of them.
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -13,7 +16,10 @@ import { benchLongTail } from "./long-tail.js";
 import { type Measurement, measure, median } from "./measure.js";
 import { benchMount } from "./mount.js";
 import { benchNetwork } from "./network.js";
-import { bigFile, emptyFiles, smallFiles, warm } from "./workloads.js";
+import { benchBigTree, benchS3Listing } from "./scale.js";
+import { benchServe } from "./serve.js";
+import { targetOf, verdict } from "./targets.js";
+import { bigFile, smallFiles, warm } from "./workloads.js";
 
 const args = process.argv.slice(2);
 const flag = (name: string, def: number) => {
@@ -24,7 +30,9 @@ const which = args.find((a) => !a.startsWith("--") && Number.isNaN(Number(a))) ?
 const RUNS = flag("runs", 5);
 const FILES = flag("files", 10_000);
 const BIG_MIB = flag("big-mib", 1024);
-const TREE = flag("tree", 200_000);
+const TREE = flag("tree", 1_000_000);
+const TREE_RUNS = flag("tree-runs", 1);
+const S3_OBJECTS = flag("s3-objects", 10_000);
 
 // The Reed–Solomon rows time the erasure code in this process: no rclone, no CLI build.
 if (which === "rs") {
@@ -52,6 +60,8 @@ interface Row {
   rclone: Measurement;
   bytes?: number;
   files?: number;
+  /** What else the row measured (request counts), printed after it. */
+  note?: string;
 }
 const rows: Row[] = [];
 
@@ -64,11 +74,12 @@ function compare(
   name: string,
   cmd: string[] | { strata: string[]; rclone: string[] },
   prepare: () => void,
-  extra: { bytes?: number; files?: number } = {},
+  extra: { bytes?: number; files?: number; runs?: number; note?: string } = {},
 ): void {
+  const { runs = RUNS, ...shown } = extra;
   const argsOf = (tool: "strata" | "rclone") => (Array.isArray(cmd) ? cmd : cmd[tool]);
   const times: Record<"strata" | "rclone", Measurement[]> = { strata: [], rclone: [] };
-  for (let i = 0; i < RUNS; i++) {
+  for (let i = 0; i < runs; i++) {
     for (const [tool, bin] of [
       ["strata", strata],
       ["rclone", rclone],
@@ -81,7 +92,7 @@ function compare(
     seconds: median(ms.map((m) => m.seconds)),
     peakRssMiB: Math.max(...ms.map((m) => m.peakRssMiB)),
   });
-  const row = { name, strata: pick(times.strata), rclone: pick(times.rclone), ...extra };
+  const row = { name, strata: pick(times.strata), rclone: pick(times.rclone), ...shown };
   rows.push(row);
   print(row);
 }
@@ -97,8 +108,23 @@ function print(r: Row): void {
   console.log(
     `${r.name.padEnd(34)} strata ${r.strata.seconds.toFixed(3)} s (${rate(r.strata)}; peak RSS ${r.strata.peakRssMiB.toFixed(0)} MiB)  ` +
       `rclone ${r.rclone.seconds.toFixed(3)} s (${rate(r.rclone)}; peak RSS ${r.rclone.peakRssMiB.toFixed(0)} MiB)  ` +
-      `time strata/rclone ${(r.strata.seconds / r.rclone.seconds).toFixed(2)}`,
+      `time strata/rclone ${ratioOf(r).toFixed(2)}  ${verdict(targetOf(r.name), ratioOf(r), r.strata.peakRssMiB)}`,
   );
+  if (r.note) console.log(`${"".padEnd(34)} ${r.note}`);
+}
+
+const ratioOf = (r: Row) => r.strata.seconds / r.rclone.seconds;
+
+/** The closing note: every row's ratio and peak RSS of both tools, with its target and verdict. */
+function summary(): void {
+  console.log("\nsummary (time strata/rclone, peak RSS strata / rclone):");
+  for (const r of rows) {
+    const rss = `${r.strata.peakRssMiB.toFixed(0)} / ${r.rclone.peakRssMiB.toFixed(0)} MiB`;
+    const judged = [verdict(targetOf(r.name), ratioOf(r), r.strata.peakRssMiB), r.note];
+    console.log(
+      `  ${r.name.padEnd(60)} ${ratioOf(r).toFixed(2).padStart(6)}  ${rss.padEnd(16)} ${judged.filter(Boolean).join("; ")}`,
+    );
+  }
 }
 
 execFileSync("npm", ["run", "build"], { cwd: repo, stdio: "ignore" });
@@ -250,11 +276,18 @@ try {
     // Kernel mounts need /dev/fuse and root; the file is at most 1 GiB (it passes the cache disk twice).
     await benchMount({ work, runs: RUNS, mib: Math.min(BIG_MIB, 1024), env, strata });
   }
-  if (which === "big-tree" || which === "all") {
-    const src = join(work, "tree");
-    emptyFiles(src, TREE);
-    compare(`sync ${TREE} empty files → :memory:`, ["sync", src, ":memory:bench"], () => undefined, { files: TREE });
+  if (which === "serve" || which === "all") {
+    // curl against strata serve and rclone serve on crypt(local); at most 1 GiB.
+    await benchServe({ work, runs: RUNS, mib: Math.min(BIG_MIB, 1024), env, strata });
   }
+  if (which === "big-tree" || which === "all") {
+    // Minutes a run (the tree alone takes minutes to write): --tree-runs of them, 1 by default.
+    benchBigTree({ work, env, compare }, TREE, TREE_RUNS);
+  }
+  if (which === "s3-list" || which === "all") {
+    await benchS3Listing({ work, env, compare }, S3_OBJECTS);
+  }
+  summary();
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
