@@ -37,6 +37,22 @@ describe.skipIf(fuseMissing)("strata mount", () => {
     expect(await readFile(join(store, "hello.txt"), "utf8")).toBe("from the daemon's mount\n");
   });
 
+  it("uploads on SIGTERM what was closed just before, whatever the write-back delay", async () => {
+    const store = temp();
+    const mnt = temp();
+    const running = await startMount(store, mnt, [
+      "--vfs-cache-mode",
+      "writes",
+      "--vfs-write-back",
+      "1h",
+      "--cache-dir",
+      temp(),
+    ]);
+    await writeFile(join(mnt, "late.txt"), "closed, then the signal\n");
+    expect(await running.stop(), running.output()).toBe(0);
+    expect(await readFile(join(store, "late.txt"), "utf8")).toBe("closed, then the signal\n");
+  });
+
   it("refuses a stale mount with the command that clears it, and a non-empty directory", async () => {
     const mnt = temp();
     const running = await startMount(temp(), mnt, ["--cache-dir", temp()]);

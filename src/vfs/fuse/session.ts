@@ -121,12 +121,15 @@ export class FuseSession {
     );
   }
 
-  /** Releases every handle the kernel did not release (the mount went away under open files). */
+  /**
+   * Waits for the releases being served and releases every handle the kernel did not (the mount
+   * went away under open files), so that closing the Vfs next finds every written file queued.
+   */
   async releaseAll(): Promise<void> {
     const open = [...this.files.values()];
     this.files.clear();
     this.dirs.clear();
-    await Promise.allSettled(open.map((h) => h.release()));
+    await Promise.allSettled([...this.releasing, ...open.map((h) => h.release())]);
   }
 
   /** The reply payload, or undefined for requests that get none (FORGET, INTERRUPT). */
