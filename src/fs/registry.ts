@@ -4,6 +4,7 @@
  * `create` imports its implementation lazily so heavy SDKs load only for remotes that use them.
  */
 import { FsError } from "./errors.js";
+import type { OptionsOf } from "./option-types.js";
 import type { Fs } from "./types.js";
 
 /** One option. `size`/`duration` values accept rclone's suffixes; `obscured` ones are revealed before `create`. */
@@ -12,7 +13,7 @@ export interface OptionSpec {
   description: string;
   default?: unknown;
   enum?: readonly (string | number)[];
-  items?: { type: "string" };
+  items?: { readonly type: "string" };
   minimum?: number;
   /** A size such as `100M` (a bare number is KiB, as in rclone). */
   size?: boolean;
@@ -33,8 +34,8 @@ export interface OptionSpec {
 
 export interface OptionsSchema {
   type: "object";
-  properties: Record<string, OptionSpec>;
-  required?: string[];
+  properties: Readonly<Record<string, OptionSpec>>;
+  required?: readonly string[];
   additionalProperties: false;
 }
 
@@ -63,8 +64,13 @@ export interface Descriptor<O = Record<string, unknown>> {
   create(args: CreateArgs<O>): Promise<Fs>;
 }
 
-/** Identity helper that keeps option types checked inside `create`. */
-export function defineDescriptor<O>(d: Descriptor<O>): Descriptor {
+/**
+ * A descriptor whose `create` receives options typed from its own schema (`OptionsOf`), so the
+ * schema (declared `as const satisfies OptionsSchema`) is the one declaration of a type's options.
+ */
+export function defineDescriptor<const S extends OptionsSchema>(
+  d: Omit<Descriptor<OptionsOf<S>>, "options"> & { options: S },
+): Descriptor {
   return d as unknown as Descriptor;
 }
 

@@ -8,6 +8,7 @@
  * in the string forms a config file takes (`chunk_size: "1M"`), and `obscured` options (passwords)
  * are obscured, as in a config file, a connection string and rclone.conf.
  */
+import type { AliasOptions } from "../backends/alias/index.js";
 import type { LocalOptions } from "../backends/local/index.js";
 import type { S3Options } from "../backends/s3/index.js";
 import type { SftpOptions } from "../backends/sftp/index.js";
@@ -15,12 +16,12 @@ import type { WebdavOptions } from "../backends/webdav/index.js";
 import type { ChunkerOptions } from "../overlays/chunker/index.js";
 import type { CompressOptions } from "../overlays/compress/index.js";
 import type { CryptOptions } from "../overlays/crypt/index.js";
-import type { ErasureOptions } from "../overlays/erasure/options.js";
+import type { ErasureOptions } from "../overlays/erasure/index.js";
 import { formatRemote, type ParsedRemote } from "./fspath.js";
 
-/** The options of each type, as its `create` receives them once validated and defaulted. */
+/** The options of each type, as its `create` receives them once validated and defaulted (each derived from its schema). */
 export interface RemoteOptionsByType {
-  alias: { remote: string };
+  alias: AliasOptions;
   local: LocalOptions;
   memory: Record<never, never>;
   s3: S3Options;

@@ -1,6 +1,6 @@
 import { defineDescriptor } from "../../fs/registry.js";
 
-export default defineDescriptor<Record<string, never>>({
+export default defineDescriptor({
   name: "memory",
   kind: "backend",
   description: "In-memory storage, shared by every memory remote in the process",

@@ -3,21 +3,13 @@
  * chunker (see docs/chunker.md and the format spec).
  */
 import { FsError } from "../../fs/errors.js";
-import { defineDescriptor } from "../../fs/registry.js";
+import type { OptionsOf } from "../../fs/option-types.js";
+import { defineDescriptor, type OptionsSchema } from "../../fs/registry.js";
 import { nameFormatError } from "./name-format.js";
 
-export type ChunkerHashType = "none" | "md5" | "sha1" | "md5all" | "sha1all" | "md5quick" | "sha1quick";
-
-export interface ChunkerOptions {
-  remote: string;
-  chunk_size: number;
-  name_format: string;
-  start_from: number;
-  meta_format: "simplejson" | "none";
-  hash_type: ChunkerHashType;
-  fail_hard: boolean;
-  transactions: "rename" | "norename" | "auto";
-}
+/** The chunker options `create` receives, derived from the schema below. */
+export type ChunkerOptions = OptionsOf<typeof schema>;
+export type ChunkerHashType = ChunkerOptions["hash_type"];
 
 const invalid = (key: string, why: string) => new FsError("ConfigInvalid", `chunker: option "${key}" ${why}`);
 
@@ -43,7 +35,65 @@ export function checkChunkerOptions(o: ChunkerOptions): void {
   }
 }
 
-export default defineDescriptor<ChunkerOptions>({
+/** The chunker options, declared once: ajv checks and defaults them by this, and their type comes from it. */
+const schema = {
+  type: "object",
+  properties: {
+    remote: {
+      type: "string",
+      description: 'Remote to chunk/unchunk, e.g. "myremote:path/to/dir", "myremote:bucket" or "/local/path".',
+    },
+    chunk_size: {
+      type: "integer",
+      size: true,
+      default: 2 * 1024 * 1024 * 1024,
+      description: "Files larger than chunk size will be split in chunks.",
+    },
+    name_format: {
+      type: "string",
+      default: "*.rclone_chunk.###",
+      description:
+        "String format of chunk file names: '*' is the base file name, a run of '#' the chunk number (zero-padded).",
+      advanced: true,
+    },
+    start_from: {
+      type: "integer",
+      default: 1,
+      description: "Minimum valid chunk number. Usually 0 or 1.",
+      advanced: true,
+    },
+    meta_format: {
+      type: "string",
+      enum: ["simplejson", "none"],
+      default: "simplejson",
+      description: "Format of the metadata object or 'none'.",
+      advanced: true,
+    },
+    hash_type: {
+      type: "string",
+      enum: ["none", "md5", "sha1", "md5all", "sha1all", "md5quick", "sha1quick"],
+      default: "md5",
+      description: "Choose how chunker handles hash sums.",
+    },
+    fail_hard: {
+      type: "boolean",
+      default: false,
+      description: "Choose how chunker should handle files with missing or invalid chunks.",
+      advanced: true,
+    },
+    transactions: {
+      type: "string",
+      enum: ["rename", "norename", "auto"],
+      default: "rename",
+      description: "Choose how chunker should handle temporary files during transactions.",
+      advanced: true,
+    },
+  },
+  required: ["remote"],
+  additionalProperties: false,
+} as const satisfies OptionsSchema;
+
+export default defineDescriptor({
   name: "chunker",
   kind: "overlay",
   description:
@@ -51,62 +101,7 @@ export default defineDescriptor<ChunkerOptions>({
     "wrapped remote with the same chunk_size (a name_format, start_from, meta_format, hash_type or " +
     "transactions migration) copies the data chunks server-side and writes only new names and metadata " +
     "(a different hash type reads the data once to hash it); with a different chunk_size the data streams.",
-  options: {
-    type: "object",
-    properties: {
-      remote: {
-        type: "string",
-        description: 'Remote to chunk/unchunk, e.g. "myremote:path/to/dir", "myremote:bucket" or "/local/path".',
-      },
-      chunk_size: {
-        type: "integer",
-        size: true,
-        default: 2 * 1024 * 1024 * 1024,
-        description: "Files larger than chunk size will be split in chunks.",
-      },
-      name_format: {
-        type: "string",
-        default: "*.rclone_chunk.###",
-        description:
-          "String format of chunk file names: '*' is the base file name, a run of '#' the chunk number (zero-padded).",
-        advanced: true,
-      },
-      start_from: {
-        type: "integer",
-        default: 1,
-        description: "Minimum valid chunk number. Usually 0 or 1.",
-        advanced: true,
-      },
-      meta_format: {
-        type: "string",
-        enum: ["simplejson", "none"],
-        default: "simplejson",
-        description: "Format of the metadata object or 'none'.",
-        advanced: true,
-      },
-      hash_type: {
-        type: "string",
-        enum: ["none", "md5", "sha1", "md5all", "sha1all", "md5quick", "sha1quick"],
-        default: "md5",
-        description: "Choose how chunker handles hash sums.",
-      },
-      fail_hard: {
-        type: "boolean",
-        default: false,
-        description: "Choose how chunker should handle files with missing or invalid chunks.",
-        advanced: true,
-      },
-      transactions: {
-        type: "string",
-        enum: ["rename", "norename", "auto"],
-        default: "rename",
-        description: "Choose how chunker should handle temporary files during transactions.",
-        advanced: true,
-      },
-    },
-    required: ["remote"],
-    additionalProperties: false,
-  },
+  options: schema,
   async create({ name, options, acrossConfigs, subpath, openBelow }) {
     checkChunkerOptions(options);
     const wrapped = await openBelow(options.remote);

@@ -4,14 +4,11 @@
  * docs/compress.md and the format spec).
  */
 import { FsError } from "../../fs/errors.js";
-import { defineDescriptor } from "../../fs/registry.js";
+import type { OptionsOf } from "../../fs/option-types.js";
+import { defineDescriptor, type OptionsSchema } from "../../fs/registry.js";
 
-export interface CompressOptions {
-  remote: string;
-  mode: "gzip" | "zstd";
-  level: number;
-  ram_cache_limit: number;
-}
+/** The compress options `create` receives, derived from the schema below. */
+export type CompressOptions = OptionsOf<typeof schema>;
 
 const invalid = (key: string, why: string) => new FsError("ConfigInvalid", `compress: option "${key}" ${why}`);
 
@@ -27,43 +24,46 @@ export function checkCompressOptions(o: CompressOptions): void {
   if (!(o.ram_cache_limit >= 0)) throw invalid("ram_cache_limit", `must not be negative, found ${o.ram_cache_limit}`);
 }
 
-export default defineDescriptor<CompressOptions>({
+/** The compress options, declared once: ajv checks and defaults them by this, and their type comes from it. */
+const schema = {
+  type: "object",
+  properties: {
+    remote: { type: "string", description: "Remote to compress." },
+    mode: {
+      type: "string",
+      enum: ["gzip", "zstd"],
+      default: "gzip",
+      description:
+        "Compression mode: gzip (what rclone 1.60 reads and writes) or zstd (seekable zstd, as rclone ≥ 1.72).",
+    },
+    level: {
+      type: "integer",
+      default: -1,
+      description:
+        "Compression level. gzip: -2 (Huffman only) to 9, -1 the default (about 5), 0 no compression. " +
+        "zstd: 0 (fastest) to 4 (best), -1 or 2 the default.",
+      advanced: true,
+    },
+    ram_cache_limit: {
+      type: "integer",
+      size: true,
+      default: 20 * 1024 * 1024,
+      description:
+        "Compressed data (and uploads of unknown size) up to this size are held in memory to learn their " +
+        "size for the wrapped remote; larger ones are streamed, or cached in a temporary file when the " +
+        "wrapped remote cannot take a stream.",
+      advanced: true,
+    },
+  },
+  required: ["remote"],
+  additionalProperties: false,
+} as const satisfies OptionsSchema;
+
+export default defineDescriptor({
   name: "compress",
   kind: "overlay",
   description: "Compress a remote",
-  options: {
-    type: "object",
-    properties: {
-      remote: { type: "string", description: "Remote to compress." },
-      mode: {
-        type: "string",
-        enum: ["gzip", "zstd"],
-        default: "gzip",
-        description:
-          "Compression mode: gzip (what rclone 1.60 reads and writes) or zstd (seekable zstd, as rclone ≥ 1.72).",
-      },
-      level: {
-        type: "integer",
-        default: -1,
-        description:
-          "Compression level. gzip: -2 (Huffman only) to 9, -1 the default (about 5), 0 no compression. " +
-          "zstd: 0 (fastest) to 4 (best), -1 or 2 the default.",
-        advanced: true,
-      },
-      ram_cache_limit: {
-        type: "integer",
-        size: true,
-        default: 20 * 1024 * 1024,
-        description:
-          "Compressed data (and uploads of unknown size) up to this size are held in memory to learn their " +
-          "size for the wrapped remote; larger ones are streamed, or cached in a temporary file when the " +
-          "wrapped remote cannot take a stream.",
-        advanced: true,
-      },
-    },
-    required: ["remote"],
-    additionalProperties: false,
-  },
+  options: schema,
   async create({ name, options, acrossConfigs, subpath, openBelow }) {
     checkCompressOptions(options);
     const wrapped = await openBelow(options.remote);

@@ -4,24 +4,11 @@
  */
 import { FsError } from "../../fs/errors.js";
 import { log } from "../../fs/log.js";
-import { defineDescriptor } from "../../fs/registry.js";
-import type { NameEncoding } from "./name-encoding.js";
-import type { NameMode } from "./names.js";
+import type { OptionsOf } from "../../fs/option-types.js";
+import { defineDescriptor, type OptionsSchema } from "../../fs/registry.js";
 
-export interface CryptOptions {
-  remote: string;
-  /** Revealed by option validation (stored obscured). */
-  password: string;
-  password2: string;
-  filename_encryption: NameMode;
-  directory_name_encryption: boolean;
-  filename_encoding: NameEncoding;
-  suffix: string;
-  no_data_encryption: boolean;
-  server_side_across_configs: boolean;
-  show_mapping: boolean;
-  strict_names: boolean;
-}
+/** The crypt options `create` receives, derived from the schema below. */
+export type CryptOptions = OptionsOf<typeof schema>;
 
 const invalid = (key: string, why: string) => new FsError("ConfigInvalid", `crypt: option "${key}" ${why}`);
 
@@ -39,82 +26,85 @@ export function effectiveSuffix(suffix: string): string {
   return suffix;
 }
 
-export default defineDescriptor<CryptOptions>({
+/** The crypt options, declared once: ajv checks and defaults them by this, and their type comes from it. */
+const schema = {
+  type: "object",
+  properties: {
+    remote: {
+      type: "string",
+      description:
+        'Remote to encrypt/decrypt, e.g. "myremote:path/to/dir", "myremote:bucket" or "/local/path" (not "myremote:").',
+    },
+    password: {
+      type: "string",
+      obscured: true,
+      description: "Password or pass phrase for encryption (stored obscured: strata obscure).",
+    },
+    password2: {
+      type: "string",
+      obscured: true,
+      default: "",
+      description: "Password or pass phrase for salt (optional but recommended; stored obscured).",
+    },
+    filename_encryption: {
+      type: "string",
+      enum: ["standard", "obfuscate", "off"],
+      default: "standard",
+      description: "How to encrypt the filenames: standard, obfuscate (simple rotation) or off (add a suffix).",
+    },
+    directory_name_encryption: {
+      type: "boolean",
+      default: true,
+      description: "Option to either encrypt directory names or leave them intact.",
+    },
+    filename_encoding: {
+      type: "string",
+      enum: ["base32", "base64", "base32768"],
+      default: "base32",
+      description:
+        "How to encode the encrypted filename to text string: base32 (case-insensitive), base64 or base32768.",
+      advanced: true,
+    },
+    suffix: {
+      type: "string",
+      default: ".bin",
+      description: 'File name suffix for filename_encryption off ("none" for no suffix).',
+      advanced: true,
+    },
+    no_data_encryption: {
+      type: "boolean",
+      default: false,
+      description: "Option to either encrypt file data or leave it unencrypted.",
+      advanced: true,
+    },
+    server_side_across_configs: {
+      type: "boolean",
+      default: false,
+      description: "Allow server-side operations (e.g. copy) to work across different crypt configs.",
+      advanced: true,
+    },
+    show_mapping: {
+      type: "boolean",
+      default: false,
+      description: "For all files listed show how the names encrypt.",
+      advanced: true,
+    },
+    strict_names: {
+      type: "boolean",
+      default: false,
+      description: "Make names that cannot be decrypted an error instead of skipping them with a notice.",
+      advanced: true,
+    },
+  },
+  required: ["remote", "password"],
+  additionalProperties: false,
+} as const satisfies OptionsSchema;
+
+export default defineDescriptor({
   name: "crypt",
   kind: "overlay",
   description: "Encrypt/Decrypt a remote",
-  options: {
-    type: "object",
-    properties: {
-      remote: {
-        type: "string",
-        description:
-          'Remote to encrypt/decrypt, e.g. "myremote:path/to/dir", "myremote:bucket" or "/local/path" (not "myremote:").',
-      },
-      password: {
-        type: "string",
-        obscured: true,
-        description: "Password or pass phrase for encryption (stored obscured: strata obscure).",
-      },
-      password2: {
-        type: "string",
-        obscured: true,
-        default: "",
-        description: "Password or pass phrase for salt (optional but recommended; stored obscured).",
-      },
-      filename_encryption: {
-        type: "string",
-        enum: ["standard", "obfuscate", "off"],
-        default: "standard",
-        description: "How to encrypt the filenames: standard, obfuscate (simple rotation) or off (add a suffix).",
-      },
-      directory_name_encryption: {
-        type: "boolean",
-        default: true,
-        description: "Option to either encrypt directory names or leave them intact.",
-      },
-      filename_encoding: {
-        type: "string",
-        enum: ["base32", "base64", "base32768"],
-        default: "base32",
-        description:
-          "How to encode the encrypted filename to text string: base32 (case-insensitive), base64 or base32768.",
-        advanced: true,
-      },
-      suffix: {
-        type: "string",
-        default: ".bin",
-        description: 'File name suffix for filename_encryption off ("none" for no suffix).',
-        advanced: true,
-      },
-      no_data_encryption: {
-        type: "boolean",
-        default: false,
-        description: "Option to either encrypt file data or leave it unencrypted.",
-        advanced: true,
-      },
-      server_side_across_configs: {
-        type: "boolean",
-        default: false,
-        description: "Allow server-side operations (e.g. copy) to work across different crypt configs.",
-        advanced: true,
-      },
-      show_mapping: {
-        type: "boolean",
-        default: false,
-        description: "For all files listed show how the names encrypt.",
-        advanced: true,
-      },
-      strict_names: {
-        type: "boolean",
-        default: false,
-        description: "Make names that cannot be decrypted an error instead of skipping them with a notice.",
-        advanced: true,
-      },
-    },
-    required: ["remote", "password"],
-    additionalProperties: false,
-  },
+  options: schema,
   async create({ name, options, acrossConfigs, subpath, openBelow }) {
     // rclone refuses an unset password rather than encrypt with all-zero keys.
     if (options.password === "") throw invalid("password", "is not set");

@@ -6,84 +6,91 @@
 import { isFsError } from "../../fs/errors.js";
 import { remoteBelow } from "../../fs/fspath.js";
 import { log } from "../../fs/log.js";
-import { defineDescriptor } from "../../fs/registry.js";
-import { type ErasureOptions, planErasure } from "./options.js";
+import type { OptionsOf } from "../../fs/option-types.js";
+import { defineDescriptor, type OptionsSchema } from "../../fs/registry.js";
+import { planErasure } from "./options.js";
 
-export default defineDescriptor<ErasureOptions>({
+/** The erasure options `create` receives, derived from the schema below. */
+export type ErasureOptions = OptionsOf<typeof schema>;
+
+/** The erasure options, declared once: ajv checks and defaults them by this, and their type comes from it. */
+const schema = {
+  type: "object",
+  properties: {
+    remotes: {
+      type: "string",
+      list: true,
+      description:
+        'Space-separated list of upstream remotes (quote a remote with spaces: "my remote:dir"); a JSON5 array in a config file. More than data_shards + parity_shards make a pool: each file goes to that many of them.',
+    },
+    data_shards: {
+      type: "integer",
+      default: 0,
+      description: "Shards needed to read a file (k). 0: every remote not used for parity (no pool).",
+    },
+    parity_shards: {
+      type: "integer",
+      default: 2,
+      description: "Extra shards (m): how many remotes may be lost without losing data.",
+    },
+    happy: {
+      type: "integer",
+      default: 0,
+      description:
+        "Shards that must be stored for an upload to succeed; an upload storing fewer than data_shards + parity_shards logs a NOTICE (degraded). 0: optimal.",
+    },
+    optimal: {
+      type: "integer",
+      default: 0,
+      description:
+        "Shards an upload waits for: once this many are stored, or keep up while the others stall it, the rest get a short grace and are then cancelled and removed (long tail). 0: data_shards + ceil(parity_shards / 2).",
+      advanced: true,
+    },
+    download_extra: {
+      type: "integer",
+      default: 0,
+      description:
+        "Shards always read beyond data_shards; the first data_shards pieces that verify are used. Without it a read still asks another shard for a segment whose piece is late (hedging).",
+      advanced: true,
+    },
+    segment_size: {
+      type: "integer",
+      size: true,
+      default: 4 * 1024 * 1024,
+      description: "Files are encoded in segments of this many bytes; memory per upload is a few segments.",
+      advanced: true,
+    },
+    groups: {
+      type: "string",
+      default: "",
+      description:
+        'Failure domains: remotes (as in "remotes") that can fail together, space-separated, groups separated by ";".',
+      advanced: true,
+    },
+    redundant_groups: {
+      type: "integer",
+      default: 0,
+      description: "Whole groups that may be lost; the config is refused if the shards cannot survive it.",
+      advanced: true,
+    },
+    redundant_nodes: {
+      type: "integer",
+      default: 0,
+      description: "Further remotes that may be lost beyond redundant_groups.",
+      advanced: true,
+    },
+  },
+  required: ["remotes"],
+  additionalProperties: false,
+} as const satisfies OptionsSchema;
+
+export default defineDescriptor({
   name: "erasure",
   kind: "overlay",
   description:
     "Spread files over several remotes with Reed-Solomon erasure coding: any data_shards of the " +
     "data_shards + parity_shards remotes give every file back.",
-  options: {
-    type: "object",
-    properties: {
-      remotes: {
-        type: "string",
-        list: true,
-        description:
-          'Space-separated list of upstream remotes (quote a remote with spaces: "my remote:dir"); a JSON5 array in a config file. More than data_shards + parity_shards make a pool: each file goes to that many of them.',
-      },
-      data_shards: {
-        type: "integer",
-        default: 0,
-        description: "Shards needed to read a file (k). 0: every remote not used for parity (no pool).",
-      },
-      parity_shards: {
-        type: "integer",
-        default: 2,
-        description: "Extra shards (m): how many remotes may be lost without losing data.",
-      },
-      happy: {
-        type: "integer",
-        default: 0,
-        description:
-          "Shards that must be stored for an upload to succeed; an upload storing fewer than data_shards + parity_shards logs a NOTICE (degraded). 0: optimal.",
-      },
-      optimal: {
-        type: "integer",
-        default: 0,
-        description:
-          "Shards an upload waits for: once this many are stored, or keep up while the others stall it, the rest get a short grace and are then cancelled and removed (long tail). 0: data_shards + ceil(parity_shards / 2).",
-        advanced: true,
-      },
-      download_extra: {
-        type: "integer",
-        default: 0,
-        description:
-          "Shards always read beyond data_shards; the first data_shards pieces that verify are used. Without it a read still asks another shard for a segment whose piece is late (hedging).",
-        advanced: true,
-      },
-      segment_size: {
-        type: "integer",
-        size: true,
-        default: 4 * 1024 * 1024,
-        description: "Files are encoded in segments of this many bytes; memory per upload is a few segments.",
-        advanced: true,
-      },
-      groups: {
-        type: "string",
-        default: "",
-        description:
-          'Failure domains: remotes (as in "remotes") that can fail together, space-separated, groups separated by ";".',
-        advanced: true,
-      },
-      redundant_groups: {
-        type: "integer",
-        default: 0,
-        description: "Whole groups that may be lost; the config is refused if the shards cannot survive it.",
-        advanced: true,
-      },
-      redundant_nodes: {
-        type: "integer",
-        default: 0,
-        description: "Further remotes that may be lost beyond redundant_groups.",
-        advanced: true,
-      },
-    },
-    required: ["remotes"],
-    additionalProperties: false,
-  },
+  options: schema,
   async create({ name, options, acrossConfigs, subpath, openBelow }) {
     const plan = planErasure(options);
     const sub = subpath();

@@ -2,19 +2,9 @@
 import { FsError } from "../../fs/errors.js";
 import { type FailureDomains, spreadCounts, worstLoss } from "./domains.js";
 import { MAX_SEGMENT_SIZE } from "./format.js";
+import type { ErasureOptions } from "./index.js";
 
-export interface ErasureOptions {
-  remotes: string;
-  data_shards: number;
-  parity_shards: number;
-  happy: number;
-  optimal: number;
-  download_extra: number;
-  segment_size: number;
-  groups: string;
-  redundant_groups: number;
-  redundant_nodes: number;
-}
+export type { ErasureOptions };
 
 /** Options resolved: defaults filled in, lists parsed, every constraint checked. */
 export interface ErasurePlan {
