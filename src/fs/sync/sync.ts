@@ -270,7 +270,7 @@ class SyncRun {
 
   private async srcOnly(e: Entry): Promise<boolean> {
     if (e.kind === "dir") {
-      this.srcDirs.push(e.remote);
+      this.sourceDir(e.remote);
       return true;
     }
     if (this.noTraverse) {
@@ -293,6 +293,11 @@ class SyncRun {
     return false;
   }
 
+  /** Remembers a source directory, only when the end of the run needs them (bounded memory otherwise). */
+  private sourceDir(remote: string): void {
+    if (this.o.createEmptySrcDirs || (this.mode === "move" && this.o.deleteEmptySrcDirs)) this.srcDirs.push(remote);
+  }
+
   private async dstOnly(e: Entry): Promise<boolean> {
     if (this.mode !== "sync" || this.deleteMode === "before") return false;
     if (e.kind === "dir") {
@@ -306,7 +311,7 @@ class SyncRun {
 
   private async match(s: Entry, d: Entry): Promise<boolean> {
     if (s.kind === "dir") {
-      this.srcDirs.push(s.remote);
+      this.sourceDir(s.remote);
       return true;
     }
     if (d.kind !== "file") return false;
