@@ -13,7 +13,7 @@ export interface Credentials {
   check(user: string, pass: string): Promise<boolean>;
 }
 
-/** Equal strings in a time that depends only on their lengths' digests, not on where they differ. */
+/** Whether two secrets are equal, compared in constant time over their SHA-256 digests (so neither where they differ nor their lengths show). */
 export function sameSecret(a: string, b: string): boolean {
   const digest = (s: string) => createHash("sha256").update(s, "utf8").digest();
   return timingSafeEqual(digest(a), digest(b));
