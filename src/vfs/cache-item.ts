@@ -47,11 +47,19 @@ export class CacheItem {
     return this.fileOf(this.id);
   }
 
-  /** Reads up to `length` bytes at `offset` (fewer at the end), fetching missing parts first. */
-  async read(offset: number, length: number): Promise<Uint8Array> {
+  /**
+   * Reads up to `length` bytes at `offset` (fewer at the end), fetching missing parts first, and
+   * then, in the background, what is missing of the next `ahead` bytes (a sequential reader's next reads).
+   */
+  async read(offset: number, length: number, ahead = 0): Promise<Uint8Array> {
     const end = Math.min(this.size, offset + length);
     if (end <= offset) return new Uint8Array(0);
     await this.ensure(offset, end);
+    // Fetched a window at a time (when half of it is used up), not a read's worth each time. A failed
+    // fetch ahead is only a missed guess: the read that needs those bytes fetches them again.
+    if (ahead > 0 && this.source && this.present.missing(end, Math.min(this.size, end + ahead / 2)).length > 0) {
+      this.ensure(end, end + ahead).catch(() => undefined);
+    }
     const fh = await this.handle();
     const out = new Uint8Array(end - offset);
     let at = 0;

@@ -8,10 +8,14 @@ const E = constants.errno;
 
 export class CachedHandle implements VfsHandle {
   private released = false;
+  /** Where the last read ended: a read starting there is sequential and reads ahead. */
+  private nextOffset = 0;
 
   constructor(
     private readonly item: CacheItem,
     private readonly flags: OpenFlags,
+    /** Bytes fetched ahead of a sequential reader (cache mode full). */
+    private readonly readAhead: number,
     /** The VFS's last word on a closed handle: journal and queue the upload of what was written. */
     private readonly onRelease: (item: CacheItem, writer: boolean) => Promise<void>,
   ) {}
@@ -19,7 +23,9 @@ export class CachedHandle implements VfsHandle {
   async read(offset: number, length: number): Promise<Uint8Array> {
     this.check();
     this.item.lastUse = Date.now();
-    return this.item.read(offset, length);
+    const data = await this.item.read(offset, length, offset === this.nextOffset ? this.readAhead : 0);
+    this.nextOffset = offset + data.length;
+    return data;
   }
 
   async write(offset: number, data: Uint8Array): Promise<number> {

@@ -256,7 +256,7 @@ export class VfsImpl implements Vfs {
   }
 
   private cachedHandle(item: CacheItem, flags: OpenFlags): VfsHandle {
-    return new CachedHandle(item, flags, (i, writer) => this.cache.release(i, writer));
+    return new CachedHandle(item, flags, this.options.readAhead, (i, writer) => this.cache.release(i, writer));
   }
 
   private streamWriter(path: string, node: Node, flags: OpenFlags): VfsHandle {

@@ -122,6 +122,12 @@ describe("cache mode full", () => {
     expect(fs.count("open")).toBe(1);
   });
 
+  it("fetches ahead of a sequential reader in a few opens of the remote", async () => {
+    const { fs, vfs } = await setup({ cacheMode: "full", readAhead: 1 << 20 }, { big: BIG });
+    expect(Buffer.from(await readFile(vfs, "big", 131_072)).equals(BIG)).toBe(true);
+    expect(fs.count("open")).toBeLessThanOrEqual(Math.ceil(BIG.length / (1 << 19)) + 1);
+  });
+
   it("evicts clean data above cacheMaxSize, oldest first, and keeps what is open", async () => {
     const files = { a: seededBytes(100_000, 6), b: seededBytes(100_000, 7), c: seededBytes(100_000, 8) };
     const { fs, vfs, cacheDir } = await setup({ cacheMode: "full", readAhead: 0, cacheMaxSize: 150_000 }, files);
