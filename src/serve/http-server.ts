@@ -26,6 +26,22 @@ export interface RunningServer {
 /** rclone's --server-read-timeout and --server-write-timeout default: an hour per request. */
 const REQUEST_TIMEOUT_MS = 3_600_000;
 
+/** Methods counted under their own name; any other is counted as "other", so clients cannot grow the label set. */
+const METHODS = new Set([
+  "GET",
+  "HEAD",
+  "PUT",
+  "DELETE",
+  "OPTIONS",
+  "PROPFIND",
+  "PROPPATCH",
+  "MKCOL",
+  "COPY",
+  "MOVE",
+  "LOCK",
+  "UNLOCK",
+]);
+
 /** The realm of the Basic challenge; rclone's webdav default. */
 const REALM = "rclone";
 
@@ -66,7 +82,7 @@ export async function startHttpServer(
     const controller = new AbortController();
     res.on("close", () => {
       if (!res.writableFinished) controller.abort(new Error("client went away"));
-      ctx.metrics.request(req.method ?? "?", res.statusCode);
+      ctx.metrics.request(METHODS.has(req.method ?? "") ? (req.method as string) : "other", res.statusCode);
       log.info(undefined, `${req.method} ${req.url}: ${res.statusCode} in ${Date.now() - started} ms`);
     });
     authorized(ctx, req)
