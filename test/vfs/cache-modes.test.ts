@@ -7,6 +7,7 @@ import { readdirSync, statSync } from "node:fs";
 import { constants } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { toBytes } from "../../src/fs/body.js";
 import { CountingFs } from "../../src/fs/layers/counting.js";
 import { createContext, newFs } from "../../src/fs/new-fs.js";
 import type { Fs } from "../../src/fs/types.js";
@@ -105,6 +106,38 @@ describe("cache mode minimal", () => {
     await h.release();
     await vfs.sync();
     expect(Array.from((await readFile(vfs, "f")).subarray(50, 53))).toEqual([1, 2, 3]);
+  });
+});
+
+describe("cache mode writes", () => {
+  it("shows a written file at once, before its upload, and shares it between concurrent handles", async () => {
+    const { fs, vfs } = await setup({ cacheMode: "writes", writeBack: 60_000 }, { old: seededBytes(100, 12) });
+    const a = await vfs.open("f", flags("read", "write", "create"));
+    const b = await vfs.open("f", flags("write"));
+    const reader = await vfs.open("f", flags("read"));
+    await Promise.all([a.write(0, seededBytes(1000, 13)), b.write(1000, seededBytes(500, 14))]);
+    const appender = await vfs.open("f", flags("write", "append"));
+    await appender.write(0, new Uint8Array([7, 7]));
+    expect((await vfs.stat("f")).size).toBe(1502);
+    expect(Array.from(await reader.read(1499, 10))).toEqual([seededBytes(500, 14)[499], 7, 7]);
+    for (const h of [a, b, reader, appender]) await h.release();
+    expect((await vfs.readdir("")).map((e) => e.name).sort()).toEqual(["f", "old"]);
+    await expect(fs.newObject("f")).rejects.toMatchObject({ code: "ObjectNotFound" });
+    await vfs.sync();
+    const want = Buffer.concat([seededBytes(1000, 13), seededBytes(500, 14), Buffer.from([7, 7])]);
+    expect(Buffer.from(await readFile(vfs, "f")).equals(want)).toBe(true);
+    expect((await fs.newObject("f")).size).toBe(1502);
+  });
+
+  it("edits an existing file in place: the rest of it is kept", async () => {
+    const { fs, vfs } = await setup({ cacheMode: "writes" }, { f: seededBytes(200_000, 15) });
+    const h = await vfs.open("f", flags("write"));
+    await h.write(100_000, new Uint8Array([1, 2, 3]));
+    await h.release();
+    await vfs.sync();
+    const want = Buffer.from(seededBytes(200_000, 15));
+    want.set([1, 2, 3], 100_000);
+    expect(Buffer.from(await toBytes(await (await fs.newObject("f")).open())).equals(want)).toBe(true);
   });
 });
 
