@@ -46,7 +46,8 @@ export function benchBigTree(b: ScaleBench, files: number, runs: number): void {
 /** Requests by HTTP method (and list requests apart) from rclone's `--dump headers` log. */
 function rcloneRequests(log: string): { list: number; head: number; other: number } {
   const counts = { list: 0, head: 0, other: 0 };
-  for (const m of log.matchAll(/^(GET|HEAD|PUT|POST|DELETE) (\S+) HTTP\/1\.1$/gm)) {
+  // -vv --dump headers logs each request line as "… DEBUG : GET /bucket?… HTTP/1.1" (ending in CRLF).
+  for (const m of log.matchAll(/DEBUG : (GET|HEAD|PUT|POST|DELETE) (\S+) HTTP\/1\.1\r?$/gm)) {
     if (m[1] === "HEAD") counts.head++;
     else if (m[1] === "GET" && /[?&](list-type|delimiter|prefix)=/.test(m[2] as string)) counts.list++;
     else counts.other++;
@@ -77,7 +78,10 @@ export async function benchS3Listing(b: ScaleBench, objects: number): Promise<vo
     let lines = 0;
     for await (const _ of lsf({ fs }, { recursive: true })) lines++;
     await fs.close?.();
-    const dump = spawnSync("rclone", ["lsf", "-R", "--dump", "headers", remote], { env: b.env, encoding: "utf8" });
+    const dump = spawnSync("rclone", ["lsf", "-R", "-vv", "--dump", "headers", remote], {
+      env: b.env,
+      encoding: "utf8",
+    });
     const theirs = rcloneRequests(dump.stderr);
     const lists = counts.get("ListObjectsV2Command") ?? 0;
     const heads = counts.get("HeadObjectCommand") ?? 0;
