@@ -67,21 +67,19 @@ export class VfsImpl implements Vfs {
   async open(path: string, flags: OpenFlags): Promise<VfsHandle> {
     const p = cleanRemote(path);
     const node = await this.node(p);
+    if (!exists(node) && !flags.create) throw objectNotFound(p);
     const writing = flags.write || flags.truncate || !exists(node);
     if (this.options.readOnly && (writing || flags.create)) throw readOnlyError(p);
     if (exists(node) && flags.create && flags.exclusive) {
       throw new FsError("AlreadyExists", "file exists", { path: p });
     }
-    if (!exists(node)) {
-      if (!flags.create) throw objectNotFound(p);
-      await this.dirs.list(parentOf(p));
-    }
+    if (!exists(node)) await this.dirs.list(parentOf(p));
+    if (node.writer) throw vfsError("PermissionDenied", E.EPERM, "file is being written without the cache", p);
     if (p === "" || isDir(node)) throw new FsError("IsDir", "is a directory", { path: p });
     const obj = node.entry as FsObject | undefined;
     const mode = this.options.cacheMode;
     if (!writing) {
       if (node.item) return this.cachedHandle(await this.cache.openForRead(p, obj), flags);
-      if (node.writer) throw vfsError("PermissionDenied", E.EPERM, "file is being written without the cache", p);
       if (mode === "full") return this.cachedHandle(await this.cache.openForRead(p, obj), flags);
       return new StreamReadHandle(obj as FsObject, this.options.readAhead);
     }

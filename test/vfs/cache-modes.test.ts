@@ -197,6 +197,7 @@ describe("read-only", () => {
     ]) {
       expect(await errnoOfCall(call)).toBe(E.EROFS);
     }
+    expect(await errnoOfCall(vfs.open("missing", flags("read")))).toBe(E.ENOENT);
     expect(Buffer.from(await readFile(vfs, "f")).equals(seededBytes(10, 11))).toBe(true);
   });
 });
