@@ -8,25 +8,28 @@
  * and posts its number; the worker hashes it and hands the slot back. Memory stays fixed (no
  * per-chunk buffers for two heaps to collect) and a slow worker makes the producer wait.
  */
-import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
 import { type HashType, newHasher } from "./hashes.js";
+import { copyBytes, type PooledWorker, WorkerPool } from "./worker-pool.js";
 
 const SLOT = 1 << 20;
 const SLOTS = 8;
 
-// Inline source: the CLI is one bundled file, so a worker module path would not survive bundling.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const { createHash } = require("node:crypto");
 const { crc32 } = require("node:zlib");
-const ring = new Uint8Array(workerData);
-let h; let crc = 0; let type;
+const ring = new Uint8Array(workerData.ring);
+let hashers = [];
+const hasher = (type) => {
+  if (type !== "crc32") return createHash(type);
+  let crc = 0;
+  return { update: (view) => { crc = crc32(view, crc); }, digest: () => crc.toString(16).padStart(8, "0") };
+};
 parentPort.on("message", (m) => {
-  if (typeof m === "string") { type = m; crc = 0; h = type === "crc32" ? undefined : createHash(type); return; }
-  if (m === null) { parentPort.postMessage(type === "crc32" ? crc.toString(16).padStart(8, "0") : h.digest("hex")); return; }
+  if (Array.isArray(m)) { hashers = m.map(hasher); return; }
+  if (m === null) { parentPort.postMessage(hashers.map((h) => h.digest("hex"))); return; }
   const view = ring.subarray(m.slot * ${SLOT}, m.slot * ${SLOT} + m.length);
-  if (type === "crc32") crc = crc32(view, crc); else h.update(view);
+  for (const h of hashers) h.update(view);
   parentPort.postMessage(m.slot);
 });
 `;
@@ -34,52 +37,16 @@ parentPort.on("message", (m) => {
 /** Streams of at least this many bytes (or of unknown size) hash in a worker. */
 export const WORKER_HASH_THRESHOLD = 8 << 20;
 
-interface PooledWorker {
-  worker: Worker;
-  ring: Uint8Array;
-}
-
-const idle: PooledWorker[] = [];
-let live = 0;
-const maxWorkers = Math.max(1, availableParallelism());
-
-/** A free worker, referenced while in use (an idle one must not hold the process open). */
-function acquire(): PooledWorker | undefined {
-  let pooled = idle.pop();
-  if (!pooled) {
-    if (live >= maxWorkers) return undefined;
-    live++;
-    const shared = new SharedArrayBuffer(SLOT * SLOTS);
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: shared });
-    worker.on("error", () => {
-      live--;
-    });
-    pooled = { worker, ring: new Uint8Array(shared) };
-  }
-  pooled.worker.ref();
-  return pooled;
-}
-
-function release(pooled: PooledWorker): void {
-  pooled.worker.unref();
-  idle.push(pooled);
-}
-
-/** Ends the idle workers (a program done with strata: `closeAll`); one in use is left to finish. */
-export async function closeIdleHashWorkers(): Promise<void> {
-  const ending = idle.splice(0);
-  live -= ending.length;
-  await Promise.all(ending.map((pooled) => pooled.worker.terminate()));
-}
+const pool = new WorkerPool(WORKER_SOURCE, SLOT * SLOTS);
 
 class WorkerHasher {
   private readonly free = Array.from({ length: SLOTS }, (_, i) => i);
   private wake: (() => void) | undefined;
-  private finish: ((hex: string) => void) | undefined;
-  private readonly onMessage = (m: number | string) => {
-    if (typeof m === "string") {
+  private finish: ((hex: string[]) => void) | undefined;
+  private readonly onMessage = (m: number | string[]) => {
+    if (typeof m !== "number") {
       this.pooled.worker.off("message", this.onMessage);
-      release(this.pooled);
+      pool.release(this.pooled);
       this.finish?.(m);
       return;
     }
@@ -91,10 +58,10 @@ class WorkerHasher {
 
   constructor(
     private readonly pooled: PooledWorker,
-    type: HashType,
+    types: readonly HashType[],
   ) {
     pooled.worker.on("message", this.onMessage);
-    pooled.worker.postMessage(type);
+    pooled.worker.postMessage(types);
   }
 
   /** Queues `data`; returns a promise only when it had to wait for a free slot. */
@@ -113,12 +80,12 @@ class WorkerHasher {
   private send(data: Uint8Array, at: number): number {
     const slot = this.free.pop() as number;
     const length = Math.min(SLOT, data.length - at);
-    this.pooled.ring.set(data.subarray(at, at + length), slot * SLOT);
+    copyBytes(data.subarray(at, at + length), this.pooled.ring, slot * SLOT);
     this.pooled.worker.postMessage({ slot, length });
     return at + length;
   }
 
-  digest(): Promise<string> {
+  digests(): Promise<string[]> {
     // Asked once: after the answer the worker is back in the pool, perhaps hashing for someone else.
     this.digested ??= new Promise((resolve) => {
       this.finish = resolve;
@@ -127,7 +94,7 @@ class WorkerHasher {
     return this.digested;
   }
 
-  private digested: Promise<string> | undefined;
+  private digested: Promise<string[]> | undefined;
 }
 
 /**
@@ -139,20 +106,35 @@ export interface AsyncHasher {
   digest(): Promise<string>;
 }
 
-/** A hasher for a stream of `size` bytes (-1: unknown): in a worker when large and one is free. */
-export function streamHasher(type: HashType, size: number): AsyncHasher {
-  const pooled = size < 0 || size >= WORKER_HASH_THRESHOLD ? acquire() : undefined;
-  if (pooled) return new WorkerHasher(pooled, type);
-  const h = newHasher(type);
-  let digested: Promise<string> | undefined;
+/** Several hashes over one pass of the data, as `AsyncHasher`; `digests` answers in the order of the types. */
+export interface AsyncMultiHasher {
+  update(data: Uint8Array): Promise<void> | undefined;
+  digests(): Promise<string[]>;
+}
+
+/**
+ * Hashes of `types` over a stream of `size` bytes (-1: unknown), computed in one pass: in a worker
+ * (one copy of each chunk for all of them) when large and one is free.
+ */
+export function streamHashers(types: readonly HashType[], size: number): AsyncMultiHasher {
+  const pooled = size < 0 || size >= WORKER_HASH_THRESHOLD ? pool.acquire() : undefined;
+  if (pooled) return new WorkerHasher(pooled, types);
+  const hashers = types.map(newHasher);
+  let digested: Promise<string[]> | undefined;
   return {
     update: (d) => {
-      h.update(d);
+      for (const h of hashers) h.update(d);
       return undefined;
     },
-    digest: () => {
-      digested ??= Promise.resolve().then(() => h.digest());
+    digests: () => {
+      digested ??= Promise.resolve().then(() => hashers.map((h) => h.digest()));
       return digested;
     },
   };
+}
+
+/** A hasher for a stream of `size` bytes (-1: unknown): in a worker when large and one is free. */
+export function streamHasher(type: HashType, size: number): AsyncHasher {
+  const hashers = streamHashers([type], size);
+  return { update: (d) => hashers.update(d), digest: async () => (await hashers.digests())[0] as string };
 }

@@ -4,10 +4,10 @@
  * guard on top. `closeAll` closes what a context built.
  */
 import { resolve } from "node:path";
+import { defaultRegistry } from "../registry-defaults.js";
 import { ConfigStore, type RemoteConfig } from "./config.js";
 import { FsError, isFsError } from "./errors.js";
 import { formatRemote, parseRemote, remoteBelow } from "./fspath.js";
-import { closeIdleHashWorkers } from "./hash-worker.js";
 import { PathGuardFs } from "./layers/path-guard.js";
 import { log } from "./log.js";
 import { validateOptions } from "./options.js";
@@ -15,7 +15,7 @@ import { cleanRemote } from "./path.js";
 import type { Registry } from "./registry.js";
 import { type RemoteSpec, type RemoteTarget, targetOfSpec } from "./remote-spec.js";
 import type { Fs } from "./types.js";
-import { defaultRegistry } from "../registry-defaults.js";
+import { closeIdleWorkers } from "./worker-pool.js";
 
 /** What remotes are opened against: the types, the config, the environment, and a cache of built instances. */
 export interface FsContext {
@@ -69,7 +69,7 @@ export async function newFs(spec: string | RemoteSpec, ctx?: FsContext): Promise
 
 /**
  * Closes every remote `ctx` built (default: the process-wide context, if one was made) and empties
- * its cache, and ends the idle hash worker threads, so a program can exit at once; remotes opened
+ * its cache, and ends the idle worker threads (hashing, decryption), so a program can exit at once; remotes opened
  * afterwards are built anew. Every remote is closed even when one fails; the first failure is
  * thrown after.
  */
@@ -79,7 +79,7 @@ export async function closeAll(ctx: FsContext | undefined = defaultContext): Pro
   const closed = await Promise.allSettled(
     instances.map(async (building) => (await building.catch(() => undefined))?.close?.()),
   );
-  await closeIdleHashWorkers();
+  await closeIdleWorkers();
   const failed = closed.find((r) => r.status === "rejected");
   if (failed) throw failed.reason;
 }

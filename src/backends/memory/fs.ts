@@ -164,8 +164,11 @@ class MemoryObject implements FsObject {
     const data = this.stored().data;
     const stop = Math.min(end, data.length);
     return (async function* () {
-      // Copies, as a yielded chunk belongs to the consumer and the stored bytes must not change.
-      for (let at = start; at < stop; at += READ_CHUNK) yield data.slice(at, Math.min(at + READ_CHUNK, stop));
+      // Copies, as a yielded chunk belongs to the consumer and the stored bytes must not change
+      // (the typed array's slice: a Buffer's own slice is a view).
+      for (let at = start; at < stop; at += READ_CHUNK) {
+        yield Uint8Array.prototype.slice.call(data, at, Math.min(at + READ_CHUNK, stop));
+      }
     })();
   }
 

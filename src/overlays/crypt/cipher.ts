@@ -132,8 +132,10 @@ export async function* encryptBody(body: Body, key: Uint8Array, nonce: Uint8Arra
  * Decrypts sealed blocks read from the start of block `first` (the stored bytes after the header
  * when 0), whose file header held `nonce`. Throws `Corrupt` naming `path` for a block that does not
  * authenticate (altered bytes, a cut inside the block, or another key) and for a truncated block.
+ * Decrypts in place: each plaintext chunk is the front of the sealed chunk it came from, which the
+ * body contract gives this consumer to keep or modify.
  */
-export function decryptBlocks(
+export async function* decryptBlocks(
   sealed: Body,
   key: Uint8Array,
   nonce: Uint8Array,
@@ -141,12 +143,16 @@ export function decryptBlocks(
   box: SecretBox,
   path: string,
 ): Body {
-  return openGroups(sealed, key, nonce, first, box, path, (bytes) => new Uint8Array(bytes));
+  for await (const { run, index } of sealedRuns(sealed, first, path)) {
+    const failed = openRun(run, addToNonce(nonce, index), key, box);
+    if (failed >= 0) throw notAuthentic(index + failed, path);
+    yield run.subarray(0, plainLength(run.length));
+  }
 }
 
 /**
- * Authenticates every sealed block after a file's header (decrypting into one reused buffer, so
- * nothing the size of the file is allocated) and returns the plaintext size. Throws as `decryptBlocks`.
+ * Authenticates every sealed block after a file's header and returns the plaintext size, keeping no
+ * plaintext. Throws as `decryptBlocks`.
  */
 export async function authenticateBlocks(
   sealed: Body,
@@ -155,48 +161,56 @@ export async function authenticateBlocks(
   box: SecretBox,
   path: string,
 ): Promise<number> {
-  let scratch = new Uint8Array(0);
-  const reuse = (bytes: number) => {
-    if (scratch.length < bytes) scratch = new Uint8Array(bytes);
-    return scratch.subarray(0, bytes);
-  };
   let total = 0;
-  for await (const plain of openGroups(sealed, key, nonce, 0, box, path, reuse)) total += plain.length;
+  for await (const plain of decryptBlocks(sealed, key, nonce, 0, box, path)) total += plain.length;
   return total;
 }
 
+/** A run of whole sealed blocks (the last may end short) and the number of its first block. */
+export interface SealedRun {
+  run: Uint8Array;
+  index: number;
+}
+
 /**
- * Opens the blocks of each run of whole sealed blocks the input gives into `buffer(bytes)`, and yields
- * that buffer. Throws as `decryptBlocks`.
+ * The sealed blocks of a body read from the start of block `first`, in runs as the input's chunks
+ * give them. Throws `Corrupt` naming `path` for a last block too short to hold any plaintext.
  */
-async function* openGroups(
-  sealed: Body,
-  key: Uint8Array,
-  nonce: Uint8Array,
-  first: number,
-  box: SecretBox,
-  path: string,
-  buffer: (bytes: number) => Uint8Array,
-): AsyncGenerator<Uint8Array> {
-  const n = addToNonce(nonce, first);
+export async function* sealedRuns(sealed: Body, first: number, path: string): AsyncGenerator<SealedRun> {
   let index = first;
-  for await (const group of wholeUnits(sealed, SEALED_BLOCK_BYTES)) {
-    const count = Math.ceil(group.length / SEALED_BLOCK_BYTES);
-    if (group.length - (count - 1) * SEALED_BLOCK_BYTES <= TAG_BYTES) {
+  for await (const run of wholeUnits(sealed, SEALED_BLOCK_BYTES)) {
+    const count = Math.ceil(run.length / SEALED_BLOCK_BYTES);
+    if (run.length - (count - 1) * SEALED_BLOCK_BYTES <= TAG_BYTES) {
       throw new FsError("Corrupt", `file has truncated block header (block ${index + count - 1})`, { path });
     }
-    const out = buffer(group.length - count * TAG_BYTES);
-    for (let i = 0; i < count; i++) {
-      const sealedBlock = group.subarray(i * SEALED_BLOCK_BYTES, (i + 1) * SEALED_BLOCK_BYTES);
-      const plain = out.subarray(i * BLOCK_BYTES, i * BLOCK_BYTES + sealedBlock.length - TAG_BYTES);
-      if (!box.open(plain, sealedBlock, n, key)) {
-        throw new FsError("Corrupt", `failed to authenticate decrypted block ${index} - bad password?`, { path });
-      }
-      incrementNonce(n);
-      index++;
-    }
-    yield out;
+    yield { run, index };
+    index += count;
   }
+}
+
+/** The plaintext bytes in a run of `sealed` bytes of whole sealed blocks (the last may end short). */
+export function plainLength(sealed: number): number {
+  return sealed - Math.ceil(sealed / SEALED_BLOCK_BYTES) * TAG_BYTES;
+}
+
+/**
+ * Opens a run of sealed blocks in place, block `i`'s plaintext landing at `i * BLOCK_BYTES`, the
+ * first block under `nonce` (left incremented past the blocks opened). Returns the position in the
+ * run of the first block that does not authenticate, or -1 when all do.
+ */
+export function openRun(run: Uint8Array, nonce: Uint8Array, key: Uint8Array, box: SecretBox): number {
+  for (let i = 0, at = 0; at < run.length; i++, at += SEALED_BLOCK_BYTES) {
+    const sealedBlock = run.subarray(at, Math.min(at + SEALED_BLOCK_BYTES, run.length));
+    const plain = run.subarray(i * BLOCK_BYTES, i * BLOCK_BYTES + sealedBlock.length - TAG_BYTES);
+    if (!box.open(plain, sealedBlock, nonce, key)) return i;
+    incrementNonce(nonce);
+  }
+  return -1;
+}
+
+/** The error for block `index` failing to authenticate. */
+export function notAuthentic(index: number, path: string): FsError {
+  return new FsError("Corrupt", `failed to authenticate decrypted block ${index} - bad password?`, { path });
 }
 
 /** Splits a stored body into its header's nonce and the sealed blocks after it. */

@@ -23,8 +23,10 @@ import {
   newNonce,
   parseHeader,
   SEALED_BLOCK_BYTES,
+  sealedRuns,
   splitHeader,
 } from "./cipher.js";
+import { decryptInWorker, WORKER_DECRYPT_THRESHOLD } from "./decrypt-worker.js";
 import type { CryptOptions } from "./index.js";
 import type { CryptKeys } from "./keys.js";
 import type { NameCipher } from "./names.js";
@@ -364,7 +366,13 @@ export class CryptObject extends OverlayObject {
         signal,
       });
     }
-    const plain = decryptBlocks(sealed, fs.keys.dataKey, nonce, first, fs.box, remote);
+    const key = fs.keys.dataKey;
+    // Large reads decrypt on another core when libsodium loaded and a worker is free.
+    const inWorker =
+      fs.box.impl === "native" && blocks * SEALED_BLOCK_BYTES >= WORKER_DECRYPT_THRESHOLD
+        ? decryptInWorker(sealedRuns(sealed, first, remote), key, nonce, remote)
+        : undefined;
+    const plain = inWorker ?? decryptBlocks(sealed, key, nonce, first, fs.box, remote);
     return exactly(sliceBody(plain, start - first * BLOCK_BYTES, end - start), end - start, remote);
   }
 

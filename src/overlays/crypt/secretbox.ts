@@ -13,7 +13,10 @@ export interface SecretBox {
   readonly impl: "native" | "js";
   /** Writes `tag ‖ ciphertext` of `plain` to `out` (`plain.length + 16` bytes). */
   seal(out: Uint8Array, plain: Uint8Array, nonce: Uint8Array, key: Uint8Array): void;
-  /** Writes the plaintext of `box` to `out` (`box.length - 16` bytes); false when it does not authenticate. */
+  /**
+   * Writes the plaintext of `box` to `out` (`box.length - 16` bytes); false when it does not
+   * authenticate. `out` may overlap `box` (decryption in place), starting at or before it.
+   */
   open(out: Uint8Array, box: Uint8Array, nonce: Uint8Array, key: Uint8Array): boolean;
 }
 
