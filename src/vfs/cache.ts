@@ -149,8 +149,9 @@ export class VfsCache {
     return this.writeBack.sync();
   }
 
+  /** Uploads what is pending once more (failures stay journalled for the next start), then stops. */
   async close(): Promise<void> {
-    await this.sync();
+    await this.writeBack.stop();
     clearInterval(this.evictTimer);
     for (const item of this.items.values()) await item.closeFile();
     await this.journal.close();

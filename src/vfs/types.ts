@@ -101,6 +101,9 @@ export interface Vfs {
   statfs(): Promise<VfsUsage>;
   /** Waits until every written file has been uploaded (or failed for good). */
   sync(): Promise<void>;
-  /** Uploads what is pending, then stops background work. */
+  /**
+   * Uploads what is pending, then stops background work. Uploads waiting out a retry back-off are
+   * tried at once, one last time; what fails stays journalled for the next `openVfs`.
+   */
   close(): Promise<void>;
 }

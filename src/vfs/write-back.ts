@@ -43,6 +43,8 @@ export class WriteBack {
   private readonly settling = new Map<CacheItem, Promise<void>>();
   private idle: (() => void)[] = [];
   private free: number;
+  /** Set by `stop`: no more retries, what fails stays journalled for the next start. */
+  private stopping = false;
   private readonly waiting: (() => void)[] = [];
 
   constructor(
@@ -90,13 +92,22 @@ export class WriteBack {
   /** Starts every upload waiting out its write-back delay now, then waits until none is waiting or running. */
   async sync(): Promise<void> {
     for (const [item, state] of this.states) {
-      if (state.timer && state.delayed) {
+      if (state.timer && (state.delayed || this.stopping)) {
         clearTimeout(state.timer);
         this.start(item, state);
       }
     }
     if (this.states.size === 0) return;
     await new Promise<void>((resolve) => this.idle.push(resolve));
+  }
+
+  /**
+   * Uploads everything waiting now, retries included, once each: what fails is left to the next
+   * start (it stays journalled). Resolves when no upload runs.
+   */
+  stop(): Promise<void> {
+    this.stopping = true;
+    return this.sync();
   }
 
   private start(item: CacheItem, state: State): void {
@@ -116,7 +127,7 @@ export class WriteBack {
     } catch (err) {
       if (signal.aborted || this.states.get(item) !== state) return;
       state.attempts++;
-      if (state.attempts >= MAX_ATTEMPTS) {
+      if (state.attempts >= MAX_ATTEMPTS || this.stopping) {
         log.error(item.path, `vfs: upload failed ${state.attempts} times, kept for the next start: ${err}`);
         this.states.delete(item);
         return;

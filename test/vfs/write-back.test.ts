@@ -60,12 +60,28 @@ describe("write-back", () => {
     const failing = new FaultFs(await memory(name), { rules: [{ ops: ["put"], fail: "permanent" }] });
     const vfs = await openVfs(failing, { cacheMode: "writes", writeBack: 0, uploadRetryDelay: 1, cacheDir });
     await writeFile(vfs, "kept", seededBytes(500, 2));
+    await vfs.sync();
+    expect(failing.log).toHaveLength(10);
     await vfs.close();
-    expect(failing.log.length).toBeGreaterThan(1);
     const fs = await memory(name);
     const again = await vfsOver(fs, { cacheDir });
     await again.sync();
     expect((await content(fs, "kept")).equals(seededBytes(500, 2))).toBe(true);
+  });
+
+  it("close tries an upload waiting out a long back-off once more, and leaves it journalled if it fails", async () => {
+    const name = newName();
+    const cacheDir = newTemp();
+    const failing = new FaultFs(await memory(name), { rules: [{ ops: ["put"], fail: "transient" }] });
+    const vfs = await openVfs(failing, { cacheMode: "writes", writeBack: 0, uploadRetryDelay: 3_600_000, cacheDir });
+    await writeFile(vfs, "later", seededBytes(300, 20));
+    while (failing.log.length === 0) await new Promise((r) => setTimeout(r, 5));
+    await vfs.close();
+    expect(failing.log).toHaveLength(2);
+    const fs = await memory(name);
+    const again = await vfsOver(fs, { cacheDir });
+    await again.sync();
+    expect((await content(fs, "later")).equals(seededBytes(300, 20))).toBe(true);
   });
 
   it("uploads a file renamed while its upload waits under the new name only", async () => {
