@@ -106,6 +106,29 @@ export function withContext(err: unknown, context: ErrorContext): unknown {
 }
 
 /**
+ * A format module's complaint about stored bytes or names (bad padding, an encoding that does not
+ * decode, a short header). Format modules know nothing of remotes, so it carries no path or code;
+ * the path guard turns one that leaves an operation into `Corrupt` with that operation's context
+ * (`corruptFromFormat`), the one place it maps, so overlays need no try/catch just to convert.
+ */
+export class FormatError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "FormatError";
+  }
+}
+
+/** True for a `FormatError` (checked by name, not instanceof, like `isFsError`). */
+export function isFormatError(err: unknown): err is FormatError {
+  return typeof err === "object" && err !== null && (err as { name?: unknown }).name === "FormatError";
+}
+
+/** `err` as `Corrupt` about `path` when it is a `FormatError` (the message then starts with the path); else `err`. */
+export function corruptFromFormat(err: unknown, path: string): unknown {
+  return isFormatError(err) ? new FsError("Corrupt", err.message, { path, cause: err }) : err;
+}
+
+/**
  * `err` when it is an `FsError`, else one with code `code` carrying `err`'s message (and `err` as
  * its cause) about `path`: how a failure of unknown origin joins a list of FsErrors.
  */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MemoryFs } from "../../src/backends/memory/fs.js";
 import { fromBytes, toBytes } from "../../src/fs/body.js";
-import { asFsError, FsError, type FsOp, isFsError, withContext } from "../../src/fs/errors.js";
+import { asFsError, FormatError, FsError, type FsOp, isFsError, withContext } from "../../src/fs/errors.js";
 import { FaultFs } from "../../src/fs/layers/fault.js";
 import { PathGuardFs } from "../../src/fs/layers/path-guard.js";
 import { createContext, newFs } from "../../src/fs/new-fs.js";
@@ -90,6 +90,18 @@ describe("errors through the path guard", () => {
     const outer = new PathGuardFs(guard);
     const err = await thrown(outer.list("d"));
     expect(err).toMatchObject({ op: "list", path: "d", fs: guard.toString() });
+  });
+
+  it("turns a format module's FormatError into Corrupt about the operation's path", async () => {
+    class Undecodable extends MemoryFs {
+      override async list(): Promise<never> {
+        throw new FormatError("bad padding");
+      }
+    }
+    const guard = new PathGuardFs(new Undecodable("mem", `error-context-${seq++}`));
+    const err = await thrown(guard.list("d"));
+    expect(err).toMatchObject({ code: "Corrupt", op: "list", path: "d", message: "d: bad padding" });
+    expect((err as FsError).cause).toMatchObject({ name: "FormatError" });
   });
 
   it("reaches library users of newFs", async () => {

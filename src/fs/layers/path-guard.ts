@@ -2,9 +2,10 @@
  * Cleans every path before the wrapped Fs sees it (see `cleanRemote`): `newFs` puts this on top of
  * every remote it builds, so no backend or overlay is handed `..`, an absolute path or a NUL byte.
  * It is also where errors get their context: an `FsError` leaving any operation here, or a body
- * read through it, carries `op`, `fs` and `path` (see `withContext`), so backends need not add them.
+ * read through it, carries `op`, `fs` and `path` (see `withContext`), so backends need not add them;
+ * and where a format module's `FormatError` becomes `Corrupt` (see `corruptFromFormat`).
  */
-import { withContext } from "../errors.js";
+import { corruptFromFormat, withContext } from "../errors.js";
 import { cleanRemote } from "../path.js";
 import type { Body, OpenOptions } from "../types.js";
 import { LayerFs, type OpKind } from "./layer.js";
@@ -51,6 +52,6 @@ export class PathGuardFs extends LayerFs {
   }
 
   private context(err: unknown, op: OpKind, path: string): unknown {
-    return withContext(err, { op, path, fs: this.toString() });
+    return withContext(corruptFromFormat(err, path), { op, path, fs: this.toString() });
   }
 }

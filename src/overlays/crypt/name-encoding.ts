@@ -3,7 +3,9 @@
  * and base32768, all without padding, as rclone's crypt. Decoders are strict: anything Go's decoders
  * refuse throws, so a stray file never decodes to a name by accident.
  */
+
 import { decode as decode32768, encode as encode32768 } from "base32768";
+import { FormatError } from "../../fs/errors.js";
 
 export type NameEncoding = "base32" | "base64" | "base32768";
 
@@ -30,14 +32,14 @@ function encodeBase32(bytes: Uint8Array): string {
 /** Case-insensitive, as rclone upper-cases before decoding (so case-insensitive remotes work). */
 function decodeBase32(text: string): Uint8Array {
   // Lengths that leave 1, 3 or 6 characters over cannot come from whole bytes.
-  if ([1, 3, 6].includes(text.length % 8)) throw new Error("illegal base32 data: bad length");
+  if ([1, 3, 6].includes(text.length % 8)) throw new FormatError("illegal base32 data: bad length");
   const out = new Uint8Array(Math.floor((text.length * 5) / 8));
   let acc = 0;
   let bits = 0;
   let at = 0;
   for (const c of text.toLowerCase()) {
     const v = HEX32_VALUE.get(c);
-    if (v === undefined) throw new Error(`illegal base32 data: character ${JSON.stringify(c)}`);
+    if (v === undefined) throw new FormatError(`illegal base32 data: character ${JSON.stringify(c)}`);
     acc = ((acc << 5) | v) & 0xffff;
     bits += 5;
     if (bits >= 8) {
@@ -50,7 +52,7 @@ function decodeBase32(text: string): Uint8Array {
 
 function decodeBase64(text: string): Uint8Array {
   // Node's decoder skips bad characters; Go's RawURLEncoding refuses them and any padding.
-  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) throw new Error("illegal base64 data");
+  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) throw new FormatError("illegal base64 data");
   return Buffer.from(text, "base64url");
 }
 
@@ -65,7 +67,7 @@ export function encodeName(bytes: Uint8Array, encoding: NameEncoding): string {
   }
 }
 
-/** Throws Error for text that is not valid in `encoding`. */
+/** Throws `FormatError` for text that is not valid in `encoding`. */
 export function decodeName(text: string, encoding: NameEncoding): Uint8Array {
   switch (encoding) {
     case "base32":

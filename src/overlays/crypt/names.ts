@@ -4,7 +4,7 @@
  * with `directory_name_encryption`. A version tag (`-vYYYY-MM-DD-HHMMSS-mmm`) before a file name's
  * extension stays in clear, as rclone keeps it. Every decrypted segment is checked before use.
  */
-import { FsError } from "../../fs/errors.js";
+import { FormatError, FsError } from "../../fs/errors.js";
 import { unsafeSegment } from "../../fs/path.js";
 import { EME_MAX_BLOCKS, eme } from "./eme.js";
 import { decodeName, encodeName, type NameEncoding } from "./name-encoding.js";
@@ -88,8 +88,8 @@ function pkcs7Pad(bytes: Uint8Array): Uint8Array {
 
 function pkcs7Unpad(bytes: Uint8Array): Uint8Array {
   const n = bytes[bytes.length - 1] as number;
-  if (bytes.length === 0 || bytes.length % 16 !== 0 || n === 0 || n > 16) throw new Error("bad padding");
-  for (let i = bytes.length - n; i < bytes.length; i++) if (bytes[i] !== n) throw new Error("bad padding");
+  if (bytes.length === 0 || bytes.length % 16 !== 0 || n === 0 || n > 16) throw new FormatError("bad padding");
+  for (let i = bytes.length - n; i < bytes.length; i++) if (bytes[i] !== n) throw new FormatError("bad padding");
   return bytes.subarray(0, bytes.length - n);
 }
 
@@ -115,19 +115,19 @@ export class NameCipher {
     return encodeName(eme(this.o.nameKey, this.o.nameTweak, pkcs7Pad(bytes), true), this.o.encoding);
   }
 
-  /** Decrypts one segment. Throws Error (not FsError) saying why it cannot be decrypted. */
+  /** Decrypts one segment. Throws `FormatError` saying why it cannot be decrypted. */
   decryptSegment(segment: string): string {
     if (segment === "") return "";
     let plain: string;
     if (this.o.mode === "obfuscate") plain = deobfuscateSegment(segment, this.keySum);
     else {
       const raw = decodeName(segment, this.o.encoding);
-      if (raw.length === 0 || raw.length % 16 !== 0) throw new Error("not a multiple of the block size");
-      if (raw.length > EME_MAX_BLOCKS * 16) throw new Error("too long to decrypt");
+      if (raw.length === 0 || raw.length % 16 !== 0) throw new FormatError("not a multiple of the block size");
+      if (raw.length > EME_MAX_BLOCKS * 16) throw new FormatError("too long to decrypt");
       plain = utf8.decode(pkcs7Unpad(eme(this.o.nameKey, this.o.nameTweak, raw, false)));
     }
     const bad = badSegment(plain);
-    if (bad) throw new Error(bad);
+    if (bad) throw new FormatError(bad);
     return plain;
   }
 
@@ -149,26 +149,27 @@ export class NameCipher {
     return this.mapSegments(path, true, (seg) => this.encryptSegment(seg));
   }
 
-  /** The plaintext of a stored file path. Throws Error when it is not one this cipher wrote. */
+  /** The plaintext of a stored file path. Throws `FormatError` when it is not one this cipher wrote. */
   decryptFile(path: string): string {
     if (this.o.mode === "off") {
       const { suffix } = this.o;
-      if (path.length <= suffix.length || !path.endsWith(suffix)) throw new Error("not an encrypted file - no suffix");
+      if (path.length <= suffix.length || !path.endsWith(suffix))
+        throw new FormatError("not an encrypted file - no suffix");
       const plain = path.slice(0, path.length - suffix.length);
       const last = plain.slice(plain.lastIndexOf("/") + 1);
       const bad = badSegment(splitVersion(last)?.bare ?? last);
-      if (bad) throw new Error(bad);
+      if (bad) throw new FormatError(bad);
       return plain;
     }
     return this.mapSegments(path, false, (seg) => this.decryptSegment(seg));
   }
 
-  /** The plaintext of a stored directory path. Throws Error when it is not one this cipher wrote. */
+  /** The plaintext of a stored directory path. Throws `FormatError` when it is not one this cipher wrote. */
   decryptDir(path: string): string {
     if (this.o.mode === "off" || !this.o.dirNames) {
       for (const seg of path.split("/")) {
         const bad = seg === "" ? undefined : badSegment(seg);
-        if (bad) throw new Error(bad);
+        if (bad) throw new FormatError(bad);
       }
       return path;
     }
@@ -188,7 +189,7 @@ export class NameCipher {
           if (this.o.dirNames) return fn(seg);
           if (!encrypting) {
             const bad = seg === "" ? undefined : badSegment(seg);
-            if (bad) throw new Error(bad);
+            if (bad) throw new FormatError(bad);
           }
           return seg;
         }

@@ -3,6 +3,7 @@
  * characters keyed by the name's code point sum and the name key. It hides nothing from a determined
  * reader; it only keeps names from being read at a glance.
  */
+import { FormatError } from "../../fs/errors.js";
 
 /** Sum of the name key's bytes, the fixed part of every rotation. */
 export function nameKeySum(nameKey: Uint8Array): number {
@@ -60,16 +61,16 @@ export function obfuscateSegment(segment: string, keySum: number): string {
   return out;
 }
 
-/** Reverses `obfuscateSegment`. Throws Error for a segment rclone could not have written. */
+/** Reverses `obfuscateSegment`. Throws `FormatError` for a segment rclone could not have written. */
 export function deobfuscateSegment(segment: string, keySum: number): string {
   if (segment === "") return "";
   const dot = segment.indexOf(".");
-  if (dot < 0) throw new Error("not an encrypted file - no dot");
+  if (dot < 0) throw new FormatError("not an encrypted file - no dot");
   const prefix = segment.slice(0, dot);
   const rest = segment.slice(dot + 1);
   if (prefix === "!") return rest;
   // Go's Atoi: optional sign, decimal digits only.
-  if (!/^[+-]?\d+$/.test(prefix)) throw new Error("not an encrypted file - no valid prefix");
+  if (!/^[+-]?\d+$/.test(prefix)) throw new FormatError("not an encrypted file - no valid prefix");
   const d = Number.parseInt(prefix, 10) + keySum;
   let out = "";
   let quoted = false;
