@@ -6,7 +6,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
+import { connect, createServer } from "node:net";
 import { join } from "node:path";
 import { type Measurement, measure, median } from "./measure.js";
 import { bigFile, warm } from "./workloads.js";
@@ -34,14 +34,36 @@ function freePort(): Promise<number> {
   });
 }
 
-/** A running server: its base URL, and how to stop it. */
+/** A running server: its base URL (for HTTP protocols), its port, and how to stop it. */
 interface Running {
   url: string;
+  port: number;
   stop(): Promise<void>;
 }
 
-/** Starts `<tool> serve <protocol> <remote>` on a free port and waits until it accepts requests. */
-async function startServer(b: ServeBench, tool: Tool, protocol: string, remote: string): Promise<Running> {
+/** Resolves whether something accepts TCP connections on 127.0.0.1:`port`. */
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: "127.0.0.1", port });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
+/**
+ * Starts `<tool> serve <protocol> <remote> <extra>` on a free port and waits until it accepts
+ * connections (a TCP probe, so it serves any protocol).
+ */
+async function startServer(
+  b: ServeBench,
+  tool: Tool,
+  protocol: string,
+  remote: string,
+  extra: string[] = [],
+): Promise<Running> {
   const port = await freePort();
   const cmd = [
     ...(tool === "strata" ? b.strata : ["rclone"]),
@@ -50,20 +72,16 @@ async function startServer(b: ServeBench, tool: Tool, protocol: string, remote: 
     remote,
     "--addr",
     `127.0.0.1:${port}`,
+    ...extra,
   ];
   const child: ChildProcess = spawn(cmd[0] as string, cmd.slice(1), { env: b.env, stdio: "ignore" });
-  const url = `http://127.0.0.1:${port}/`;
-  for (let i = 0; ; i++) {
-    try {
-      execFileSync("curl", ["-s", "-o", "/dev/null", "--max-time", "1", url]);
-      break;
-    } catch {
-      if (child.exitCode !== null || i > 300) throw new Error(`${cmd.join(" ")}: did not start`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+  for (let i = 0; !(await listening(port)); i++) {
+    if (child.exitCode !== null || i > 300) throw new Error(`${cmd.join(" ")}: did not start`);
+    await new Promise((r) => setTimeout(r, 100));
   }
   return {
-    url,
+    url: `http://127.0.0.1:${port}/`,
+    port,
     stop: async () => {
       const exited = new Promise((r) => child.once("exit", r));
       if (child.exitCode === null) child.kill("SIGTERM");
@@ -176,8 +194,100 @@ export async function benchServeWebdav(b: ServeBench): Promise<void> {
   }
 }
 
+/** The login the sftp and s3 rows serve with, and rclone's connection string for it. */
+const SFTP_LOGIN = ["--user", "bench", "--pass", "bench"];
+
+/**
+ * Upload (`rclone copyto` of the file) and download (`rclone copyto` back) with real rclone as
+ * the client, `remoteOf(server)` naming the served root; alternating between the tools' servers.
+ */
+async function rcloneClientRows(
+  b: ServeBench,
+  label: string,
+  servers: Partial<Record<Tool, Running>>,
+  remoteOf: (server: Running) => string,
+  env: NodeJS.ProcessEnv,
+  s: { size: number; src: string; store: string },
+): Promise<void> {
+  const down = join(b.work, "serve-download.bin");
+  const rows = [
+    {
+      name: `${label} upload ${b.mib} MiB`,
+      args: (r: string) => [join(s.src, "big.bin"), `${r}up.bin`],
+      warmDir: s.src,
+    },
+    { name: `${label} download ${b.mib} MiB`, args: (r: string) => [`${r}big.bin`, down], warmDir: s.store },
+  ];
+  for (const row of rows) {
+    const times: Record<Tool, Measurement[]> = { strata: [], rclone: [] };
+    for (let i = 0; i < b.runs; i++) {
+      for (const tool of ["strata", "rclone"] as const) {
+        warm(row.warmDir);
+        const args = [
+          "rclone",
+          "copyto",
+          "--ignore-times",
+          "--config",
+          "/dev/null",
+          ...row.args(remoteOf(servers[tool])),
+        ];
+        times[tool].push(measure(args, env));
+      }
+    }
+    printRow(row.name, s.size, times);
+  }
+  rmSync(down, { force: true });
+}
+
+/** Upload and download of the file by rclone's sftp backend through `serve sftp` (password login). */
+export async function benchServeSftp(b: ServeBench): Promise<void> {
+  const s = setup(b, "sftp");
+  const pass = execFileSync("rclone", ["obscure", "bench"], { env: b.env }).toString().trim();
+  const servers = {
+    strata: await startServer(b, "strata", "sftp", s.remote, SFTP_LOGIN),
+    rclone: await startServer(b, "rclone", "sftp", s.remote, SFTP_LOGIN),
+  };
+  try {
+    const remoteOf = (r: Running) => `:sftp,host=127.0.0.1,port=${r.port},user=bench,pass=${pass}:`;
+    await rcloneClientRows(b, "serve sftp (rclone sftp client)", servers, remoteOf, b.env, s);
+  } finally {
+    await servers.strata.stop();
+    await servers.rclone.stop();
+    s.cleanup();
+  }
+}
+
+/**
+ * Upload and download of the file by rclone's s3 backend through `strata serve s3`. rclone 1.60
+ * has no `serve s3`, so these rows are strata's alone.
+ */
+export async function benchServeS3(b: ServeBench): Promise<void> {
+  const s = setup(b, "s3");
+  // rclone 1.60's s3 backend refuses to start while AWS_CA_BUNDLE is set.
+  const env = { ...b.env, AWS_CA_BUNDLE: undefined };
+  const strata = await startServer(b, "strata", "s3", s.remote, ["--auth-key", "bench,bench"]);
+  try {
+    // The served root's files sit outside any bucket: put the file into one.
+    const root = `:s3,provider=Other,endpoint='${strata.url}',access_key_id=bench,secret_access_key=bench:`;
+    execFileSync("rclone", ["copy", "--config", "/dev/null", s.src, `${root}bench`], { env });
+    await rcloneClientRows(
+      b,
+      "serve s3 (rclone s3 client; strata only)",
+      { strata, rclone: strata },
+      () => `${root}bench/`,
+      env,
+      s,
+    );
+  } finally {
+    await strata.stop();
+    s.cleanup();
+  }
+}
+
 /** Every serve row. */
 export async function benchServe(b: ServeBench): Promise<void> {
   await benchServeHttp(b);
   await benchServeWebdav(b);
+  await benchServeSftp(b);
+  await benchServeS3(b);
 }
