@@ -18,10 +18,18 @@ export function segmentRecords(
   wanted: readonly number[],
 ): Map<number, Uint8Array> {
   const p = Math.ceil(segment.length / k);
-  const records = Array.from({ length: k + m }, () => new Uint8Array(p + CHECKSUM_SIZE));
+  // One allocation for the segment's records, left unfilled: every byte is written below (the data,
+  // its zero padding, the parity and the checksums).
+  const slab = Buffer.allocUnsafe((k + m) * (p + CHECKSUM_SIZE));
+  const records = Array.from({ length: k + m }, (_, i) =>
+    slab.subarray(i * (p + CHECKSUM_SIZE), (i + 1) * (p + CHECKSUM_SIZE)),
+  );
   for (let d = 0; d < k; d++) {
     const start = Math.min(d * p, segment.length);
-    (records[d] as Uint8Array).set(segment.subarray(start, Math.min(start + p, segment.length)));
+    const end = Math.min(start + p, segment.length);
+    const record = records[d] as Uint8Array;
+    record.set(segment.subarray(start, end));
+    record.fill(0, end - start, p);
   }
   const pieces = records.map((r) => r.subarray(0, p));
   if (m > 0 && p > 0) rs.encode(pieces.slice(0, k), pieces.slice(k));

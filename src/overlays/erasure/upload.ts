@@ -7,7 +7,7 @@
  */
 import { ByteReader } from "../../fs/body.js";
 import { FsError, isFsError } from "../../fs/errors.js";
-import { type AsyncHasher, streamHasher } from "../../fs/hash-worker.js";
+import { type AsyncMultiHasher, streamHashers } from "../../fs/hash-worker.js";
 import type { HashType } from "../../fs/hashes.js";
 import { moveFile } from "../../fs/operations/copy.js";
 import { joinRemote } from "../../fs/path.js";
@@ -71,8 +71,7 @@ export class ShardUploader {
           options?.signal,
         ),
     );
-    const md5 = this.hasher("md5", req);
-    const sha1 = this.hasher("sha1", req);
+    const hashes = this.hashers(req);
     const headers = sinks.map((s) =>
       encodeHeader({
         k,
@@ -87,18 +86,21 @@ export class ShardUploader {
     let segments = 0;
     const started = performance.now();
     const reader = new ByteReader(req.body);
+    // One buffer for every segment: it is hashed (the hashers copy what they keep) and cut into
+    // fresh records before the next segment is read into it.
+    const buffer = Buffer.allocUnsafe(known ? Math.min(segmentSize, req.size) : segmentSize);
     try {
       for (const s of sinks) s.push(headers[s.index] as Buffer);
       for (;;) {
         options?.signal?.throwIfAborted();
         const want = known ? layout.segmentLength(segments) : segmentSize;
         if (known && segments >= layout.segments) break;
-        const segment = await reader.read(want);
+        const segment = await readInto(reader, buffer.subarray(0, want));
         if (segment.length === 0) break;
         if (known && segment.length < want) {
           throw new FsError("Corrupt", `size mismatch: expected ${req.size}, got ${size + segment.length}`);
         }
-        await Promise.all([md5.update(segment), sha1.update(segment)]);
+        await hashes.update(segment);
         this.sendSegment(segment, segments, sinks);
         size += segment.length;
         segments++;
@@ -108,9 +110,9 @@ export class ShardUploader {
       if (known && (await reader.read(1)).length > 0) {
         throw new FsError("Corrupt", `size mismatch: body is larger than ${req.size}`);
       }
-      const hashes = { md5: await md5.digest(), sha1: await sha1.digest() };
+      const [md5, sha1] = (await hashes.digests()) as [string, string];
       for (const s of sinks) {
-        s.push(encodeTrailer({ size, segments, ...hashes }, headers[s.index] as Buffer));
+        s.push(encodeTrailer({ size, segments, md5, sha1 }, headers[s.index] as Buffer));
         s.close();
       }
       const temps = await this.finish(sinks, started);
@@ -118,26 +120,33 @@ export class ShardUploader {
       const notStored = shards.flatMap((obj, index) =>
         obj ? [] : [{ index, reason: messageOf(failures[index] ?? sinks[index]?.failure) }],
       );
-      return { size, ...hashes, shards, notStored };
+      return { size, md5, sha1, shards, notStored };
     } catch (err) {
       // Each cancelled put removes what it wrote, and is waited for so nothing is left behind. The
       // body is closed too: a source left open would keep its file or connection until collected.
       for (const s of sinks) s.cancel(err);
-      await Promise.allSettled([md5.digest(), sha1.digest(), reader.close(), ...sinks.map((s) => s.settled)]);
+      await Promise.allSettled([hashes.digests(), reader.close(), ...sinks.map((s) => s.settled)]);
       throw err;
     }
   }
 
-  /** Hashes the plaintext as `type`, or takes the caller's in-flight digest of it. */
-  private hasher(type: "md5" | "sha1", req: UploadRequest): AsyncHasher {
-    const adopted = req.inFlight?.type === type ? req.inFlight : undefined;
-    if (!adopted) return streamHasher(type, req.size);
+  /**
+   * The plaintext's md5 and sha1, computed in one pass, but for the one the caller hashes in flight
+   * (taken from it instead of hashing the same bytes a second time).
+   */
+  private hashers(req: UploadRequest): AsyncMultiHasher {
+    const adopted = req.inFlight;
+    const own = (["md5", "sha1"] as const).filter((t) => t !== adopted?.type);
+    const computed = streamHashers(own, req.size);
     return {
-      update: () => undefined,
-      async digest() {
-        const hex = await adopted.digest();
-        if (!hex) throw new FsError("Other", `the ${type} computed in flight was not available`);
-        return hex.toLowerCase();
+      update: (data) => computed.update(data),
+      async digests() {
+        const digests = await computed.digests();
+        const taken = adopted && (await adopted.digest());
+        if (adopted && !taken) throw new FsError("Other", `the ${adopted.type} computed in flight was not available`);
+        return (["md5", "sha1"] as const).map((t) =>
+          t === adopted?.type ? (taken as string).toLowerCase() : (digests[own.indexOf(t)] as string),
+        );
       },
     };
   }
@@ -266,6 +275,18 @@ export class ShardUploader {
       `fewer than happy=${this.plan.happy} shards could be stored (${failures.join("; ")})`,
     );
   }
+}
+
+/** Fills `into` from `reader` (less only at the end of the body); returns the filled part. */
+async function readInto(reader: ByteReader, into: Uint8Array): Promise<Uint8Array> {
+  let filled = 0;
+  while (filled < into.length) {
+    const part = await reader.next(into.length - filled);
+    if (part === undefined) break;
+    into.set(part, filled);
+    filled += part.length;
+  }
+  return into.subarray(0, filled);
 }
 
 /**
