@@ -10,7 +10,7 @@ import { readFileSync, truncateSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { fromBytes, toBytes } from "../../src/fs/body.js";
-import { FsError, isFsError } from "../../src/fs/errors.js";
+import { type FsError, isFsError } from "../../src/fs/errors.js";
 import { formatLogLine, setLogLevel, setLogSink } from "../../src/fs/log.js";
 import { createContext, newFs } from "../../src/fs/new-fs.js";
 import type { Fs, FsObject } from "../../src/fs/types.js";
@@ -103,7 +103,7 @@ describe("chunker: corrupt trees", () => {
       expect(o.size).toBe(2000);
       for (const range of [undefined, { offset: 0, length: 10 }, { offset: 1900 }]) {
         const got = await read(o, range);
-        expect(got instanceof FsError && got.code === "Corrupt" && got.path === "trunc.bin").toBe(true);
+        expect(isFsError(got, "Corrupt") && got.path === "trunc.bin").toBe(true);
         expect(String(got)).toContain("metadata doesn't match file size");
       }
       const err = await o.hash("md5").catch((e: unknown) => e);
@@ -121,7 +121,7 @@ describe("chunker: corrupt trees", () => {
     truncateSync(join(d, "late.bin.rclone_chunk.002"), 300);
     for (const range of [undefined, { offset: 1200, length: 200 }]) {
       const got = await read(o, range);
-      expect(got instanceof FsError && got.code === "Corrupt" && got.path === "late.bin", String(got)).toBe(true);
+      expect(isFsError(got, "Corrupt") && got.path === "late.bin", String(got)).toBe(true);
     }
   });
 
@@ -131,7 +131,7 @@ describe("chunker: corrupt trees", () => {
       const o = await fs.newObject("badmeta.bin");
       expect(o.size).toBe(2500);
       const got = await read(o);
-      expect(got instanceof FsError && got.code === "Corrupt" && got.path === "badmeta.bin").toBe(true);
+      expect(isFsError(got, "Corrupt") && got.path === "badmeta.bin").toBe(true);
       expect(String(got)).toContain("invalid metadata");
       expect(isFsError(await o.hash("md5").catch((e: unknown) => e), "Corrupt")).toBe(true);
     }
