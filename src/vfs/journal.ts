@@ -6,7 +6,7 @@
  * A line cut short by a crash is ignored: the record it was writing had not been acknowledged.
  */
 import { type FileHandle, open, readFile, rename } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { log } from "../fs/log.js";
 
 /** A file closed but not yet uploaded. */
@@ -21,6 +21,8 @@ export interface PendingUpload {
 type JournalRecord = ({ op: "put" } & PendingUpload) | { op: "done"; id: string };
 
 const JOURNAL = "journal";
+/** Records written before the journal is rewritten to hold just the pending ones (when they are few). */
+const COMPACT_AT = 10_000;
 
 /** Reads the records of `lines`, skipping any that do not parse (the torn last line of a crash). */
 function replay(lines: string): Map<string, PendingUpload> {
@@ -53,35 +55,36 @@ async function syncDir(dir: string): Promise<void> {
 export class Journal {
   /** Appends run one after another, so records never interleave. */
   private tail: Promise<void> = Promise.resolve();
+  /** What the journal lists as pending now, by id. */
+  private readonly pending: Map<string, PendingUpload>;
+  /** Records in the file, pending or ended. */
+  private lines: number;
 
   private constructor(
-    private readonly fh: FileHandle,
+    private readonly file: string,
+    private fh: FileHandle,
     /** What was pending when the journal was opened. */
     readonly recovered: PendingUpload[],
-  ) {}
+    private readonly compactAt: number,
+  ) {
+    this.pending = new Map(recovered.map((p) => [p.id, p]));
+    this.lines = recovered.length;
+  }
 
   /**
    * Opens the journal in `dir`, returning what it lists as pending, and rewrites it to hold just
-   * those records (so it does not grow across restarts).
+   * those records (so it does not grow across restarts). While open, it is rewritten the same way
+   * once it holds more than `compactAt` records, four times as many as are pending.
    */
-  static async open(dir: string): Promise<Journal> {
+  static async open(dir: string, compactAt = COMPACT_AT): Promise<Journal> {
     const file = join(dir, JOURNAL);
     const old = await readFile(file, "utf8").catch((err: NodeJS.ErrnoException) => {
       if (err.code === "ENOENT") return "";
       throw err;
     });
     const pending = [...replay(old).values()];
-    const fresh = `${file}.new`;
-    const out = await open(fresh, "w");
-    try {
-      await out.writeFile(pending.map((p) => `${JSON.stringify({ op: "put", ...p })}\n`).join(""));
-      await out.sync();
-    } finally {
-      await out.close();
-    }
-    await rename(fresh, file);
-    await syncDir(dir);
-    return new Journal(await open(file, "a"), pending);
+    await rewrite(file, pending);
+    return new Journal(file, await open(file, "a"), pending, compactAt);
   }
 
   /** Records `upload` as pending; durable when this resolves. */
@@ -104,8 +107,35 @@ export class Journal {
     const run = this.tail.then(async () => {
       await this.fh.write(line);
       await this.fh.datasync();
+      this.lines++;
+      if (rec.op === "done") this.pending.delete(rec.id);
+      else this.pending.set(rec.id, { id: rec.id, path: rec.path, size: rec.size, mtime: rec.mtime });
+      // A mount that runs for months must not keep every record it ever wrote.
+      if (this.lines > this.compactAt && this.lines > 4 * this.pending.size) await this.compact();
     });
     this.tail = run.catch(() => undefined);
     return run;
   }
+
+  private async compact(): Promise<void> {
+    const pending = [...this.pending.values()];
+    await rewrite(this.file, pending);
+    await this.fh.close();
+    this.fh = await open(this.file, "a");
+    this.lines = pending.length;
+  }
+}
+
+/** Replaces the journal `file` by one holding just `pending`, durably (temporary file, fsync, rename, fsync of the directory). */
+async function rewrite(file: string, pending: readonly PendingUpload[]): Promise<void> {
+  const fresh = `${file}.new`;
+  const out = await open(fresh, "w");
+  try {
+    await out.writeFile(pending.map((p) => `${JSON.stringify({ op: "put", ...p })}\n`).join(""));
+    await out.sync();
+  } finally {
+    await out.close();
+  }
+  await rename(fresh, file);
+  await syncDir(dirname(file));
 }
