@@ -153,14 +153,14 @@ export const GLOBAL_FLAGS: readonly FlagSpec[] = [
     type: "string",
     label: "Duration",
     default: "5m",
-    description: "IO idle timeout (accepted for rclone compatibility, no effect)",
+    description: "IO idle timeout",
   },
   {
     name: "contimeout",
     type: "string",
     label: "Duration",
     default: "1m",
-    description: "Connect timeout (accepted for rclone compatibility, no effect)",
+    description: "Connect timeout",
   },
   {
     name: "fast-list",

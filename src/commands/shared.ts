@@ -3,8 +3,10 @@ import type { ArgumentsCamelCase } from "yargs";
 import { ConfigStore } from "../fs/config.js";
 import { exitCodeFor, FsError } from "../fs/errors.js";
 import { type LogLevel, log, setLogLevel, setLogSink, stamp } from "../fs/log.js";
+import { setNetTimeouts } from "../fs/net-timeouts.js";
 import { createContext, type FsContext, setDefaultContext } from "../fs/new-fs.js";
 import { versionInfo } from "../fs/operations/version.js";
+import { parseDuration } from "../fs/units.js";
 import type { BackendFlagValues } from "./backend-flags.js";
 import { configLoadOptions } from "./config-password.js";
 import type { EnvSetting } from "./flag-spec.js";
@@ -62,6 +64,7 @@ export async function setup(argv: GlobalArgs & { _: (string | number)[] }, extra
   const flags: FsContext["flags"] = { ...extras.backendFlags };
   if (argv["copy-links"]) flags.local = { ...flags.local, copy_links: "true" };
   const disabled = argv.disable.split(",").filter((d) => d !== "");
+  setNetTimeouts({ connectMs: parseDuration(argv.contimeout), idleMs: parseDuration(argv.timeout) });
   context = createContext(config, process.env, flags, disabled);
   setDefaultContext(context);
 }

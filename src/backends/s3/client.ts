@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
 import type { BuildHandler, BuildHandlerArguments, MetadataBearer } from "@smithy/types";
 import { FsError } from "../../fs/errors.js";
+import { netTimeouts, socketTimeout } from "../../fs/net-timeouts.js";
 import type { S3Options } from "./index.js";
 
 const quiet = () => undefined;
@@ -30,7 +31,11 @@ export function makeClient(options: S3Options): S3Client {
     // and other S3 clones refuse (411) or store framing and all.
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
-    requestHandler: { connectionTimeout: 10_000, requestTimeout: 300_000 },
+    // rclone's --contimeout and --timeout (a socket with a request outstanding and nothing moving).
+    requestHandler: {
+      connectionTimeout: socketTimeout(netTimeouts().connectMs),
+      socketTimeout: socketTimeout(netTimeouts().idleMs),
+    },
     // The SDK prints a warning to the console for each failed streaming upload unless given a logger of
     // its own; the failure reaches the caller as an error anyway.
     logger: QUIET,

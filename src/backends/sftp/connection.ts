@@ -16,8 +16,10 @@ export interface ConnectOptions {
   passphrase?: string;
   /** The text of a known_hosts file; when given, a host key it does not list is refused. */
   knownHosts?: string;
-  /** Limit for the TCP connect and the SSH handshake together. */
+  /** Limit for the TCP connect, ms (rclone's --contimeout); 0 for none. */
   timeoutMs: number;
+  /** Limit for the SSH handshake, ms: rclone bounds it by --timeout, its i/o idle timeout; 0 for none. */
+  handshakeMs: number;
 }
 
 /** What a remote command printed and how it exited. */
@@ -67,7 +69,7 @@ export async function openConnection(o: ConnectOptions): Promise<Connection> {
         password: o.password,
         privateKey: o.privateKey,
         passphrase: o.passphrase,
-        readyTimeout: o.timeoutMs,
+        readyTimeout: o.handshakeMs,
         hostVerifier:
           o.knownHosts === undefined
             ? undefined
@@ -95,10 +97,14 @@ export async function openConnection(o: ConnectOptions): Promise<Connection> {
 function connectSocket(host: string, port: number, timeoutMs: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const sock = tcpConnect({ host, port });
-    const timer = setTimeout(() => {
-      sock.destroy();
-      reject(Object.assign(new Error(`connect to ${host}:${port} timed out`), { code: "ETIMEDOUT" }));
-    }, timeoutMs);
+    // 0: no limit, as rclone's --contimeout 0.
+    const timer =
+      timeoutMs > 0
+        ? setTimeout(() => {
+            sock.destroy();
+            reject(Object.assign(new Error(`connect to ${host}:${port} timed out`), { code: "ETIMEDOUT" }));
+          }, timeoutMs)
+        : undefined;
     sock.once("connect", () => {
       clearTimeout(timer);
       sock.removeAllListeners("error");

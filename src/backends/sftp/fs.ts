@@ -13,6 +13,7 @@ import { FsError, notImplemented } from "../../fs/errors.js";
 import { fillFeatures } from "../../fs/features.js";
 import type { HashType } from "../../fs/hashes.js";
 import { log } from "../../fs/log.js";
+import { netTimeouts, socketTimeout } from "../../fs/net-timeouts.js";
 import { joinRemote, parentOf } from "../../fs/path.js";
 import type {
   Body,
@@ -34,9 +35,6 @@ import type { SftpOptions } from "./index.js";
 import { Pool } from "./pool.js";
 import { detectHashCommand, detectShell, remoteHash } from "./shell.js";
 import { type PipelineOptions, readRange, writeBody } from "./transfer.js";
-
-/** How long connecting (TCP and SSH handshake) may take, rclone's default --contimeout. */
-const CONNECT_TIMEOUT_MS = 60_000;
 
 const S_IFMT = 0o170000;
 const S_IFDIR = 0o040000;
@@ -87,7 +85,8 @@ export async function openSftpFs(name: string, root: string, options: SftpOption
       privateKey,
       passphrase: options.key_file_pass !== "" ? options.key_file_pass : undefined,
       knownHosts,
-      timeoutMs: CONNECT_TIMEOUT_MS,
+      timeoutMs: socketTimeout(netTimeouts().connectMs),
+      handshakeMs: socketTimeout(netTimeouts().idleMs),
     });
   const first = await connect();
   first.acquire();

@@ -2,12 +2,11 @@
  * The HTTP side of the webdav backend: one `webdav` client per Fs for authentication and transport,
  * requests addressed by already-encoded URL paths, failures turned into `FsError`s.
  */
-import { Agent } from "node:http";
-import { Agent as HttpsAgent } from "node:https";
 import { Readable } from "node:stream";
 import { AuthType, createClient, type WebDAVClient } from "webdav";
 import { FsError } from "../../fs/errors.js";
 import { withRetries } from "../../fs/operations/retry.js";
+import { makeAgents } from "./agents.js";
 import { fromNetwork, fromStatus, type Target } from "./errors.js";
 
 /** A response as the `webdav` client returns it (node-fetch's). */
@@ -42,12 +41,7 @@ export class DavClient {
     credentials: Credentials,
   ) {
     this.origin = baseUrl.origin;
-    // Keep-alive with a bound, so twenty parallel transfers reuse connections instead of opening new ones.
-    const agentOptions = { keepAlive: true, maxSockets: 16 };
-    const options = {
-      httpAgent: new Agent(agentOptions),
-      httpsAgent: new HttpsAgent(agentOptions),
-    };
+    const options = makeAgents();
     this.agents = [options.httpAgent, options.httpsAgent];
     this.client =
       credentials.user || credentials.pass
