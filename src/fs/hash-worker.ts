@@ -4,15 +4,16 @@
  * the other cores while the main thread moves the data. Small streams hash in-thread: a worker's
  * start-up and message costs exceed the work.
  *
- * Each worker owns a ring of shared-memory slots: the main thread copies a chunk into a free slot
- * and posts its number; the worker hashes it and hands the slot back. Memory stays fixed (no
+ * Each worker owns a ring of shared-memory slots: the main thread copies chunks into a free slot
+ * and posts its number once the slot is full (or the stream ends), so a stream of small chunks costs
+ * a message per 2 MiB, not one per chunk; the worker hashes it and hands the slot back. Memory stays fixed (no
  * per-chunk buffers for two heaps to collect) and a slow worker makes the producer wait.
  */
 import { type HashType, newHasher } from "./hashes.js";
 import { copyBytes, type PooledWorker, WorkerPool } from "./worker-pool.js";
 
-const SLOT = 1 << 20;
-const SLOTS = 8;
+const SLOT = 2 << 20;
+const SLOTS = 4;
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
@@ -41,6 +42,9 @@ const pool = new WorkerPool(WORKER_SOURCE, SLOT * SLOTS);
 
 class WorkerHasher {
   private readonly free = Array.from({ length: SLOTS }, (_, i) => i);
+  /** The slot chunks are being copied into, and how much of it they fill: a message per full slot, not per chunk. */
+  private filling: number | undefined;
+  private filled = 0;
   private wake: (() => void) | undefined;
   private finish: ((hex: string[]) => void) | undefined;
   private readonly onMessage = (m: number | string[]) => {
@@ -67,28 +71,46 @@ class WorkerHasher {
   /** Queues `data`; returns a promise only when it had to wait for a free slot. */
   update(data: Uint8Array): Promise<void> | undefined {
     let at = 0;
-    while (at < data.length && this.free.length > 0) at = this.send(data, at);
+    while (at < data.length && this.hasRoom()) at = this.fill(data, at);
     if (at >= data.length) return undefined;
     return (async () => {
       while (at < data.length) {
-        if (this.free.length === 0) await new Promise<void>((resolve) => (this.wake = resolve));
-        at = this.send(data, at);
+        if (!this.hasRoom()) await new Promise<void>((resolve) => (this.wake = resolve));
+        at = this.fill(data, at);
       }
     })();
   }
 
-  private send(data: Uint8Array, at: number): number {
-    const slot = this.free.pop() as number;
-    const length = Math.min(SLOT, data.length - at);
-    copyBytes(data.subarray(at, at + length), this.pooled.ring, slot * SLOT);
-    this.pooled.worker.postMessage({ slot, length });
+  private hasRoom(): boolean {
+    return this.filling !== undefined || this.free.length > 0;
+  }
+
+  /** Copies what fits of `data` from `at` into the slot being filled, sending it once full. */
+  private fill(data: Uint8Array, at: number): number {
+    if (this.filling === undefined) {
+      this.filling = this.free.pop() as number;
+      this.filled = 0;
+    }
+    const length = Math.min(SLOT - this.filled, data.length - at);
+    copyBytes(data.subarray(at, at + length), this.pooled.ring, this.filling * SLOT + this.filled);
+    this.filled += length;
+    if (this.filled === SLOT) this.send();
     return at + length;
+  }
+
+  /** Hands the slot being filled to the worker. */
+  private send(): void {
+    if (this.filling === undefined) return;
+    if (this.filled > 0) this.pooled.worker.postMessage({ slot: this.filling, length: this.filled });
+    else this.free.push(this.filling);
+    this.filling = undefined;
   }
 
   digests(): Promise<string[]> {
     // Asked once: after the answer the worker is back in the pool, perhaps hashing for someone else.
     this.digested ??= new Promise((resolve) => {
       this.finish = resolve;
+      this.send();
       this.pooled.worker.postMessage(null);
     });
     return this.digested;

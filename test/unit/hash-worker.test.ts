@@ -7,8 +7,9 @@ describe("streamHasher", () => {
   const data = randomBytes(WORKER_HASH_THRESHOLD + 3 * 1024 * 1024 + 17);
 
   it.each(HASH_TYPES)("%s in a worker equals the in-thread hash, whatever the chunking", async (type) => {
-    // Chunks smaller than, equal to and larger than a ring slot (1 MiB), so slots are split and reused.
-    for (const chunk of [4096, 1 << 20, 3 * (1 << 20) + 5]) {
+    // Chunks smaller than, equal to and larger than a ring slot (2 MiB), so slots are filled from
+    // several chunks, split across slots and reused.
+    for (const chunk of [4096, 1 << 20, 2 << 20, 3 * (1 << 20) + 5]) {
       const h = streamHasher(type, data.length);
       for (let at = 0; at < data.length; at += chunk) await h.update(data.subarray(at, at + chunk));
       expect(await h.digest()).toBe(hashBytes(type, data));
