@@ -100,16 +100,23 @@ export class VfsCache {
 
   /** The last word on a closed handle: a written file is made durable, journalled, then queued. */
   async release(item: CacheItem, writer: boolean): Promise<void> {
-    item.opens--;
     if (writer) item.writers--;
     item.lastUse = Date.now();
+    // The handle counts as open until its data is durable, so an unlink meanwhile leaves the file alone.
     if (writer && item.writers === 0 && item.dirty && !item.deleted) {
       await item.sync();
       await this.journal.put(pendingOf(item));
       item.journalled = true;
-      await this.retire(item);
-      this.writeBack.schedule(item);
+      if (item.deleted) {
+        // Unlinked while this close was being made durable: nothing to upload.
+        await this.journal.done(item.id);
+        item.journalled = false;
+      } else {
+        await this.retire(item);
+        this.writeBack.schedule(item);
+      }
     }
+    item.opens--;
     if (item.opens > 0) return;
     await item.closeFile();
     if (item.deleted) await this.removeFiles(item);

@@ -7,6 +7,7 @@ import { appendFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { toBytes } from "../../src/fs/body.js";
+import { CountingFs } from "../../src/fs/layers/counting.js";
 import { FaultFs } from "../../src/fs/layers/fault.js";
 import { createContext, newFs } from "../../src/fs/new-fs.js";
 import type { Fs } from "../../src/fs/types.js";
@@ -119,6 +120,25 @@ describe("write-back", () => {
     await waiting.unlink("waiting");
     await vfs.sync();
     await waiting.sync();
+    expect(await names(fs)).toEqual([]);
+  });
+
+  it("neither uploads nor journals a file unlinked while its close is being made durable", async () => {
+    const fs = new CountingFs(await memory(newName()));
+    const cacheDir = newTemp();
+    const vfs = await vfsOver(fs, { cacheDir });
+    const handle = await vfs.open("gone", flags("write", "create"));
+    await handle.write(0, seededBytes(5000, 7));
+    // The unlink comes while release waits for its fsync.
+    const closing = handle.release();
+    await new Promise((r) => setImmediate(r));
+    await vfs.unlink("gone");
+    await closing;
+    await vfs.sync();
+    await vfs.close();
+    const again = await vfsOver(fs, { cacheDir });
+    await again.sync();
+    expect(fs.count("put") + fs.count("putStream")).toBe(0);
     expect(await names(fs)).toEqual([]);
   });
 });
