@@ -80,6 +80,8 @@ describe.runIf(hasRclone)("logs, as rclone 1.60", () => {
       /^DEBUG : PROG: Version "v[^"]+" starting with parameters \["PROG" "copy" /,
       new RegExp(`^DEBUG : Creating backend with remote "${neutral(src)}"$`),
       /^DEBUG : Using config file from ".+"$/,
+      /^DEBUG : Local file system at .+: Waiting for checks to finish$/,
+      /^DEBUG : Local file system at .+: Waiting for transfers to finish$/,
       /^DEBUG : f1\.txt: md5 = 5d41402abc4b2a76b9719d911017c592 OK$/,
       /^DEBUG : a\/f2\.bin: md5 = [0-9a-f]{32} OK$/,
       /^INFO {2}: f1\.txt: Copied \(new\)$/,
@@ -92,6 +94,14 @@ describe.runIf(hasRclone)("logs, as rclone 1.60", () => {
           `${kind}\n${tool.stderr}`,
         ).toBe(true);
     }
+  });
+
+  it("-vv copyto: a file not at the destination is said to need a transfer, as rclone says it", async () => {
+    const args = (to: string) => ["copyto", join(src, "f1.txt"), join(to, "f1.txt"), "-vv"];
+    const [s, r] = await Promise.all([strata(args(dir())), rclone(args(dir()))]);
+    expect(s.code, s.stderr).toBe(0);
+    const line = "DEBUG : f1.txt: Need to transfer - File not found at Destination";
+    for (const tool of [s, r]) expect(stripStamps(tool.stderr).split("\n"), tool.stderr).toContain(line);
   });
 
   it("--use-json-log: rclone's fields, levels and time format", async () => {

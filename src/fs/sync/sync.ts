@@ -82,6 +82,7 @@ export async function runSyncFile(
     existing = await dst.newObject(remote, { signal: o.signal });
   } catch (err) {
     if (!isFsError(err, "ObjectNotFound")) throw err;
+    log.debug(remote, "Need to transfer - File not found at Destination");
   }
   if (existing) {
     o.stats.totalChecks++;
@@ -212,9 +213,12 @@ class SyncRun {
         listCutoff: this.o.listCutoff,
       },
     );
+    // rclone's -vv lines, said about the destination as the march ends and its queues drain.
+    log.debug(String(this.dst), "Waiting for checks to finish");
     await this.checks.onIdle();
     if (this.trackRenames) await this.renames(this.trackRenames);
     await this.checks.onIdle();
+    log.debug(String(this.dst), "Waiting for transfers to finish");
     await this.transfers.onIdle();
     if (this.mode === "sync") {
       // Logged, not counted, as rclone does: the errors that stop the deletions are counted already.
