@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 import { ROW_FILES, slowTestFiles } from "./test/projects.js";
@@ -25,6 +26,12 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // Most test time is spent waiting on disks, child processes and sockets, so one worker per core
+    // keeps both cores busy (vitest's default leaves one idle on a 2-core machine).
+    maxWorkers: availableParallelism(),
+    // Console output of passing tests is dropped; a failing test's is printed (quiet-logs.ts does
+    // the same for strata's log messages).
+    silent: "passed-only",
     projects: [
       {
         extends: true,
