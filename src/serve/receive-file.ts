@@ -1,10 +1,10 @@
 /** Answering PUT: the request body written through the same verified upload path `rcat` uses. */
 import type { IncomingMessage } from "node:http";
-import { tapBody } from "../fs/body.js";
 import { FsError } from "../fs/errors.js";
 import { rcat } from "../fs/operations/rcat.js";
 import type { FsObject } from "../fs/types.js";
 import type { ServeContext } from "./context.js";
+import { countedTransfer } from "./counted-transfer.js";
 
 /**
  * The modtime a client sends with an upload: `X-OC-Mtime` (Unix seconds, what rclone's webdav
@@ -32,16 +32,8 @@ export async function receiveFile(
   const lengthHeader = req.headers["content-length"];
   const size = lengthHeader === undefined ? -1 : Number(lengthHeader);
   if (!Number.isSafeInteger(size) || size < -1) throw new FsError("Usage", "bad Content-Length", { path: remote });
-  const transfer = ctx.stats.startTransfer(remote, size);
-  try {
-    const body = tapBody(transfer.account(req, signal), (part) => ctx.metrics.addBytes("written", part.length));
-    const stored = await rcat(ctx.fs, remote, body, { size, modTime: clientModTime(req), signal });
-    transfer.done();
-    ctx.metrics.transfer("written", true);
-    return stored as FsObject;
-  } catch (err) {
-    transfer.done(err);
-    ctx.metrics.transfer("written", false);
-    throw err;
-  }
+  const stored = await countedTransfer(ctx, "written", remote, size, signal, (count) =>
+    rcat(ctx.fs, remote, count(req), { size, modTime: clientModTime(req), signal }),
+  );
+  return stored as FsObject;
 }

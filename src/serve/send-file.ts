@@ -2,13 +2,14 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { prefetch, tapBody } from "../fs/body.js";
+import { prefetch } from "../fs/body.js";
 import { mimeTypeOf } from "../fs/mime.js";
 import { modTimeOf } from "../fs/modtime.js";
 import { baseName } from "../fs/path.js";
 import type { FsObject } from "../fs/types.js";
 import { parseRange } from "./byte-range.js";
 import type { ServeContext } from "./context.js";
+import { countedTransfer } from "./counted-transfer.js";
 
 /** Chunks read ahead of the client (1 MiB each from the disk backends), as `copyFile` reads ahead of its writer. */
 const READ_AHEAD = 4;
@@ -68,20 +69,12 @@ export async function sendFile(
     res.end();
     return;
   }
-  const transfer = ctx.stats.startTransfer(obj.remote, length);
-  try {
+  await countedTransfer(ctx, "read", obj.remote, length, signal, async (count) => {
     // Read ahead of the socket, as a streamed copy does, so decoding overlaps with sending.
     const body = prefetch(
       await obj.open(range.kind === "partial" ? { offset, length, signal } : { signal }),
       READ_AHEAD,
     );
-    const counted = tapBody(transfer.account(body, signal), (part) => ctx.metrics.addBytes("read", part.length));
-    await pipeline(Readable.from(counted, { objectMode: false }), res);
-    transfer.done();
-    ctx.metrics.transfer("read", true);
-  } catch (err) {
-    transfer.done(err);
-    ctx.metrics.transfer("read", false);
-    throw err;
-  }
+    await pipeline(Readable.from(count(body), { objectMode: false }), res);
+  });
 }

@@ -17,25 +17,13 @@ import {
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seededBytes } from "../../bench/workloads.js";
 import { quoteValue } from "../../src/fs/fspath.js";
 import { hasRclone, rclone, strata } from "../commands/run-cli.js";
 import { tempDirs } from "../temp-dirs.js";
 import { erasureCryptStack, rawRequest, type StrataServer, startStrataServe } from "./shared.js";
 
 const temp = tempDirs("strata-serve-s3-");
-
-/** Seeded bytes (xorshift), so a failure can be replayed. */
-function seeded(seed: number, size: number): Buffer {
-  const out = Buffer.alloc(size);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < size; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
 
 /** rclone 1.60's s3 backend refuses to start while AWS_CA_BUNDLE is set, as it is on this machine. */
 const runRclone = (args: string[]) => rclone(args, { env: { AWS_CA_BUNDLE: undefined } });
@@ -58,9 +46,9 @@ describe.runIf(hasRclone)("strata serve s3 over erasure(crypt(local))", () => {
     stack = erasureCryptStack(temp());
     source = temp();
     mkdirSync(join(source, "docs/deep"), { recursive: true });
-    writeFileSync(join(source, "big.bin"), seeded(1, 7 * 1024 * 1024 + 17));
+    writeFileSync(join(source, "big.bin"), seededBytes("1", 7 * 1024 * 1024 + 17));
     writeFileSync(join(source, "docs/readme.txt"), "hello over s3\n");
-    writeFileSync(join(source, "docs/deep/space name & more+.txt"), seeded(2, 70_000));
+    writeFileSync(join(source, "docs/deep/space name & more+.txt"), seededBytes("2", 70_000));
     writeFileSync(join(source, "empty"), "");
     server = await startStrataServe("s3", stack, ["--auth-key", "AKID,SECRET"]);
   });
@@ -92,7 +80,7 @@ describe.runIf(hasRclone)("strata serve s3 over erasure(crypt(local))", () => {
   it("rclone sync makes the bucket match a changed source, modtimes included", async () => {
     writeFileSync(join(source, "docs/readme.txt"), "changed\n");
     rmSync(join(source, "docs/deep"), { recursive: true });
-    writeFileSync(join(source, "new.dat"), seeded(3, 1000));
+    writeFileSync(join(source, "new.dat"), seededBytes("3", 1000));
     const sync = await runRclone(["sync", source, `${remote()}bucket/dst`]);
     expect(sync.code, sync.stderr).toBe(0);
     const check = await runRclone(["check", "--download", source, `${remote()}bucket/dst`]);
@@ -111,8 +99,8 @@ describe.runIf(hasRclone)("strata serve s3 over erasure(crypt(local))", () => {
   it("the AWS SDK uploads in parts, lists, heads and reads ranges", async () => {
     const s3 = client();
     await s3.send(new CreateBucketCommand({ Bucket: "sdk" }));
-    const part1 = seeded(4, 5 * 1024 * 1024);
-    const part2 = seeded(5, 123_457);
+    const part1 = seededBytes("4", 5 * 1024 * 1024);
+    const part2 = seededBytes("5", 123_457);
     const whole = Buffer.concat([part1, part2]);
     const { UploadId } = await s3.send(
       new CreateMultipartUploadCommand({ Bucket: "sdk", Key: "dir/multi.bin", Metadata: { mtime: "1600000000.5" } }),

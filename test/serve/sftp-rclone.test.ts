@@ -8,24 +8,12 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Client, type SFTPWrapper } from "ssh2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seededBytes } from "../../bench/workloads.js";
 import { hasRclone, rclone, strata } from "../commands/run-cli.js";
 import { tempDirs } from "../temp-dirs.js";
 import { erasureCryptStack, type StrataServer, startStrataServe } from "./shared.js";
 
 const temp = tempDirs("strata-serve-sftp-");
-
-/** Seeded bytes (xorshift), so a failure can be replayed. */
-function seeded(seed: number, size: number): Buffer {
-  const out = Buffer.alloc(size);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < size; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
 
 /** An SFTP session of an ssh2 client logged in as alice with `password`. */
 function sftpSession(port: number, password: string): Promise<{ client: Client; sftp: SFTPWrapper }> {
@@ -56,9 +44,9 @@ describe.runIf(hasRclone)("strata serve sftp over erasure(crypt(local))", () => 
     source = temp();
     keyDir = temp();
     mkdirSync(join(source, "docs/deep"), { recursive: true });
-    writeFileSync(join(source, "big.bin"), seeded(1, 3 * 1024 * 1024 + 17));
+    writeFileSync(join(source, "big.bin"), seededBytes("1", 3 * 1024 * 1024 + 17));
     writeFileSync(join(source, "docs/readme.txt"), "hello over sftp\n");
-    writeFileSync(join(source, "docs/deep/space name & more.txt"), seeded(2, 70_000));
+    writeFileSync(join(source, "docs/deep/space name & more.txt"), seededBytes("2", 70_000));
     writeFileSync(join(source, "empty"), "");
     const keygen = (name: string) =>
       execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", join(keyDir, name), "-C", name]);
@@ -93,7 +81,7 @@ describe.runIf(hasRclone)("strata serve sftp over erasure(crypt(local))", () => 
   it("rclone sync makes the remote match a changed source, modtimes included", async () => {
     writeFileSync(join(source, "docs/readme.txt"), "changed\n");
     rmSync(join(source, "docs/deep"), { recursive: true });
-    writeFileSync(join(source, "new.dat"), seeded(3, 1000));
+    writeFileSync(join(source, "new.dat"), seededBytes("3", 1000));
     const sync = await rclone(["sync", source, `${remote()}dst`]);
     expect(sync.code, sync.stderr).toBe(0);
     const check = await rclone(["check", "--download", source, `${remote()}dst`]);
@@ -154,13 +142,13 @@ describe.runIf(hasRclone)("strata serve sftp over erasure(crypt(local))", () => 
   it("an upload cut off before CLOSE leaves no file; a rewrite of written bytes is refused", async () => {
     const { client, sftp } = await sftpSession(port, "s3cret");
     const handle = await call<Buffer>((cb) => sftp.open("/cut.bin", "w", cb));
-    const data = seeded(4, 200_000);
+    const data = seededBytes("4", 200_000);
     await call<void>((cb) => sftp.write(handle, data, 0, data.length, 0, (err) => cb(err, undefined)));
     await expect(call<void>((cb) => sftp.write(handle, data, 0, 10, 5, (err) => cb(err, undefined)))).rejects.toThrow(
       /written in order/,
     );
     client.end();
-    await new Promise((r) => client.once("close", r));
+    await new Promise<void>((r) => client.once("close", () => r()));
     const listed = await strata(["lsf", stack]);
     expect(listed.stdout.split("\n")).not.toContain("cut.bin");
   });
@@ -168,7 +156,7 @@ describe.runIf(hasRclone)("strata serve sftp over erasure(crypt(local))", () => 
   it("reads ranges at any offset", async () => {
     const { client, sftp } = await sftpSession(port, "s3cret");
     try {
-      const data = seeded(5, 300_000);
+      const data = seededBytes("5", 300_000);
       await call<void>((cb) => sftp.writeFile("/ranged.bin", data, (err) => cb(err, undefined)));
       const handle = await call<Buffer>((cb) => sftp.open("/ranged.bin", "r", cb));
       const readAt = (offset: number, length: number) =>

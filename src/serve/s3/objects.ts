@@ -2,7 +2,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { tapBody } from "../../fs/body.js";
+import { prefetch } from "../../fs/body.js";
 import { isFsError } from "../../fs/errors.js";
 import { mimeTypeOf } from "../../fs/mime.js";
 import { modTimeOf } from "../../fs/modtime.js";
@@ -10,11 +10,15 @@ import { copyFile } from "../../fs/operations/copy.js";
 import { baseName } from "../../fs/path.js";
 import { parseRange } from "../byte-range.js";
 import type { ServeContext } from "../context.js";
+import { countedTransfer } from "../counted-transfer.js";
 import { requestPath } from "../request-path.js";
 import { S3Error } from "./errors.js";
 import { requestPayload } from "./payload.js";
 import { describeObject, metaModTime, objectHeaders, storeObject } from "./store.js";
 import { xmlDocument, xmlTime } from "./xml.js";
+
+/** Chunks read ahead of the socket on a GET. */
+const READ_AHEAD = 4;
 
 /** GetObject and HeadObject: the object's bytes (one range when asked) and its metadata headers. */
 export async function getObject(
@@ -40,18 +44,11 @@ export async function getObject(
     res.end();
     return;
   }
-  const transfer = ctx.stats.startTransfer(remote, length);
-  try {
+  await countedTransfer(ctx, "read", remote, length, signal, async (count) => {
     const body = await obj.open(range.kind === "partial" ? { offset, length, signal } : { signal });
-    const counted = tapBody(transfer.account(body, signal), (part) => ctx.metrics.addBytes("read", part.length));
-    await pipeline(Readable.from(counted, { objectMode: false }), res);
-    transfer.done();
-    ctx.metrics.transfer("read", true);
-  } catch (err) {
-    transfer.done(err);
-    ctx.metrics.transfer("read", false);
-    throw err;
-  }
+    // Read ahead of the socket, so decoding overlaps with sending.
+    await pipeline(Readable.from(count(prefetch(body, READ_AHEAD)), { objectMode: false }), res);
+  });
 }
 
 /** PutObject: the body stored through the verified upload path, with `x-amz-meta-mtime` as its modtime. */

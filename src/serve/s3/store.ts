@@ -3,10 +3,10 @@
  * through `rcat`, the verified upload path, counted in the server's stats; and the headers an
  * object is described by (ETag, Last-Modified, the `mtime` and `md5chksum` metadata rclone reads).
  */
-import { tapBody } from "../../fs/body.js";
 import { rcat } from "../../fs/operations/rcat.js";
 import type { Body, FsObject } from "../../fs/types.js";
 import type { ServeContext } from "../context.js";
+import { countedTransfer } from "../counted-transfer.js";
 import { etagOf } from "../send-file.js";
 
 /** Stores `body` as `remote`; `size` -1 when unknown. Throws what `rcat` throws; nothing is stored then. */
@@ -18,19 +18,11 @@ export async function storeObject(
   modTime: Date | undefined,
   signal: AbortSignal,
 ): Promise<FsObject> {
-  const transfer = ctx.stats.startTransfer(remote, size);
-  try {
-    const counted = tapBody(transfer.account(body, signal), (part) => ctx.metrics.addBytes("written", part.length));
-    const stored = await rcat(ctx.fs, remote, counted, { size, modTime, signal });
-    transfer.done();
-    ctx.metrics.transfer("written", true);
-    // rcat answers undefined only for a dry run, which this never is.
-    return stored as FsObject;
-  } catch (err) {
-    transfer.done(err);
-    ctx.metrics.transfer("written", false);
-    throw err;
-  }
+  const stored = await countedTransfer(ctx, "written", remote, size, signal, (count) =>
+    rcat(ctx.fs, remote, count(body), { size, modTime, signal }),
+  );
+  // rcat answers undefined only for a dry run, which this never is.
+  return stored as FsObject;
 }
 
 /**

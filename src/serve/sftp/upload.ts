@@ -3,11 +3,11 @@
  * `rcat` uploads (hashed and verified as every upload), so a write handle holds at most a few
  * megabytes, and an upload that is never closed leaves no file.
  */
-import { tapBody } from "../../fs/body.js";
 import { FsError } from "../../fs/errors.js";
 import { rcat } from "../../fs/operations/rcat.js";
 import type { Body, FsObject } from "../../fs/types.js";
 import type { ServeContext } from "../context.js";
+import { countedTransfer } from "../counted-transfer.js";
 
 /**
  * Bytes queued ahead of the upload before a WRITE waits for it; also the most that writes sent
@@ -39,20 +39,11 @@ export class SequentialUpload {
   constructor(ctx: ServeContext, remote: string) {
     this.remote = remote;
     const signal = this.abortController.signal;
-    const transfer = ctx.stats.startTransfer(remote, -1);
-    const body = tapBody(transfer.account(this.body(), signal), (part) => ctx.metrics.addBytes("written", part.length));
-    this.result = rcat(ctx.fs, remote, body, { size: -1, signal }).then(
-      (stored) => {
-        transfer.done();
-        ctx.metrics.transfer("written", true);
-        // rcat answers undefined only for a dry run, which this never is.
-        return stored as FsObject;
-      },
-      (err: unknown) => {
-        transfer.done(err);
-        ctx.metrics.transfer("written", false);
-        throw err;
-      },
+    this.result = countedTransfer(ctx, "written", remote, -1, signal, (count) =>
+      rcat(ctx.fs, remote, count(this.body()), { size: -1, signal }),
+    ).then(
+      // rcat answers undefined only for a dry run, which this never is.
+      (stored) => stored as FsObject,
     );
     // A failed upload is reported by the next write or by close; until then it must not go unhandled.
     this.result.catch((err: Error) => this.fail(err));
