@@ -20,6 +20,7 @@ const STATUS: Record<string, number> = {
   NoSuchBucket: 404,
   NoSuchKey: 404,
   NoSuchUpload: 404,
+  RequestTimeTooSkewed: 403,
   NotImplemented: 501,
   SignatureDoesNotMatch: 403,
   XAmzContentSHA256Mismatch: 400,

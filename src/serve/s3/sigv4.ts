@@ -21,6 +21,7 @@ export interface VerifiedAuth {
 const ALGORITHM = "AWS4-HMAC-SHA256";
 /** A presigned URL is valid for at most a week, as in AWS. */
 const MAX_EXPIRES_S = 7 * 24 * 3600;
+const MAX_SKEW_MS = 15 * 60 * 1000;
 
 /** RFC 3986 encoding as SigV4 wants it: everything but unreserved characters, `%XX` upper case. */
 export function awsEncode(s: string): string {
@@ -68,6 +69,13 @@ function parseRequest(req: IncomingMessage, query: URLSearchParams): Parsed | un
     );
     const [accessKey, date, region, service] = parseCredential(fields.get("Credential") ?? "");
     const amzDate = String(req.headers["x-amz-date"] ?? "");
+    // As S3: a signed request is good for 15 minutes either side of its date, so it cannot be replayed later.
+    if (Math.abs(Date.now() - parseAmzDate(amzDate)) > MAX_SKEW_MS) {
+      throw new S3Error(
+        "RequestTimeTooSkewed",
+        "The difference between the request time and the current time is too large.",
+      );
+    }
     return {
       accessKey,
       date,
