@@ -10,7 +10,7 @@ type Args = GlobalArgs & ProgressArgs & ServeArgs & TlsArgs & { "auth-key": stri
 
 const command: CommandModule<GlobalArgs, Args> = {
   command: "s3 <remote>",
-  describe: "Serve remote:path over s3",
+  describe: "Serve the remote over S3",
   builder: (y) =>
     tlsFlags(serveFlags(y, "s3")).option("auth-key", {
       type: "string",
