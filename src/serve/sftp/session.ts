@@ -3,7 +3,7 @@
  * Requests on one handle run one at a time in the order they came (clients pipeline READs and
  * WRITEs at increasing offsets); requests on different handles run concurrently.
  */
-import ssh2, { type Attributes, type SFTPWrapper } from "ssh2";
+import type { Attributes, SFTPWrapper } from "ssh2";
 import { FsError, isFsError } from "../../fs/errors.js";
 import { moveFile } from "../../fs/operations/copy.js";
 import type { Entry } from "../../fs/types.js";
@@ -12,10 +12,11 @@ import { entryAt } from "../fs-entry.js";
 import { attrsOf, longName } from "./attrs.js";
 import { RangedDownload } from "./download.js";
 import { remoteOf, sftpPathOf } from "./paths.js";
+import { ssh2Module } from "./ssh2-module.js";
 import { SequentialUpload } from "./upload.js";
 
 // ssh2 is CommonJS: its `utils` is not a named export Node can import.
-const { OPEN_MODE, STATUS_CODE } = ssh2.utils.sftp;
+const { OPEN_MODE, STATUS_CODE } = ssh2Module().utils.sftp;
 
 type Handle =
   | { kind: "read"; download: RangedDownload; chain: Promise<unknown> }
@@ -127,7 +128,7 @@ export function serveSftpSession(sftp: SFTPWrapper, ctx: ServeContext): void {
 
   sftp.on("WRITE", (reqId, buf, offset, data) => {
     // The packet's buffer is not ours to keep beyond this call.
-    const copy = Uint8Array.from(data);
+    const copy = Buffer.from(data);
     onHandle("WRITE", reqId, buf, async (handle) => {
       if (handle.kind !== "write") throw new FsError("Other", "handle not open for writing");
       await handle.upload.write(offset, copy);
