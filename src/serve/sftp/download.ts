@@ -4,9 +4,12 @@
  */
 
 import type { Transfer } from "../../fs/accounting/stats.js";
-import { ByteReader } from "../../fs/body.js";
+import { ByteReader, prefetch } from "../../fs/body.js";
 import type { FsObject } from "../../fs/types.js";
 import type { ServeContext } from "../context.js";
+
+/** Chunks read ahead of the client's READs. */
+const READ_AHEAD = 4;
 
 /** One file being read; its READs must be served one at a time, in the order they came. */
 export class RangedDownload {
@@ -29,7 +32,8 @@ export class RangedDownload {
     if (this.object.size >= 0 && offset >= this.object.size) return new Uint8Array(0);
     if (!this.reader || this.position !== offset) {
       await this.stopReading();
-      this.reader = new ByteReader(await this.object.open({ offset }));
+      // Read ahead of the client's requests, so decoding overlaps with sending.
+      this.reader = new ByteReader(prefetch(await this.object.open({ offset }), READ_AHEAD));
       this.position = offset;
     }
     const data = await this.reader.read(length);
