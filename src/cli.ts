@@ -6,10 +6,10 @@
 import yargs, { type CommandModule } from "yargs";
 import { leadingPositionals, scanArgs } from "./commands/arg-scan.js";
 import { extractBackendFlags } from "./commands/backend-flags.js";
-import { type CommandShape, recordingCommand, splitCommand } from "./commands/command-shape.js";
+import { type CommandShape, recordingCommand } from "./commands/command-shape.js";
 import type { EnvSetting, FlagSpec } from "./commands/flag-spec.js";
 import { GLOBAL_FLAGS, type GlobalArgs, globalOptions } from "./commands/global-flags.js";
-import { commands } from "./commands/index.js";
+import { commandTable, loadCommands } from "./commands/index.js";
 import { fail, setup } from "./commands/shared.js";
 import { commandHelp, commandUsage, helpFlag, rootHelp, rootUsage, suggestions } from "./commands/usage.js";
 import { ExitCode } from "./fs/errors.js";
@@ -65,7 +65,8 @@ function unknownCommand(word: string, parent: string, names: readonly string[]):
 }
 
 /** `strata` alone, `strata --help`, `strata help`, `strata --version`. */
-function root(args: string[]): void {
+async function root(args: string[]): Promise<void> {
+  const commands = await loadCommands();
   let given: Set<string>;
   try {
     given = scanArgs(args, [...GLOBAL_FLAGS, helpFlag("strata"), VERSION_FLAG]).given;
@@ -130,8 +131,17 @@ async function parse(args: string[]): Promise<void> {
   const { rest, values: backendFlags } = await extractBackendFlags(args);
   const words = leadingPositionals(rest, GLOBAL_FLAGS);
   if (words.length === 0 || (words.length === 1 && words[0] === "help")) return root(rest);
-  const names = commands.map((c) => splitCommand(c)[0]);
-  if (!names.includes(words[0] as string)) unknownCommand(words[0] as string, "strata", names);
+  const chosen = commandTable.find((c) => c.name === words[0]);
+  if (chosen === undefined) {
+    unknownCommand(
+      words[0] as string,
+      "strata",
+      commandTable.map((c) => c.name),
+    );
+  }
+  // Only the command being run is registered: yargs runs no other, and importing the rest would
+  // evaluate every command's module (servers, mount, SDK clients) on each start.
+  const command = await chosen.load();
   const fromEnv: EnvSetting[] = [];
   // Filter values start with "+ " or "- ", and "-" means stdout or stdin: yargs would read them as flags.
   const { args: parsed, restore } = positionalsAfterDoubleDash(dashValues(attachFilterValues(rest)));
@@ -151,7 +161,8 @@ async function parse(args: string[]): Promise<void> {
       // An error thrown by setup or a command (not a usage mistake) goes to main's one-line report.
       if (err) throw err;
       const shape = shapes.at(-1);
-      flagMistake(msg, shape ? commandUsage(shape) : rootUsage(commands));
+      if (shape) flagMistake(msg, commandUsage(shape));
+      throw new RootUsageMistake(msg);
     })
     .version(false)
     .help(false);
@@ -165,12 +176,19 @@ async function parse(args: string[]): Promise<void> {
       preflight(shape, [...GLOBAL_FLAGS, ...inherited.flatMap((s) => s.flags)], rest, words);
     },
   };
-  for (const c of commands) {
-    parser = parser.command(recordingCommand(c as CommandModule, [], hooks) as CommandModule<GlobalArgs, GlobalArgs>);
-  }
+  parser = parser.command(recordingCommand(command, [], hooks) as CommandModule<GlobalArgs, GlobalArgs>);
   skipHelpRendering(parser);
-  await parser.parseAsync();
+  try {
+    await parser.parseAsync();
+  } catch (err) {
+    // The root usage lists every command, so it is only built (all modules loaded) when shown.
+    if (err instanceof RootUsageMistake) flagMistake(err.message, rootUsage(await loadCommands()));
+    throw err;
+  }
 }
+
+/** A usage mistake yargs reports before any command's builder ran: shown with the root usage. */
+class RootUsageMistake extends Error {}
 
 /**
  * yargs renders the running command's whole help text (every global flag) on each run, to have it

@@ -16,7 +16,7 @@ const command: CommandModule<GlobalArgs, Args> = {
   builder: (y) => y.positional("words", { type: "string", array: true, default: [] }),
   handler: run("__complete", async (argv) => {
     // The command list imports this module: it is read when Tab is pressed, not at load.
-    const { commands } = await import("./index.js");
+    const commands = await (await import("./index.js")).loadCommands();
     const words = argv.words.map(String);
     process.stdout.write(formatCompletion(complete(commands, words.length > 0 ? words : [""], ctx().config.names())));
   }),

@@ -1,92 +1,70 @@
-/** Every command module, in `strata --help` order (alphabetical, as `rclone help` lists them). */
+/**
+ * Every command, in `strata --help` order (alphabetical, as `rclone help` lists them), by name with
+ * a loader. A run imports only the module of the command it runs: the others' bodies (and what they
+ * import: servers, mount, cloud SDKs) would cost start-up time for nothing.
+ */
 import type { CommandModule } from "yargs";
-import about from "./about.js";
-import cat from "./cat.js";
-import check from "./check.js";
-import checksum from "./checksum.js";
-import cleanup from "./cleanup.js";
-import complete from "./complete.js";
-import completion from "./completion.js";
-import config from "./config.js";
-import copy from "./copy.js";
-import copyto from "./copyto.js";
-import copyurl from "./copyurl.js";
-import cryptcheck from "./cryptcheck.js";
-import cryptdecode from "./cryptdecode.js";
-import dedupe from "./dedupe.js";
-import deleteCommand from "./delete.js";
-import deletefile from "./deletefile.js";
-import erasure from "./erasure.js";
-import hashsum from "./hashsum.js";
-import help from "./help.js";
-import listremotes from "./listremotes.js";
-import ls from "./ls.js";
-import lsd from "./lsd.js";
-import lsf from "./lsf.js";
-import lsjson from "./lsjson.js";
-import lsl from "./lsl.js";
-import md5sum from "./md5sum.js";
-import mkdir from "./mkdir.js";
-import mount from "./mount.js";
-import move from "./move.js";
-import moveto from "./moveto.js";
-import obscure from "./obscure.js";
-import purge from "./purge.js";
-import rcat from "./rcat.js";
-import reveal from "./reveal.js";
-import rmdir from "./rmdir.js";
-import rmdirs from "./rmdirs.js";
-import serve from "./serve.js";
-import sha1sum from "./sha1sum.js";
-import size from "./size.js";
-import sync from "./sync.js";
-import touch from "./touch.js";
-import tree from "./tree.js";
-import version from "./version.js";
+
+/** A command's name (the first word of its yargs `command` string) and how to import its module. */
+export interface CommandEntry {
+  readonly name: string;
+  readonly load: () => Promise<CommandModule>;
+}
 
 // Each module types its own arguments; yargs only needs the common shape.
-export const commands = [
-  about,
-  cat,
-  check,
-  checksum,
-  cleanup,
-  complete,
-  completion,
-  config,
-  copy,
-  copyto,
-  copyurl,
-  cryptcheck,
-  cryptdecode,
-  dedupe,
-  deleteCommand,
-  deletefile,
-  erasure,
-  hashsum,
-  help,
-  listremotes,
-  ls,
-  lsd,
-  lsf,
-  lsjson,
-  lsl,
-  md5sum,
-  mkdir,
-  mount,
-  move,
-  moveto,
-  obscure,
-  purge,
-  rcat,
-  reveal,
-  rmdir,
-  rmdirs,
-  serve,
-  sha1sum,
-  size,
-  sync,
-  touch,
-  tree,
-  version,
-] as unknown as CommandModule[];
+const entry = (name: string, load: () => Promise<{ default: unknown }>): CommandEntry => ({
+  name,
+  load: async () => (await load()).default as CommandModule,
+});
+
+/** The command table. Each name equals its module's command name (a test holds them together). */
+export const commandTable: readonly CommandEntry[] = [
+  entry("about", () => import("./about.js")),
+  entry("cat", () => import("./cat.js")),
+  entry("check", () => import("./check.js")),
+  entry("checksum", () => import("./checksum.js")),
+  entry("cleanup", () => import("./cleanup.js")),
+  entry("__complete", () => import("./complete.js")),
+  entry("completion", () => import("./completion.js")),
+  entry("config", () => import("./config.js")),
+  entry("copy", () => import("./copy.js")),
+  entry("copyto", () => import("./copyto.js")),
+  entry("copyurl", () => import("./copyurl.js")),
+  entry("cryptcheck", () => import("./cryptcheck.js")),
+  entry("cryptdecode", () => import("./cryptdecode.js")),
+  entry("dedupe", () => import("./dedupe.js")),
+  entry("delete", () => import("./delete.js")),
+  entry("deletefile", () => import("./deletefile.js")),
+  entry("erasure", () => import("./erasure.js")),
+  entry("hashsum", () => import("./hashsum.js")),
+  entry("help", () => import("./help.js")),
+  entry("listremotes", () => import("./listremotes.js")),
+  entry("ls", () => import("./ls.js")),
+  entry("lsd", () => import("./lsd.js")),
+  entry("lsf", () => import("./lsf.js")),
+  entry("lsjson", () => import("./lsjson.js")),
+  entry("lsl", () => import("./lsl.js")),
+  entry("md5sum", () => import("./md5sum.js")),
+  entry("mkdir", () => import("./mkdir.js")),
+  entry("mount", () => import("./mount.js")),
+  entry("move", () => import("./move.js")),
+  entry("moveto", () => import("./moveto.js")),
+  entry("obscure", () => import("./obscure.js")),
+  entry("purge", () => import("./purge.js")),
+  entry("rcat", () => import("./rcat.js")),
+  entry("reveal", () => import("./reveal.js")),
+  entry("rmdir", () => import("./rmdir.js")),
+  entry("rmdirs", () => import("./rmdirs.js")),
+  entry("serve", () => import("./serve.js")),
+  entry("sha1sum", () => import("./sha1sum.js")),
+  entry("size", () => import("./size.js")),
+  entry("sync", () => import("./sync.js")),
+  entry("touch", () => import("./touch.js")),
+  entry("tree", () => import("./tree.js")),
+  entry("version", () => import("./version.js")),
+];
+
+/** Every command module, in table order: for listings (help, usage, completion). */
+export async function loadCommands(): Promise<CommandModule[]> {
+  return Promise.all(commandTable.map((c) => c.load()));
+}

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { complete } from "../../src/commands/completion-candidates.js";
-import { commands } from "../../src/commands/index.js";
+import { loadCommands } from "../../src/commands/index.js";
 import { strata } from "../commands/run-cli.js";
 import { CLI_ENTRY } from "../global-setup.js";
 
@@ -57,7 +57,8 @@ describe("strata completion bash", () => {
 });
 
 describe("completion candidates", () => {
-  it("skips flag values and hidden commands", () => {
+  it("skips flag values and hidden commands", async () => {
+    const commands = await loadCommands();
     const values = (words: string[]) => complete(commands, words, ["r"]).candidates.map((c) => c.value);
     expect(values(["__"])).toEqual([]);
     expect(complete(commands, ["copy", "--transfers", ""], ["r"])).toEqual({ candidates: [], files: true });

@@ -1,8 +1,9 @@
 /** An OpenSSH `authorized_keys` file: the public keys that may log in. */
 import { timingSafeEqual } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import ssh2, { type ParsedKey } from "ssh2";
+import type { ParsedKey } from "ssh2";
 import { FsError } from "../../fs/errors.js";
+import { ssh2Module } from "./ssh2-module.js";
 
 /** The keys of an authorized_keys file, checked against what a client offers. */
 export interface AuthorizedKeys {
@@ -31,7 +32,7 @@ export async function loadAuthorizedKeys(file: string): Promise<AuthorizedKeys> 
     if (line === "" || line.startsWith("#")) continue;
     // Options come before the key type; the key starts at its type name.
     const start = line.search(/(^|\s)(ssh-|ecdsa-|sk-)/);
-    const parsed = start < 0 ? undefined : ssh2.utils.parseKey(line.slice(start).trim());
+    const parsed = start < 0 ? undefined : ssh2Module().utils.parseKey(line.slice(start).trim());
     const key = Array.isArray(parsed) ? parsed[0] : parsed;
     if (key && !(key instanceof Error)) keys.push(key);
   }

@@ -6,8 +6,8 @@
 import { access, mkdir, readFile, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import ssh2 from "ssh2";
 import { FsError } from "../../fs/errors.js";
+import { ssh2Module } from "./ssh2-module.js";
 
 /** Where a generated host key is kept: `$XDG_CACHE_HOME/strata/serve-sftp/`, else `~/.cache/...`. */
 export function hostKeyCacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -26,7 +26,7 @@ export async function loadHostKeys(files: readonly string[], cacheDir = hostKeyC
     () => false,
   );
   if (cached) return [await readPrivateKey(file)];
-  const pair = ssh2.utils.generateKeyPairSync("ed25519", { comment: "strata serve sftp" });
+  const pair = ssh2Module().utils.generateKeyPairSync("ed25519", { comment: "strata serve sftp" });
   await mkdir(cacheDir, { recursive: true, mode: 0o700 });
   await writeFile(file, pair.private, { mode: 0o600 });
   await writeFile(`${file}.pub`, `${pair.public}\n`);
@@ -40,7 +40,7 @@ async function readPrivateKey(file: string): Promise<Buffer> {
   } catch (err) {
     throw new FsError("ConfigInvalid", `cannot read host key: ${(err as Error).message}`, { path: file, cause: err });
   }
-  const parsed = ssh2.utils.parseKey(data);
+  const parsed = ssh2Module().utils.parseKey(data);
   if (parsed instanceof Error || !(Array.isArray(parsed) ? parsed[0] : parsed)?.isPrivateKey()) {
     throw new FsError("ConfigInvalid", "not a private key without a passphrase", { path: file });
   }

@@ -4,7 +4,7 @@
  * or an htpasswd file) or by a key of an authorized_keys file.
  */
 import type { AddressInfo } from "node:net";
-import ssh2, { type AuthContext, type Connection } from "ssh2";
+import type { AuthContext, Connection } from "ssh2";
 import { log } from "../../fs/log.js";
 import type { Credentials } from "../auth.js";
 import type { ServeContext } from "../context.js";
@@ -12,6 +12,7 @@ import type { StartedServer } from "../run-server.js";
 import type { AuthorizedKeys } from "./authorized-keys.js";
 import { runCommand } from "./exec.js";
 import { serveSftpSession } from "./session.js";
+import { ssh2Module } from "./ssh2-module.js";
 
 /** What the SSH side needs besides the shared serve options (whose credentials are the password logins). */
 export interface SftpServerOptions {
@@ -36,7 +37,7 @@ export async function startSftpServer(ctx: ServeContext, sshOptions: SftpServerO
   const { fs } = ctx;
   const connections = new Set<Connection>();
   // ssh2 is CommonJS: its `Server` is not a named export Node can import.
-  const server = new ssh2.Server({ hostKeys: options.hostKeys }, (client) => {
+  const server = new (ssh2Module().Server)({ hostKeys: options.hostKeys }, (client) => {
     connections.add(client);
     client.on("close", () => connections.delete(client));
     client.on("error", (err) => log.debug("sftp", `connection error: ${err.message}`));
