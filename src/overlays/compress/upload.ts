@@ -2,7 +2,7 @@
  * Writing one file through compress as a new version: the data object, then the metadata (the
  * commit), then the previous version's data goes.
  */
-import { fromBytes } from "../../fs/body.js";
+import { fromBytes, tapBody } from "../../fs/body.js";
 import { FsError } from "../../fs/errors.js";
 import { putSpilled } from "../../fs/spill.js";
 import type { Body, FsObject, ObjectInfo, PutOptions } from "../../fs/types.js";
@@ -58,18 +58,20 @@ async function writeHashed(
   const { remote, modTime } = src;
   const signal = options?.signal;
   let total = 0;
-  const counted = async function* (): Body {
-    for await (const part of body) {
+  const counted = tapBody(
+    body,
+    (part) => {
       signal?.throwIfAborted();
-      await hashes.update(part);
       total += part.length;
-      yield part;
-    }
-    if (src.size >= 0 && total !== src.size) {
-      throw new FsError("Corrupt", `size mismatch: expected ${src.size}, got ${total}`, { path: remote });
-    }
-  };
-  const { mode, mime, dataBody, blockMeta } = await encodeBody(counted(), fs);
+      return hashes.update(part);
+    },
+    () => {
+      if (src.size >= 0 && total !== src.size) {
+        throw new FsError("Corrupt", `size mismatch: expected ${src.size}, got ${total}`, { path: remote });
+      }
+    },
+  );
+  const { mode, mime, dataBody, blockMeta } = await encodeBody(counted, fs);
   const replacing = new Replacement(fs, old);
 
   // Step 1.
