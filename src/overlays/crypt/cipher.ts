@@ -132,8 +132,8 @@ export async function* encryptBody(body: Body, key: Uint8Array, nonce: Uint8Arra
  * Decrypts sealed blocks read from the start of block `first` (the stored bytes after the header
  * when 0), whose file header held `nonce`. Throws `Corrupt` naming `path` for a block that does not
  * authenticate (altered bytes, a cut inside the block, or another key) and for a truncated block.
- * Decrypts in place: each plaintext chunk is the front of the sealed chunk it came from, which the
- * body contract gives this consumer to keep or modify.
+ * Each run of sealed blocks the input gives becomes one plaintext chunk, in a buffer of its own: the
+ * sealed chunks are left as they were read (decrypting into them corrupted reads over sftp).
  */
 export async function* decryptBlocks(
   sealed: Body,
@@ -144,9 +144,10 @@ export async function* decryptBlocks(
   path: string,
 ): Body {
   for await (const { run, index } of sealedRuns(sealed, first, path)) {
-    const failed = openRun(run, addToNonce(nonce, index), key, box);
+    const plain = Buffer.allocUnsafe(plainLength(run.length));
+    const failed = openRun(run, plain, addToNonce(nonce, index), key, box);
     if (failed >= 0) throw notAuthentic(index + failed, path);
-    yield run.subarray(0, plainLength(run.length));
+    yield plain;
   }
 }
 
@@ -194,14 +195,14 @@ export function plainLength(sealed: number): number {
 }
 
 /**
- * Opens a run of sealed blocks in place, block `i`'s plaintext landing at `i * BLOCK_BYTES`, the
- * first block under `nonce` (left incremented past the blocks opened). Returns the position in the
- * run of the first block that does not authenticate, or -1 when all do.
+ * Opens a run of sealed blocks into `out` (`plainLength(run.length)` bytes), block `i`'s plaintext
+ * landing at `i * BLOCK_BYTES`, the first block under `nonce` (left incremented past the blocks opened). Returns the position in the run of the first
+ * block that does not authenticate, or -1 when all do.
  */
-export function openRun(run: Uint8Array, nonce: Uint8Array, key: Uint8Array, box: SecretBox): number {
+export function openRun(run: Uint8Array, out: Uint8Array, nonce: Uint8Array, key: Uint8Array, box: SecretBox): number {
   for (let i = 0, at = 0; at < run.length; i++, at += SEALED_BLOCK_BYTES) {
     const sealedBlock = run.subarray(at, Math.min(at + SEALED_BLOCK_BYTES, run.length));
-    const plain = run.subarray(i * BLOCK_BYTES, i * BLOCK_BYTES + sealedBlock.length - TAG_BYTES);
+    const plain = out.subarray(i * BLOCK_BYTES, i * BLOCK_BYTES + sealedBlock.length - TAG_BYTES);
     if (!box.open(plain, sealedBlock, nonce, key)) return i;
     incrementNonce(nonce);
   }

@@ -6,8 +6,8 @@
  * Each worker owns a ring of shared-memory slots. The main thread copies a run of sealed blocks into
  * a free slot and posts its number with the run's first nonce; the worker opens the blocks in place
  * and answers with the slot and the first block that failed, if any; the main thread copies the
- * plaintext back over the front of the chunk the run came from (the consumer's own, so nothing is
- * allocated per chunk) and yields it. One worker serves one read, so answers come in order.
+ * plaintext out into a buffer of its own and yields it. One worker serves one read, so answers come
+ * in order.
  */
 import { createRequire } from "node:module";
 import { FsError } from "../../fs/errors.js";
@@ -46,8 +46,8 @@ const pool = new WorkerPool(WORKER_SOURCE, SLOT * SLOTS, () => ({
 
 interface Job {
   slot: number;
-  /** Where the plaintext goes: the front of the sealed chunk. */
-  target: Uint8Array;
+  /** Sealed bytes in the slot. */
+  sealed: number;
   /** The number of the job's first block. */
   index: number;
   /** The position in the job of the first block that failed, -1 when none did. */
@@ -57,7 +57,7 @@ interface Job {
 
 /**
  * Decrypts runs of sealed blocks (`sealedRuns`) in a worker thread, with libsodium (the caller
- * checks that it loaded), yielding each run's plaintext in order in the run's own buffer. Throws
+ * checks that it loaded), yielding each run's plaintext in order. Throws
  * `Corrupt` naming `path` at the first block that does not authenticate, after yielding the
  * plaintext before it (up to a slot's worth of blocks may be held back), and the worker's error
  * if it fails. Returns undefined when no worker is free. Stopping early (`return`, an error) waits
@@ -117,7 +117,7 @@ class WorkerDecrypter {
     if (this.broken) throw this.broken;
     const slot = this.free.pop() as number;
     copyBytes(sealed, this.pooled.ring, slot * SLOT);
-    const job = { slot, target: sealed, index, answered: false } as Job;
+    const job = { slot, sealed: sealed.length, index, answered: false } as Job;
     job.answer = new Promise<number>((resolve, reject) => {
       const answered = (failed: number) => {
         job.answered = true;
@@ -136,15 +136,15 @@ class WorkerDecrypter {
     });
   }
 
-  /** The oldest job's plaintext, copied back over the front of its sealed chunk. */
+  /** The oldest job's plaintext, copied out of its slot. */
   private async take(): Promise<Uint8Array> {
     const job = this.jobs.shift() as Job;
     const failed = await job.answer;
     this.free.push(job.slot);
     if (failed >= 0) throw notAuthentic(job.index + failed, this.path);
-    const plain = plainLength(job.target.length);
-    this.pooled.ring.copy(job.target, 0, job.slot * SLOT, job.slot * SLOT + plain);
-    return job.target.subarray(0, plain);
+    const plain = Buffer.allocUnsafe(plainLength(job.sealed));
+    this.pooled.ring.copy(plain, 0, job.slot * SLOT, job.slot * SLOT + plain.length);
+    return plain;
   }
 
   private fail(err: unknown): void {
