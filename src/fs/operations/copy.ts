@@ -3,6 +3,7 @@ import { prefetch, tapBody } from "../body.js";
 import { FsError, isFsError } from "../errors.js";
 import { streamHasher } from "../hash-worker.js";
 import { HASH_TYPES, type HashType } from "../hashes.js";
+import { underLayers } from "../layers/layer.js";
 import { log } from "../log.js";
 import { modTimeOf } from "../modtime.js";
 import type { Body, CallOptions, Fs, FsObject, ObjectInfo } from "../types.js";
@@ -39,12 +40,24 @@ export interface CopyOptions extends CallOptions {
 }
 
 /**
- * Copies `src` to `remote` on `dst`. Tries `dst.features.copy` first (no data through this process);
- * on `CantCopy` streams the bytes, hashing them on the way, and checks the result's size and hash.
- * A mismatch removes the bad copy and throws `Corrupt`.
+ * Whether `dst` may take objects of `from` server-side at all: the same Fs or the same type of Fs,
+ * once transparent layers are looked through (a layer that refuses to be seen through on the source
+ * side, like FaultFs, counts as its own type). rclone asks the same before a server-side copy or
+ * move; every other pairing would be refused by the destination (`CantCopy`) for each file.
+ */
+export function serverSidePossible(from: Fs, dst: Fs): boolean {
+  const a = underLayers(from, true);
+  const b = underLayers(dst);
+  return a === b || a.constructor === b.constructor;
+}
+
+/**
+ * Copies `src` to `remote` on `dst`. Tries `dst.features.copy` first (no data through this process)
+ * when `serverSidePossible`; otherwise, or on `CantCopy`, streams the bytes, hashing them on the
+ * way, and checks the result's size and hash. A mismatch removes the bad copy and throws `Corrupt`.
  */
 export async function copyFile(src: FsObject, dst: Fs, remote: string, options: CopyOptions = {}): Promise<FsObject> {
-  if (dst.features.copy && !(options.streamLocalCopies && dst.features.isLocal)) {
+  if (dst.features.copy && serverSidePossible(src.fs, dst) && !(options.streamLocalCopies && dst.features.isLocal)) {
     try {
       const copied = await dst.features.copy(src, remote, options);
       options.onServerSide?.(dst.features.isLocal ? "localCopy" : "copy");
@@ -112,11 +125,11 @@ async function streamCopy(src: FsObject, dst: Fs, remote: string, options: CopyO
 }
 
 /**
- * Moves `src` to `remote` on `dst`: server-side with `dst.features.move` when it takes the source,
- * else a verified copy followed by removing the source.
+ * Moves `src` to `remote` on `dst`: server-side with `dst.features.move` when `serverSidePossible`
+ * and the destination takes the source, else a verified copy followed by removing the source.
  */
 export async function moveFile(src: FsObject, dst: Fs, remote: string, options: CopyOptions = {}): Promise<FsObject> {
-  if (dst.features.move) {
+  if (dst.features.move && serverSidePossible(src.fs, dst)) {
     try {
       const moved = await dst.features.move(src, remote, options);
       options.onServerSide?.("move");
