@@ -39,7 +39,7 @@ export default defineConfig({
           name: "fast",
           include: ["test/**/*.test.ts"],
           exclude: slowFiles,
-          env: { STRATA_TEST_SERVERS: "none" },
+          env: { STRATA_TEST_PROJECT: "fast" },
         },
       },
       {
@@ -47,7 +47,7 @@ export default defineConfig({
         test: {
           name: "slow",
           include: [...slowFiles, ...ROW_FILES],
-          env: { STRATA_TEST_SERVERS: "only" },
+          env: { STRATA_TEST_PROJECT: "slow" },
         },
       },
     ],

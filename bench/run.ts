@@ -1,7 +1,7 @@
 /**
  * strata vs the real rclone on this machine, same workloads, same run, alternating, median of N.
  *
- *   npm run bench -- [sync|copy|check|big-tree|chunker|compress|crypt|erasure|long-tail|network|mount|s3-list|all] [--runs 5] [--files 10000] [--big-mib 1024] [--tree 1000000] [--tree-runs 1] [--s3-objects 10000]
+ *   npm run bench -- [sync|copy|check|big-tree|chunker|compress|crypt|erasure|long-tail|network|mount|serve|s3-list|all] [--runs 5] [--files 10000] [--big-mib 1024] [--tree 1000000] [--tree-runs 1] [--s3-objects 10000]
  *   npm run bench -- rs [--runs 5]      (Reed–Solomon kernels only, in this process: bench/rs.ts)
  *
  * Rows with one of issue 18's targets print it and whether it was met; the run ends with a summary
@@ -17,6 +17,7 @@ import { type Measurement, measure, median } from "./measure.js";
 import { benchMount } from "./mount.js";
 import { benchNetwork } from "./network.js";
 import { benchBigTree, benchS3Listing } from "./scale.js";
+import { benchServe } from "./serve.js";
 import { targetOf, verdict } from "./targets.js";
 import { bigFile, smallFiles, warm } from "./workloads.js";
 
@@ -274,6 +275,10 @@ try {
   if (which === "mount" || which === "all") {
     // Kernel mounts need /dev/fuse and root; the file is at most 1 GiB (it passes the cache disk twice).
     await benchMount({ work, runs: RUNS, mib: Math.min(BIG_MIB, 1024), env, strata });
+  }
+  if (which === "serve" || which === "all") {
+    // curl against strata serve and rclone serve on crypt(local); at most 1 GiB.
+    await benchServe({ work, runs: RUNS, mib: Math.min(BIG_MIB, 1024), env, strata });
   }
   if (which === "big-tree" || which === "all") {
     // Minutes a run (the tree alone takes minutes to write): --tree-runs of them, 1 by default.

@@ -1,25 +1,33 @@
 /**
  * Which rows of test/conformance/stacks.ts a run takes. The conformance and sync tests run in both
- * vitest projects: "fast" takes the rows that need no server, "slow" the rows on a network
- * backend (s3, sftp, webdav), which start real servers. STRATA_STACKS, a regular expression over
- * labels, narrows either further.
+ * vitest projects: "fast" (the edit loop) takes one row per backend and overlay that needs no
+ * server plus one deep stack, "slow" takes every other row, including those on a network backend
+ * (s3, sftp, webdav), which start real servers. `npm test` runs both, so every row runs once.
+ * STRATA_STACKS, a regular expression over labels, narrows either further.
  */
 
-/** "none" (the fast project), "only" (the slow project), or unset: every row. */
-const servers = process.env.STRATA_TEST_SERVERS;
+/** "fast", "slow", or unset (a file run on its own): every row. */
+const project = process.env.STRATA_TEST_PROJECT;
 
-/** Whether a row's stack stands on a network backend and so needs a server started for it. */
-export function needsServer(label: string): boolean {
-  return /\b(s3|sftp|webdav)\b/.test(label);
-}
+/** The rows of the edit loop: each backend and overlay over memory or local disk, and a deep stack. */
+const EDIT_LOOP_ROWS = new Set([
+  "memory",
+  "local",
+  "chunker(memory)",
+  "crypt(memory)",
+  "compress(memory)",
+  "crypt(chunker(memory))",
+  "erasure(5 × memory, 3+2, 2 dead)",
+]);
 
 /** The rows to run, in their order. */
 export function selectedRows<T extends { label: string }>(rows: readonly T[]): T[] {
   const only = process.env.STRATA_STACKS ? new RegExp(process.env.STRATA_STACKS) : undefined;
   return rows.filter(
-    (r) => (!only || only.test(r.label)) && (servers === undefined || (servers === "only") === needsServer(r.label)),
+    (r) =>
+      (!only || only.test(r.label)) && (project === undefined || (project === "fast") === EDIT_LOOP_ROWS.has(r.label)),
   );
 }
 
 /** Whether tests that use no row run here (once, in the fast project, of a file both projects run). */
-export const serverlessTestsRun = servers !== "only";
+export const serverlessTestsRun = project !== "slow";
