@@ -1,7 +1,7 @@
 /** What every `strata serve <protocol>` command does around its server: open, count, serve until a signal. */
 import { Stats } from "../fs/accounting/stats.js";
 import { log } from "../fs/log.js";
-import { newFs } from "../fs/new-fs.js";
+import { closeAll, newFs } from "../fs/new-fs.js";
 import { serveMetrics } from "../overlays/erasure/repair/metrics-server.js";
 import type { ServeContext } from "./context.js";
 import { hostPort } from "./listen.js";
@@ -17,7 +17,8 @@ export interface StartedServer {
 /**
  * Opens `argv.remote`, starts the server `start` builds on it, logs `Serving on URL` (NOTICE, so
  * scripts and tests can read the address, also with `--addr :0`), serves `--metrics-addr`, and
- * returns once SIGINT or SIGTERM has stopped it. `startStats` reports the transfers as the
+ * ends the process once SIGINT or SIGTERM has stopped it, as rclone's serve does (a read a client
+ * left unfinished must not keep the process alive). `startStats` reports the transfers as the
  * --stats/-v/--progress flags ask, and returns the function that prints the final stats.
  */
 export async function runServer(
@@ -47,4 +48,6 @@ export async function runServer(
     stopStats();
     await metricsServer?.close();
   }
+  await closeAll();
+  process.exit(process.exitCode ?? 0);
 }
