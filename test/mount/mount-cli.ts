@@ -26,6 +26,12 @@ export interface RunningMount {
 
 /** Starts `strata mount remote dir ...flags` and resolves once `dir` is mounted. */
 export async function startMount(remote: string, dir: string, flags: string[]): Promise<RunningMount> {
+  // A lazy unmount of an earlier mount can still be listed for a moment: that entry must not be
+  // taken for this mount (a SIGTERM sent before the new process is ready would kill it outright).
+  for (let i = 0; await mounted(dir); i++) {
+    if (i > 100) throw new Error(`${dir} is still mounted`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
   const child = spawn(process.execPath, [CLI_ENTRY, "--config", "/dev/null", "mount", remote, dir, ...flags], {
     stdio: ["ignore", "pipe", "pipe"],
   });
