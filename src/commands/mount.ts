@@ -61,9 +61,15 @@ function nextStopSignal(): Promise<string> {
  * Serves the mount until a signal or an unmount from outside, then unmounts, uploads what is still
  * pending (`Vfs.close`) and stops the metrics server.
  */
-async function serveUntilStopped(vfs: Vfs, mount: FuseMount, metrics: MetricsServer | undefined, statsMs: number) {
+async function serveUntilStopped(
+  stopSignal: Promise<string>,
+  vfs: Vfs,
+  mount: FuseMount,
+  metrics: MetricsServer | undefined,
+  statsMs: number,
+) {
   const stopStats = logStats(mount, statsMs);
-  const why = await Promise.race([nextStopSignal(), mount.ended.then(() => "unmounted")]);
+  const why = await Promise.race([stopSignal, mount.ended.then(() => "unmounted")]);
   log.info(mount.dir, `${why}: unmounting`);
   const error = await mount.unmount();
   if (error !== undefined) log.error(mount.dir, `unmount failed: ${error}`);
@@ -118,6 +124,8 @@ const command: CommandModule<GlobalArgs, MountArgs> = {
       await startDaemon(parseDuration(argv["daemon-wait"]));
       return;
     }
+    // Listening before anything is mounted: a signal during start-up then unmounts cleanly, never kills.
+    const stopSignal = nextStopSignal();
     let vfs: Vfs | undefined;
     let mount: FuseMount;
     let metrics: MetricsServer | undefined;
@@ -143,7 +151,7 @@ const command: CommandModule<GlobalArgs, MountArgs> = {
     log.info(mount.dir, `mounted ${argv.remote}${metrics ? `; metrics on port ${metrics.address.port}` : ""}`);
     reportToParent({ mounted: true });
     if (isDaemonChild()) process.chdir("/");
-    await serveUntilStopped(vfs, mount, metrics, parseDuration(argv.stats));
+    await serveUntilStopped(stopSignal, vfs, mount, metrics, parseDuration(argv.stats));
   }),
 };
 export default command;
